@@ -1,0 +1,57 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "node",
+    products: [
+        .executable(name: "node", targets: ["node"]),
+        .executable(name: "node-bench", targets: ["NodeBench"]),
+    ],
+    targets: [
+        // epoll and zlib, which Glibc does not import cleanly.
+        .target(
+            name: "CNodeSystem",
+            linkerSettings: [.linkedLibrary("z")]
+        ),
+        // The RPC layer: sockets, HTTP/1.1, Connect protocol, router, clients, logging.
+        .target(
+            name: "RPC",
+            dependencies: ["CNodeSystem"],
+            swiftSettings: swiftSettings
+        ),
+        // The `node` command line: parse into a value, then run.
+        .target(
+            name: "NodeCLI",
+            dependencies: ["RPC"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "node",
+            dependencies: ["NodeCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "NodeBench",
+            dependencies: ["RPC"],
+            path: "Benchmarks",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RPCTests",
+            dependencies: ["RPC"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NodeCLITests",
+            dependencies: ["NodeCLI", "RPC", "node"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,37 @@
+#ifndef CNODESYSTEM_H
+#define CNODESYSTEM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <zlib.h>
+
+/// Thin wrappers around epoll: glibc's `struct epoll_event` is packed and
+/// does not import into Swift, so the event loop talks to these instead.
+int cnode_epoll_create(void);
+/// Registers `fd` edge-triggered for input, output and peer hang-up.
+int cnode_epoll_add(int epfd, int fd);
+int cnode_epoll_del(int epfd, int fd);
+
+/// One readiness report from `cnode_epoll_wait`.
+typedef struct {
+    int32_t fd;
+    uint8_t readable;
+    uint8_t writable;
+    uint8_t hangup;
+} cnode_event;
+
+/// Waits up to `timeout_ms` and fills at most `capacity` events.
+int cnode_epoll_wait(int epfd, cnode_event *events, int capacity, int timeout_ms);
+
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (needs _GNU_SOURCE, hidden from Swift).
+struct sockaddr;
+int cnode_accept(int fd, struct sockaddr *address, unsigned int *length);
+
+/// eventfd used to wake the loop.
+int cnode_eventfd(void);
+
+/// zlib's init macros do not import into Swift.
+int cnode_inflate_init_gzip(z_stream *stream);
+int cnode_deflate_init_gzip(z_stream *stream, int level);
+
+#endif

@@ -1,0 +1,84 @@
+public import RPC
+
+/// Options of `node call`.
+public struct CallOptionsCLI: Equatable, Sendable {
+    public enum Action: Equatable, Sendable {
+        /// Call a method with a JSON body source.
+        case invoke(method: String, body: BodySource)
+        case list
+        case describe(String)
+    }
+
+    /// Where the request JSON comes from.
+    public enum BodySource: Equatable, Sendable {
+        case inline(String)
+        case file(String)
+        case standardInput
+    }
+
+    public var address: SocketAddress
+    public var action: Action
+    public var headers: [String: String] = [:]
+    public var headerList: [(String, String)] { headers.sorted { $0.key < $1.key } }
+    public var timeout: Duration?
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> CallOptionsCLI {
+        var scanner = ArgumentScanner(arguments, command: "call")
+        var positionals: [String] = []
+        var headers: [String: String] = [:]
+        var timeout: Duration?
+        var list = false
+        var describe: String?
+        while let argument = scanner.next() {
+            switch argument {
+            case "-H", "--header":
+                let header = try scanner.value(for: argument)
+                guard let colon = header.firstIndex(of: ":") else {
+                    throw UsageError("-H takes 'name: value', got '\(header)'", command: "call")
+                }
+                headers[String(header[..<colon]).trimmingCharacters(in: .whitespaces).lowercased()] =
+                    String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            case "--timeout": timeout = try scanner.duration(for: argument)
+            case "--list": list = true
+            case "--describe": describe = try scanner.value(for: argument)
+            case "-": positionals.append(argument)
+            default:
+                if argument.hasPrefix("-") && !argument.hasPrefix("-{") {
+                    throw UsageError("unknown option '\(argument)'", command: "call")
+                }
+                positionals.append(argument)
+            }
+        }
+        guard let addressText = positionals.first else { throw UsageError("missing <address>", command: "call") }
+        let address: SocketAddress
+        do { address = try SocketAddress(parsing: addressText) } catch {
+            throw UsageError("\(error)", command: "call")
+        }
+        let action: Action
+        if list {
+            guard positionals.count == 1, describe == nil else { throw UsageError("--list takes only an address", command: "call") }
+            action = .list
+        } else if let describe {
+            guard positionals.count == 1 else { throw UsageError("--describe takes only an address and a service", command: "call") }
+            action = .describe(describe)
+        } else {
+            guard positionals.count >= 2 else { throw UsageError("missing <package.Service/Method>", command: "call") }
+            guard positionals.count <= 3 else { throw UsageError("too many arguments", command: "call") }
+            let method = positionals[1].hasPrefix("/") ? String(positionals[1].dropFirst()) : positionals[1]
+            let parts = method.split(separator: "/")
+            guard parts.count == 2, parts[0].contains(".") else {
+                throw UsageError("method must look like package.Service/Method, got '\(positionals[1])'", command: "call")
+            }
+            let body: BodySource
+            switch positionals.count == 3 ? positionals[2] : "{}" {
+            case "-": body = .standardInput
+            case let text where text.hasPrefix("@"): body = .file(String(text.dropFirst()))
+            case let text: body = .inline(text)
+            }
+            action = .invoke(method: method, body: body)
+        }
+        return CallOptionsCLI(address: address, action: action, headers: headers, timeout: timeout)
+    }
+}
+
+import Foundation

@@ -1,0 +1,101 @@
+import Foundation
+import RPC
+
+/// `node cluster`: N `node serve` children on loopback wired as peers; stops all when one exits or on a signal.
+struct ClusterCommand {
+    let options: ClusterOptions
+
+    func run() async -> Int32 {
+        let ports: [Int]
+        if let base = options.basePort {
+            ports = (0..<options.replicas).map { base + $0 }
+        } else {
+            do { ports = try FreePorts.pick(options.replicas, host: options.host) } catch {
+                Console.err("error: cannot find free ports: \(error)")
+                return 69
+            }
+        }
+        let dataRoot = options.dataDir ?? NSTemporaryDirectory() + "node-cluster-\(ProcessInfo.processInfo.processIdentifier)"
+        let ids = (1...options.replicas).map { "n\($0)" }
+        let peers = zip(ids, ports).map { "\($0)=\(options.host):\($1)" }.joined(separator: ",")
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let (exits, exitSink) = AsyncStream<(String, Int32)>.makeStream()
+        let signals = SignalWatcher()
+        var children: [Process] = []
+        for (id, port) in zip(ids, ports) {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["serve", "--role", options.role.rawValue, "--id", id,
+                                 "--listen", "\(options.host):\(port)", "--peers", peers,
+                                 "--data-dir", "\(dataRoot)/\(id)"] + options.serveArguments
+            process.terminationHandler = { exitSink.yield((id, $0.terminationStatus)) }
+            do {
+                try process.run()
+            } catch {
+                Console.err("error: cannot start \(id): \(error)")
+                stop(children)
+                return 71
+            }
+            children.append(process)
+        }
+        Console.out("cluster of \(options.replicas) \(options.role.rawValue) replicas (data in \(dataRoot)):")
+        for (id, port) in zip(ids, ports) { Console.out("  \(id)  \(options.host):\(port)") }
+        Console.out("try: node call \(options.host):\(ports[0]) node.v1.Health/Check    (Ctrl-C stops the cluster)")
+
+        let outcome = await withTaskGroup(of: Int32.self) { group -> Int32 in
+            group.addTask {
+                for await (id, status) in exits {
+                    Console.err("replica \(id) exited with status \(status); stopping the cluster")
+                    return status == 0 ? 1 : status
+                }
+                return 1
+            }
+            group.addTask {
+                for await _ in signals.signals { return 0 }
+                return 0
+            }
+            let first = await group.next() ?? 1
+            group.cancelAll()
+            return first
+        }
+        stop(children)
+        return outcome
+    }
+
+    private func stop(_ children: [Process]) {
+        for child in children where child.isRunning { child.terminate() }
+        let deadline = Date().addingTimeInterval(20)
+        for child in children {
+            while child.isRunning && Date() < deadline { usleep(20_000) }
+            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        }
+    }
+}
+
+/// Asks the kernel for free TCP ports by binding port 0.
+enum FreePorts {
+    static func pick(_ count: Int, host: String) throws -> [Int] {
+        var ports: [Int] = []
+        var sockets: [Int32] = []
+        defer { sockets.forEach { close($0) } }
+        for _ in 0..<count {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw SocketError("socket", errno: errno) }
+            sockets.append(fd)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = 0
+            inet_pton(AF_INET, host, &address.sin_addr)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { throw SocketError("bind", errno: errno) }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+}

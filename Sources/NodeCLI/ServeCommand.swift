@@ -1,0 +1,75 @@
+import Foundation
+import RPC
+
+/// `node serve`: wires the role's services, the built-ins and the HTTP server, then runs until a signal.
+struct ServeCommand {
+    let options: ServeOptions
+
+    func run() async -> Int32 {
+        let logger = Logger(level: options.logLevel, format: options.logFormat)
+            .with("node", options.id).with("role", options.role.rawValue)
+        let metrics = MetricsRegistry()
+        let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
+        var router = RPCRouter()
+        router.register(health)
+        router.register(DiagnosticsService())
+        ReflectionService.install(on: &router)
+        let finalRouter = router
+        let openAPI = OpenAPIDocument.generate(finalRouter, title: "node (\(options.role.rawValue))", version: Usage.version)
+        let responder = ConnectResponder(
+            router: finalRouter, metrics: metrics, logger: logger, maxBodyBytes: options.maxBodyBytes,
+            plainRoutes: [
+                "/metrics": { _ in
+                    HTTPResponse(status: .ok, headers: ["content-type": "text/plain; version=0.0.4"], body: Array(metrics.render().utf8))
+                },
+                "/openapi.json": { _ in
+                    HTTPResponse(status: .ok, headers: ["content-type": "application/json"], body: openAPI)
+                },
+            ])
+        let configuration = HTTPServerConfiguration(
+            address: options.listen,
+            limits: .init(maxBodyBytes: options.maxBodyBytes),
+            headerReadTimeout: options.headerTimeout,
+            idleTimeout: options.idleTimeout,
+            maxConnections: options.maxConnections,
+            drainTimeout: options.drainTimeout)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: configuration, responder: responder, metrics: metrics, logger: logger)
+        } catch {
+            logger.critical("cannot listen", [("address", "\(options.listen)"), ("error", "\(error)")])
+            return 69
+        }
+        let signals = SignalWatcher()
+        Console.out("listening on \(server.localAddress)")
+        logger.info("listening", [("address", "\(server.localAddress)"), ("version", Usage.version)])
+        let watcher = Task {
+            var count = 0
+            for await signal in signals.signals {
+                count += 1
+                if count == 1 {
+                    logger.notice("signal received, draining", [("signal", "\(signal)")])
+                    health.markNotServing()
+                    server.beginGracefulShutdown()
+                } else {
+                    logger.warning("second signal, exiting now")
+                    exit(130)
+                }
+            }
+        }
+        defer { watcher.cancel() }
+        do {
+            try await server.run()
+            return 0
+        } catch {
+            logger.critical("server failed", [("error", "\(error)")])
+            return 70
+        }
+    }
+}
+
+extension Logger {
+    func critical(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) {
+        log(.critical, message(), fields)
+    }
+}

@@ -1,0 +1,67 @@
+public import RPC
+
+/// Options of `node serve`.
+public struct ServeOptions: Equatable, Sendable {
+    public var role: Role
+    public var id = "n1"
+    public var listen: SocketAddress
+    public var peers: PeerList?
+    public var dataDir: String?
+    public var logLevel = Logger.Level.info
+    public var logFormat = Logger.Format.logfmt
+    public var maxBodyBytes = 4 * 1024 * 1024
+    public var maxConnections = 4096
+    public var drainTimeout = Duration.seconds(15)
+    public var idleTimeout = Duration.seconds(120)
+    public var headerTimeout = Duration.seconds(10)
+
+    public static let defaultListen = "127.0.0.1:7700"
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> ServeOptions {
+        var scanner = ArgumentScanner(arguments, command: "serve")
+        var role: Role?
+        var options = ServeOptions(role: .consensus, listen: try! SocketAddress(parsing: defaultListen))
+        while let argument = scanner.next() {
+            switch argument {
+            case "--role": role = try Role(parsing: scanner.value(for: argument))
+            case "--id":
+                options.id = try scanner.value(for: argument)
+                guard !options.id.isEmpty, options.id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                    throw UsageError("--id may hold letters, digits, '-', '_' and '.'", command: "serve")
+                }
+            case "--listen":
+                do { options.listen = try SocketAddress(parsing: scanner.value(for: argument)) } catch let error as UsageError {
+                    throw error
+                } catch {
+                    throw UsageError("--listen: \(error)", command: "serve")
+                }
+            case "--peers": options.peers = try PeerList(parsing: scanner.value(for: argument))
+            case "--data-dir": options.dataDir = try scanner.value(for: argument)
+            case "--log-level":
+                let text = try scanner.value(for: argument)
+                guard let level = Logger.Level(name: text) else {
+                    throw UsageError("--log-level must be one of \(Logger.Level.allCases.map(\.name).joined(separator: ", "))", command: "serve")
+                }
+                options.logLevel = level
+            case "--log-format":
+                let text = try scanner.value(for: argument)
+                guard let format = Logger.Format(rawValue: text) else {
+                    throw UsageError("--log-format must be logfmt or json", command: "serve")
+                }
+                options.logFormat = format
+            case "--max-body-bytes": options.maxBodyBytes = try scanner.int(for: argument, in: 1...(1 << 30))
+            case "--max-connections": options.maxConnections = try scanner.int(for: argument, in: 1...1_000_000)
+            case "--drain-timeout": options.drainTimeout = try scanner.duration(for: argument)
+            case "--idle-timeout": options.idleTimeout = try scanner.duration(for: argument)
+            case "--header-timeout": options.headerTimeout = try scanner.duration(for: argument)
+            default: throw UsageError("unknown option '\(argument)'", command: "serve")
+            }
+        }
+        guard let role else { throw UsageError("--role is required", command: "serve") }
+        options.role = role
+        if let peers = options.peers, peers.address(of: options.id) == nil {
+            throw UsageError("--id '\(options.id)' is not in --peers (\(peers.description))", command: "serve")
+        }
+        return options
+    }
+}

@@ -1,0 +1,78 @@
+/// Help text for `node` and each subcommand.
+public enum Usage {
+    public static let version = "0.1.0"
+
+    public static func text(for command: String?) -> String {
+        switch command {
+        case "serve": serve
+        case "call": call
+        case "cluster": cluster
+        default: root
+        }
+    }
+
+    static let root = """
+    node \(version): replicated services over the Connect protocol (JSON over HTTP/1.1).
+
+    Usage:
+      node serve   --role consensus|register|bulletin [options]   run one replica
+      node call    <address> <package.Service/Method> [json|@file|-]   call any method
+      node cluster --role ROLE --replicas N                      run a local cluster
+      node --version
+
+    Run 'node <command> --help' for a command's options.
+    """
+
+    static let serve = """
+    Usage: node serve --role ROLE [options]
+
+    Runs one replica. Prints 'listening on HOST:PORT' once it accepts connections.
+    SIGINT/SIGTERM: stop accepting, finish in-flight requests (up to --drain-timeout), exit.
+
+    Options:
+      --role ROLE             consensus, register or bulletin (required)
+      --id ID                 this node's id (default n1); must appear in --peers when given
+      --listen HOST:PORT      address to bind (default \(ServeOptions.defaultListen)); port 0 picks a free port;
+                              IPv6 as [::1]:PORT
+      --peers ID=HOST:PORT,…  every member of the cluster, this node included
+      --data-dir DIR          where durable state lives
+      --log-level LEVEL       trace, debug, info (default), notice, warning, error, critical
+      --log-format FORMAT     logfmt (default) or json; logs go to stderr
+      --max-body-bytes N      largest request body accepted (default 4194304)
+      --max-connections N     open connections beyond this are refused with 503 (default 4096)
+      --drain-timeout D       graceful shutdown budget (default 15s)
+      --idle-timeout D        close idle keep-alive connections after D (default 120s)
+      --header-timeout D      a request head must arrive within D (default 10s)
+    """
+
+    static let call = """
+    Usage: node call <address> <package.Service/Method> [json | @file | -] [options]
+           node call <address> --list
+           node call <address> --describe <package.Service>
+
+    Calls a method and prints the response JSON (streams print one JSON object per line).
+    The request is the JSON argument, the contents of @file, or standard input for '-' (default {}).
+
+    Options:
+      -H, --header 'name: value'   add request metadata (repeatable)
+      --timeout D                  deadline sent as Connect-Timeout-Ms (e.g. 500ms, 5s)
+
+    Exit status: 0 on success; on an RPC error the code and message go to stderr and the
+    status is the gRPC number of the code (1 canceled … 14 unavailable … 16 unauthenticated);
+    64 for usage errors.
+    """
+
+    static let cluster = """
+    Usage: node cluster --role ROLE [--replicas N] [--base-port P] [--data-dir DIR] [-- serve options]
+
+    Starts N 'node serve' child processes wired as peers on 127.0.0.1, prints their addresses,
+    and stops all of them on Ctrl-C or as soon as any one exits.
+
+    Options:
+      --role ROLE      consensus, register or bulletin (required)
+      --replicas N     number of replicas (default 3)
+      --base-port P    use ports P…P+N-1 (default: free ports chosen by the system)
+      --host HOST      address to bind (default 127.0.0.1)
+      --data-dir DIR   parent of each replica's data dir (default: a new temporary directory)
+    """
+}

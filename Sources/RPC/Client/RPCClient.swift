@@ -1,0 +1,50 @@
+/// A typed client: `try await client.call(Method, request)` over any transport.
+///
+/// Guarantees: every failure surfaces as a `ConnectError` with its code.
+public struct RPCClient: Sendable {
+    public let transport: any ClientTransport
+
+    public init(transport: any ClientTransport) {
+        self.transport = transport
+    }
+
+    public func call<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
+                                        options: CallOptions = CallOptions()) async throws(ConnectError) -> Response {
+        try await callWithHeaders(method, request, options: options).message
+    }
+
+    /// Like `call`, also returning the response headers.
+    public func callWithHeaders<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
+                                                   options: CallOptions = CallOptions()) async throws(ConnectError) -> (message: Response, headers: HTTPHeaders) {
+        let body = try ProtoJSONCodec.encode(request)
+        let response = try await transport.unary(path: method.path, body: body, options: options)
+        do {
+            return (try ProtoJSONCodec.decode(Response.self, from: response.body), response.headers)
+        } catch {
+            throw ConnectError(.internal, "cannot decode \(Response.schema.name) from the server: \(error.message)")
+        }
+    }
+
+    /// A server-streaming call: the stream yields typed messages and throws the final `ConnectError`.
+    public func stream<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
+                                          options: CallOptions = CallOptions()) -> AsyncThrowingStream<Response, any Error> {
+        let body: [UInt8]
+        do { body = try ProtoJSONCodec.encode(request) } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
+        }
+        let raw = transport.serverStream(path: method.path, body: body, options: options)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await bytes in raw {
+                        continuation.yield(try ProtoJSONCodec.decode(Response.self, from: bytes))
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+extension ConnectResponder {
+    /// Starts a server-streaming call: a 200 response whose chunked body carries one enveloped
+    /// message per element and ends with the end-of-stream message (error and trailers).
+    /// The producer is cancelled when the client disconnects or the deadline passes.
+    func streamResponse(_ handler: @escaping RPCRouter.StreamHandler, body: [UInt8], context: RPCContext,
+                        timeout: Duration?) async throws -> HTTPResponse {
+        let (chunks, sink) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let logger = self.logger
+        let metrics = self.metrics
+        let path = context.method.path
+        let mapError: @Sendable (any Error) -> ConnectError = { [self] error in self.mapError(error, method: path) }
+        let producer = Task {
+            let started = ContinuousClock.now
+            var failure: ConnectError?
+            do {
+                try await Self.withDeadline(timeout) {
+                    let messages = try await handler(body, context)
+                    for try await message in messages {
+                        sink.yield(ConnectEnvelope.frame(message))
+                    }
+                }
+            } catch {
+                failure = mapError(error)
+            }
+            sink.yield(ConnectEnvelope.endStream(error: failure, trailers: context.responseTrailers))
+            sink.finish()
+            let elapsed = ContinuousClock.now - started
+            metrics.recordRPC(method: path, code: failure?.code.wireName ?? "ok",
+                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            logger.debug("stream ended", [("method", path), ("code", failure?.code.wireName ?? "ok")])
+        }
+        sink.onTermination = { _ in producer.cancel() }
+        var headers = context.responseHeaders
+        headers.set("content-type", "application/connect+json")
+        return HTTPResponse(status: .ok, headers: headers, stream: chunks)
+    }
+}

@@ -1,0 +1,128 @@
+/// Serves one accepted connection: read, parse, respond, in order, until either side closes.
+struct HTTPConnection: Sendable {
+    let id: Int
+    let socket: Socket
+    let peer: SocketAddress?
+    let server: HTTPServer
+
+    private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    func run() async {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer {
+            buffer.deallocate()
+            server.connections.remove(id)
+            server.loop.deregister(socket)
+            socket.close()
+            server.metrics.connectionClosed()
+        }
+        do {
+            try await serve(buffer: buffer)
+        } catch is CancellationError {
+            return
+        } catch {
+            server.logger.debug("connection closed on error", [("peer", "\(peer.map(\.description) ?? "?")"), ("error", "\(error)")])
+        }
+    }
+
+    private func serve(buffer: UnsafeMutableRawBufferPointer) async throws {
+        var parser = HTTPRequestParser(limits: server.configuration.limits)
+        var phase = ConnectionRegistry.Phase.idle
+        func enter(_ next: ConnectionRegistry.Phase) -> Bool {
+            guard next != phase else { return server.connections.isDraining }
+            phase = next
+            return server.connections.set(id, next)
+        }
+        while true {
+            while let event = parser.next() {
+                switch event {
+                case .continueExpected:
+                    try await write(Self.continueBytes)
+                case .failed(let error):
+                    server.metrics.recordHTTPStatus(error.status.code)
+                    server.logger.debug("bad request", [("peer", "\(peer.map(\.description) ?? "?")"), ("error", error.message)])
+                    let response = HTTPResponse.text(error.status, error.message)
+                    _ = enter(.writing)
+                    try await write(HTTPResponseSerializer.serialize(response, keepAlive: false))
+                    socket.shutdownBoth()
+                    return
+                case .request(let request):
+                    _ = enter(.handling)
+                    let response = await server.responder.respond(to: request, peer: peer)
+                    let draining = enter(.writing)
+                    let keepAlive = request.keepAlive && !draining && !server.isShuttingDown
+                    try await send(response, for: request, keepAlive: keepAlive)
+                    if !keepAlive {
+                        socket.shutdownBoth()
+                        return
+                    }
+                }
+            }
+            let next: ConnectionRegistry.Phase = parser.isIdle ? .idle : (parser.isReadingHead ? .readingHead : .readingBody)
+            if enter(next), next == .idle { return }
+            switch try socket.read(into: buffer) {
+            case .bytes(let count):
+                server.metrics.addBytesIn(count)
+                parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            case .wouldBlock:
+                try await server.loop.readable(socket)
+            case .endOfFile:
+                return
+            }
+        }
+    }
+
+    private func send(_ response: HTTPResponse, for request: HTTPRequest, keepAlive: Bool) async throws {
+        let isHead = request.method == "HEAD"
+        switch response.body {
+        case .bytes:
+            try await write(HTTPResponseSerializer.serialize(response, keepAlive: keepAlive,
+                                                             minorVersion: request.minorVersion, includeBody: !isHead))
+        case .stream(let chunks):
+            try await write(HTTPResponseSerializer.head(response, keepAlive: keepAlive, minorVersion: request.minorVersion))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // A client that hangs up mid-stream must cancel the producer even while it is quiet.
+                group.addTask { try await watchForHangUp() }
+                group.addTask {
+                    for await chunk in chunks where !chunk.isEmpty {
+                        try await write(HTTPResponseSerializer.chunk(chunk))
+                    }
+                    try await write(HTTPResponseSerializer.chunk([]))
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Returns when the peer closes its side; used while streaming, when no request is expected.
+    private func watchForHangUp() async throws {
+        var scratch = [UInt8](repeating: 0, count: 512)
+        while true {
+            let result = try scratch.withUnsafeMutableBytes { try socket.read(into: $0) }
+            switch result {
+            case .endOfFile: throw CancellationError()
+            case .bytes: continue
+            case .wouldBlock: try await server.loop.readable(socket)
+            }
+        }
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        var offset = 0
+        while offset < bytes.count {
+            let result = try bytes.withUnsafeBytes { raw in
+                try socket.write(UnsafeRawBufferPointer(rebasing: raw[offset...]))
+            }
+            switch result {
+            case .bytes(let count):
+                offset += count
+            case .wouldBlock:
+                try await server.loop.writable(socket)
+            case .endOfFile:
+                throw SocketError("write", errno: 32)
+            }
+        }
+        server.metrics.addBytesOut(bytes.count)
+    }
+}

@@ -1,0 +1,107 @@
+import Synchronization
+
+/// Counters and histograms for `GET /metrics`, in Prometheus text format.
+///
+/// Guarantees: safe to update from any task; `render()` is a consistent snapshot of each family.
+public final class MetricsRegistry: Sendable {
+    /// Upper bounds of the latency buckets, in seconds.
+    public static let latencyBuckets: [Double] = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
+
+    struct Histogram {
+        var counts = [UInt64](repeating: 0, count: MetricsRegistry.latencyBuckets.count)
+        var total: UInt64 = 0
+        var sum: Double = 0
+    }
+
+    struct State {
+        var requests: [String: [String: UInt64]] = [:]
+        var latency: [String: Histogram] = [:]
+        var openConnections = 0
+        var acceptedConnections: UInt64 = 0
+        var bytesIn: UInt64 = 0
+        var bytesOut: UInt64 = 0
+        var httpErrors: [Int: UInt64] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Records one finished RPC.
+    public func recordRPC(method: String, code: String, seconds: Double) {
+        state.withLock { state in
+            state.requests[method, default: [:]][code, default: 0] += 1
+            var histogram = state.latency[method] ?? Histogram()
+            if let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 }) {
+                histogram.counts[bucket] += 1
+            }
+            histogram.total += 1
+            histogram.sum += seconds
+            state.latency[method] = histogram
+        }
+    }
+
+    /// Records a request answered at the HTTP level (400, 404, 405, 413, 415, 431…).
+    public func recordHTTPStatus(_ status: Int) {
+        state.withLock { $0.httpErrors[status, default: 0] += 1 }
+    }
+
+    public func connectionOpened() {
+        state.withLock {
+            $0.openConnections += 1
+            $0.acceptedConnections += 1
+        }
+    }
+
+    public func connectionClosed() { state.withLock { $0.openConnections -= 1 } }
+    public func addBytesIn(_ count: Int) { state.withLock { $0.bytesIn += UInt64(count) } }
+    public func addBytesOut(_ count: Int) { state.withLock { $0.bytesOut += UInt64(count) } }
+
+    public var openConnections: Int { state.withLock { $0.openConnections } }
+
+    /// The Prometheus text exposition.
+    public func render() -> String {
+        let snapshot = state.withLock { $0 }
+        var out = ""
+        out += "# HELP node_rpc_requests_total RPCs handled, by method and Connect code.\n"
+        out += "# TYPE node_rpc_requests_total counter\n"
+        for method in snapshot.requests.keys.sorted() {
+            for (code, count) in snapshot.requests[method, default: [:]].sorted(by: { $0.key < $1.key }) {
+                out += "node_rpc_requests_total{method=\"\(method)\",code=\"\(code)\"} \(count)\n"
+            }
+        }
+        out += "# HELP node_rpc_duration_seconds RPC handling latency, by method.\n"
+        out += "# TYPE node_rpc_duration_seconds histogram\n"
+        for method in snapshot.latency.keys.sorted() {
+            guard let histogram = snapshot.latency[method] else { continue }
+            var cumulative: UInt64 = 0
+            for (index, bound) in Self.latencyBuckets.enumerated() {
+                cumulative += histogram.counts[index]
+                out += "node_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"\(bound)\"} \(cumulative)\n"
+            }
+            out += "node_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"+Inf\"} \(histogram.total)\n"
+            out += "node_rpc_duration_seconds_sum{method=\"\(method)\"} \(histogram.sum)\n"
+            out += "node_rpc_duration_seconds_count{method=\"\(method)\"} \(histogram.total)\n"
+        }
+        out += "# HELP node_http_responses_total Requests answered at the HTTP level without reaching an RPC, by status.\n"
+        out += "# TYPE node_http_responses_total counter\n"
+        for (status, count) in snapshot.httpErrors.sorted(by: { $0.key < $1.key }) {
+            out += "node_http_responses_total{status=\"\(status)\"} \(count)\n"
+        }
+        out += "# HELP node_open_connections Client connections open now.\n"
+        out += "# TYPE node_open_connections gauge\n"
+        out += "node_open_connections \(snapshot.openConnections)\n"
+        out += "# HELP node_connections_accepted_total Client connections accepted.\n"
+        out += "# TYPE node_connections_accepted_total counter\n"
+        out += "node_connections_accepted_total \(snapshot.acceptedConnections)\n"
+        out += "# HELP node_bytes_received_total Bytes read from client connections.\n"
+        out += "# TYPE node_bytes_received_total counter\n"
+        out += "node_bytes_received_total \(snapshot.bytesIn)\n"
+        out += "# HELP node_bytes_sent_total Bytes written to client connections.\n"
+        out += "# TYPE node_bytes_sent_total counter\n"
+        out += "node_bytes_sent_total \(snapshot.bytesOut)\n"
+        return out
+    }
+}

@@ -1,0 +1,88 @@
+/// The shape of a proto3 message as the router, reflection and OpenAPI see it.
+///
+/// Written by hand next to each message type; a test checks it against `Protocols/*.proto`.
+public struct MessageSchema: Sendable {
+    /// Fully qualified proto name, e.g. `node.v1.CheckRequest`.
+    public let name: String
+    public let fields: [FieldSchema]
+
+    public init(_ name: String, _ fields: [FieldSchema]) {
+        self.name = name
+        self.fields = fields
+    }
+
+    /// The field whose proto or JSON name is `key`.
+    public func field(named key: String) -> FieldSchema? {
+        fields.first { $0.jsonName == key || $0.name == key }
+    }
+}
+
+/// One field of a message.
+public struct FieldSchema: Sendable {
+    public enum Label: Sendable { case singular, optional, repeated }
+
+    /// The proto field name (snake_case).
+    public let name: String
+    /// The proto3 JSON name (lowerCamelCase).
+    public let jsonName: String
+    public let number: Int
+    public let type: FieldType
+    public let label: Label
+
+    public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular) {
+        self.name = name
+        self.jsonName = FieldSchema.lowerCamel(name)
+        self.number = number
+        self.type = type
+        self.label = label
+    }
+
+    /// protoc's JSON name rule: drop underscores, upper-case the letter after each.
+    public static func lowerCamel(_ name: String) -> String {
+        var out = ""
+        var upper = false
+        for ch in name {
+            if ch == "_" { upper = true; continue }
+            out.append(upper ? Character(ch.uppercased()) : ch)
+            upper = false
+        }
+        return out
+    }
+}
+
+/// The type of a field.
+public indirect enum FieldType: Sendable {
+    case string, bool, int32, uint32, int64, uint64, double, bytes
+    case enumeration(EnumSchema)
+    /// A message type; a closure so that messages can refer to themselves.
+    case message(@Sendable () -> MessageSchema)
+    case map(key: FieldType, value: FieldType)
+
+    /// The name as written in a .proto file.
+    public var protoName: String {
+        switch self {
+        case .string: "string"
+        case .bool: "bool"
+        case .int32: "int32"
+        case .uint32: "uint32"
+        case .int64: "int64"
+        case .uint64: "uint64"
+        case .double: "double"
+        case .bytes: "bytes"
+        case .enumeration(let schema): schema.name
+        case .message(let schema): schema().name
+        case .map(let key, let value): "map<\(key.protoName), \(value.protoName)>"
+        }
+    }
+}
+
+/// The values of a proto3 enum.
+public struct EnumSchema: Sendable {
+    public let name: String
+    public let values: [(name: String, number: Int32)]
+
+    public init(_ name: String, _ values: [(name: String, number: Int32)]) {
+        self.name = name
+        self.values = values
+    }
+}

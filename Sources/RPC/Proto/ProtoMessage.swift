@@ -1,0 +1,62 @@
+/// A message that travels as proto3 JSON and can describe its own schema.
+public protocol ProtoMessage: Codable, Sendable {
+    static var schema: MessageSchema { get }
+}
+
+/// A proto3 enum: encoded as its value name, decoded from the name or the number.
+public protocol ProtoEnum: Codable, Sendable, Hashable, CaseIterable {
+    static var protoName: String { get }
+    /// The value's name in the .proto file, e.g. `SERVING`.
+    var name: String { get }
+    var number: Int32 { get }
+}
+
+extension ProtoEnum {
+    public static var schema: EnumSchema {
+        EnumSchema(protoName, allCases.map { ($0.name, $0.number) })
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let name = try? container.decode(String.self) {
+            guard let value = Self.allCases.first(where: { $0.name == name }) else {
+                throw ConnectError(.invalidArgument, "unknown \(Self.protoName) value \"\(name)\"")
+            }
+            self = value
+            return
+        }
+        if (try? container.decode(Bool.self)) != nil {
+            throw ConnectError(.invalidArgument, "\(Self.protoName) must be a name or a number, not a boolean")
+        }
+        if let number = try? container.decode(Int32.self) {
+            guard let value = Self.allCases.first(where: { $0.number == number }) else {
+                throw ConnectError(.invalidArgument, "unknown \(Self.protoName) number \(number)")
+            }
+            self = value
+            return
+        }
+        throw ConnectError(.invalidArgument, "\(Self.protoName) must be a name or a number")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+}
+
+/// A message with no fields (`google.protobuf.Empty`-like).
+public struct EmptyMessage: ProtoMessage, Equatable {
+    public static let schema = MessageSchema("node.v1.Empty", [])
+    public init() {}
+    public init(from decoder: any Decoder) throws { _ = try ProtoReader(decoder, Self.schema) }
+    public func encode(to encoder: any Encoder) throws { _ = ProtoWriter(encoder) }
+}
+
+/// A coding key for any field name.
+public struct ProtoKey: CodingKey, Hashable, Sendable {
+    public let stringValue: String
+    public var intValue: Int? { nil }
+    public init(_ string: String) { stringValue = string }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
+}

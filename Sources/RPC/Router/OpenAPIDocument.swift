@@ -1,0 +1,138 @@
+import Foundation
+
+/// An OpenAPI 3.1 document generated from a router, so schema-driven tools (schemathesis,
+/// client generators) see exactly what the node serves.
+///
+/// Request schemas are as permissive as proto3 JSON parsing (both field spellings, `null`,
+/// int64 as string or integer, enums by name or number); response schemas are canonical.
+public enum OpenAPIDocument {
+    public static func generate(_ router: RPCRouter, title: String, version: String) -> [UInt8] {
+        var paths: [String: Any] = [:]
+        var schemas: [String: Any] = ["connect.error": errorSchema()]
+        for (name, schema) in router.messageSchemas {
+            schemas[name + ".request"] = messageSchema(schema, request: true)
+            schemas[name] = messageSchema(schema, request: false)
+        }
+        for method in router.methods {
+            let streaming = method.kind == .serverStreaming
+            let mediaType = streaming ? "application/connect+json" : "application/json"
+            var responses: [String: Any] = [
+                "200": ["description": "Success",
+                        "content": [mediaType: ["schema": ref(method.response.name)]]],
+                "415": ["description": "Unsupported content type (empty body)"],
+                "default": ["description": "Connect error",
+                            "content": ["application/json": ["schema": ref("connect.error")]]],
+            ]
+            if streaming {
+                responses["200"] = ["description": "A stream of enveloped messages (Connect streaming framing)",
+                                    "content": [mediaType: ["schema": ["type": "string", "format": "binary"]]]]
+            }
+            var item: [String: Any] = [:]
+            var post: [String: Any] = [
+                "operationId": "\(method.service).\(method.method)",
+                "tags": [method.service],
+                "parameters": headerParameters(),
+                "requestBody": ["required": true, "content": [
+                    mediaType: ["schema": streaming ? ["type": "string", "format": "binary"] : ref(method.request.name + ".request")],
+                ]],
+                "responses": responses,
+            ]
+            if streaming { post["description"] = "Server streaming: the request is one enveloped message." }
+            item["post"] = post
+            if method.isSideEffectFree && !streaming {
+                item["get"] = [
+                    "operationId": "\(method.service).\(method.method).get",
+                    "tags": [method.service],
+                    "parameters": headerParameters() + [
+                        ["name": "connect", "in": "query", "required": false, "schema": ["type": "string", "const": "v1"]],
+                        ["name": "encoding", "in": "query", "required": true, "schema": ["type": "string", "const": "json"]],
+                        ["name": "message", "in": "query", "required": true, "schema": ["type": "string"],
+                         "description": "The request message as JSON (percent-encoded)"],
+                    ],
+                    "responses": responses,
+                ]
+            }
+            paths[method.path] = item
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": title, "version": version],
+            "paths": paths,
+            "components": ["schemas": schemas],
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return Array(data)
+    }
+
+    static func ref(_ name: String) -> [String: Any] {
+        ["$ref": "#/components/schemas/\(name)"]
+    }
+
+    static func headerParameters() -> [[String: Any]] {
+        [
+            ["name": "Connect-Protocol-Version", "in": "header", "required": false,
+             "schema": ["type": "string", "const": "1"]],
+            ["name": "Connect-Timeout-Ms", "in": "header", "required": false,
+             "schema": ["type": "string", "pattern": "^[0-9]{1,10}$"]],
+        ]
+    }
+
+    static func errorSchema() -> [String: Any] {
+        [
+            "type": "object",
+            "required": ["code"],
+            "properties": [
+                "code": ["type": "string", "enum": ConnectCode.allCases.map(\.wireName)],
+                "message": ["type": "string"],
+                "details": ["type": "array", "items": [
+                    "type": "object",
+                    "properties": ["type": ["type": "string"], "value": ["type": "string"], "debug": [:]],
+                ]],
+            ],
+        ]
+    }
+
+    static func messageSchema(_ schema: MessageSchema, request: Bool) -> [String: Any] {
+        var properties: [String: Any] = [:]
+        for field in schema.fields {
+            let type = fieldSchema(field, request: request)
+            properties[field.jsonName] = type
+            if request && field.name != field.jsonName { properties[field.name] = type }
+        }
+        return ["type": "object", "properties": properties, "additionalProperties": false]
+    }
+
+    static func fieldSchema(_ field: FieldSchema, request: Bool) -> [String: Any] {
+        var schema = typeSchema(field.type, request: request)
+        if field.label == .repeated { schema = ["type": "array", "items": schema] }
+        if request { schema = ["anyOf": [schema, ["type": "null"]]] }
+        return schema
+    }
+
+    static func typeSchema(_ type: FieldType, request: Bool) -> [String: Any] {
+        switch type {
+        case .string: return ["type": "string"]
+        case .bool: return ["type": "boolean"]
+        case .int32: return ["type": "integer", "minimum": Int(Int32.min), "maximum": Int(Int32.max)]
+        case .uint32: return ["type": "integer", "minimum": 0, "maximum": Int(UInt32.max)]
+        case .int64, .uint64:
+            let pattern = type.protoName == "uint64" ? "^[0-9]+$" : "^-?[0-9]+$"
+            if request {
+                return ["anyOf": [["type": "string", "pattern": pattern], ["type": "integer"]]]
+            }
+            return ["type": "string", "pattern": pattern]
+        case .double: return ["type": "number"]
+        case .bytes: return ["type": "string", "contentEncoding": "base64"]
+        case .enumeration(let schema):
+            let names = schema.values.map(\.name)
+            if request {
+                return ["anyOf": [["type": "string", "enum": names], ["type": "integer", "enum": schema.values.map { Int($0.number) }]]]
+            }
+            return ["type": "string", "enum": names]
+        case .message(let make):
+            return ref(make().name + (request ? ".request" : ""))
+        case .map(_, let value):
+            return ["type": "object", "additionalProperties": typeSchema(value, request: request)]
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Synchronization
+
+/// What a handler knows about its call, and where it puts response headers and trailers.
+///
+/// Guarantees: `deadline` is the client's `Connect-Timeout-Ms` converted to an instant when the
+/// request arrived; headers set here are sent with the response (also with error responses).
+public final class RPCContext: Sendable {
+    public let method: RPCMethodInfo
+    /// Request headers (lower-cased names): the call's metadata.
+    public let requestHeaders: HTTPHeaders
+    public let peer: SocketAddress?
+    public let deadline: ContinuousClock.Instant?
+    private let outgoing = Mutex<(headers: HTTPHeaders, trailers: HTTPHeaders)>(([:], [:]))
+
+    public init(method: RPCMethodInfo, requestHeaders: HTTPHeaders = [:], peer: SocketAddress? = nil,
+                deadline: ContinuousClock.Instant? = nil) {
+        self.method = method
+        self.requestHeaders = requestHeaders
+        self.peer = peer
+        self.deadline = deadline
+    }
+
+    /// Time left before the deadline, or nil when the call has none.
+    public var remaining: Duration? {
+        deadline.map { $0 - ContinuousClock.now }
+    }
+
+    public func setResponseHeader(_ name: String, _ value: String) {
+        outgoing.withLock { $0.headers.set(name, value) }
+    }
+
+    /// A trailer; unary Connect sends it as a `trailer-<name>` header.
+    public func setTrailer(_ name: String, _ value: String) {
+        outgoing.withLock { $0.trailers.set(name, value) }
+    }
+
+    public var responseHeaders: HTTPHeaders { outgoing.withLock { $0.headers } }
+    public var responseTrailers: HTTPHeaders { outgoing.withLock { $0.trailers } }
+}
