@@ -6,11 +6,11 @@ import FoundationNetworking
 /// Convenient and dependable, but costly per call (about 300 µs on loopback): used by `node call`
 /// and selectable for peers so the benchmark can compare it with the pooled socket client.
 public final class URLSessionTransport: ClientTransport {
-    let baseURL: URL
+    let baseURL: String
     private let session: URLSession
 
     public init(address: SocketAddress) {
-        baseURL = URL(string: "http://\(address)")!
+        baseURL = "http://\(address)"
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 64
         configuration.timeoutIntervalForRequest = 3600
@@ -20,7 +20,9 @@ public final class URLSessionTransport: ClientTransport {
     deinit { session.finishTasksAndInvalidate() }
 
     private func makeRequest(path: String, body: [UInt8], options: CallOptions, contentType: String) -> URLRequest {
-        var request = URLRequest(url: baseURL.appendingPathComponent(String(path.dropFirst())))
+        // Built as text: URL path appending mangles bracketed IPv6 hosts.
+        let url = URL(string: baseURL + path) ?? URL(fileURLWithPath: "/invalid")
+        var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = Data(body)
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")

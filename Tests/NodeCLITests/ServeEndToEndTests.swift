@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+/// Real `node serve` processes on port 0, called with `node call` and with raw sockets.
+@Suite(.timeLimit(.minutes(2)))
+struct ServeEndToEndTests {
+    @Test func nodeCallPrintsResponsesAndMapsErrorsToExitCodes() async throws {
+        let (server, address) = try await NodeProcess.serve()
+        let health = try await NodeProcess.run(["call", address, "node.v1.Health/Check"])
+        #expect(health.status == 0)
+        #expect(health.out.contains("\"status\" : \"SERVING\""))
+
+        let echo = try await NodeProcess.run(["call", address, "node.v1.Diagnostics/Echo", "-"], stdin: Data(#"{"message":"from stdin"}"#.utf8))
+        #expect(echo.out.contains("from stdin"))
+
+        let bad = try await NodeProcess.run(["call", address, "node.v1.Diagnostics/Echo", #"{"message":1}"#])
+        #expect(bad.status == 3)
+        #expect(bad.err.contains("invalid_argument"))
+
+        let missing = try await NodeProcess.run(["call", address, "nope.v1.X/Y", "{}"])
+        #expect(missing.status == 12)
+
+        let slow = try await NodeProcess.run(["call", address, "node.v1.Diagnostics/Echo", #"{"delayMs":5000}"#, "--timeout", "200ms"])
+        #expect(slow.status == 4)
+        #expect(slow.err.contains("deadline_exceeded"))
+
+        let list = try await NodeProcess.run(["call", address, "--list"])
+        #expect(list.out.contains("node.v1.Reflection"))
+        #expect(list.out.contains("Check(node.v1.CheckRequest)"))
+
+        let describe = try await NodeProcess.run(["call", address, "--describe", "node.v1.Health"])
+        #expect(describe.out.contains("message node.v1.CheckResponse"))
+
+        let stream = try await NodeProcess.run(["call", address, "node.v1.Diagnostics/Ticks", #"{"message":"m","count":3}"#])
+        #expect(stream.status == 0)
+        #expect(stream.out.split(separator: "\n") == [#"{"message":"m0"}"#, #"{"message":"m1"}"#, #"{"message":"m2"}"#])
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+    }
+
+    @Test func unreachableServerIsUnavailable() async throws {
+        let result = try await NodeProcess.run(["call", "127.0.0.1:1", "node.v1.Health/Check"])
+        #expect(result.status == 14)
+        #expect(result.err.contains("unavailable"))
+    }
+
+    @Test func usageErrorsExit64() async throws {
+        let result = try await NodeProcess.run(["serve", "--role", "bogus"])
+        #expect(result.status == 64)
+        #expect(result.err.contains("unknown role"))
+        #expect(try await NodeProcess.run(["--version"]).out.hasPrefix("node "))
+    }
+
+    /// Each malformed or oversize request gets its status, and the server keeps serving others.
+    @Test func badRequestsGetClearAnswersAndTheServerKeepsServing() async throws {
+        let (server, address) = try await NodeProcess.serve(["--max-body-bytes", "1000"])
+        let cases: [(String, Int)] = [
+            ("GARBAGE\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400),
+            ("POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n", 413),
+            ("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "b", count: 17_000) + "\r\n\r\n", 431),
+            ("GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505),
+        ]
+        for (request, status) in cases {
+            let connection = try RawHTTPConnection(address)
+            connection.send(request)
+            let response = try #require(connection.readResponse(), "no answer to \(request.prefix(40))")
+            #expect(response.status == status, "\(request.prefix(40))")
+            #expect(response.headers["connection"] == "close")
+            #expect(connection.isClosedByServer())
+            try await expectHealthy(address)
+        }
+        let keepAliveCases: [(String, Int, String?)] = [
+            ("POST /nope.v1.X/Y HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", 404, "unimplemented"),
+            ("DELETE /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}", 405, nil),
+            ("POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/proto\r\nContent-Length: 2\r\n\r\nab", 415, nil),
+            ("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{nope", 400, "invalid_argument"),
+        ]
+        for (request, status, code) in keepAliveCases {
+            let connection = try RawHTTPConnection(address)
+            connection.send(request + "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try #require(connection.readResponse())
+            #expect(response.status == status)
+            if let code { #expect(response.text.contains("\"code\":\"\(code)\"")) }
+            // The unread or rejected body did not corrupt the next request on the connection.
+            let next = try #require(connection.readResponse())
+            #expect(next.status == 200)
+            #expect(next.text.contains("node_open_connections"))
+        }
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
+    @Test func pipeliningChunkedBodiesAndExpectContinue() async throws {
+        let (server, address) = try await NodeProcess.serve()
+        let connection = try RawHTTPConnection(address)
+        let echo = { (text: String) in
+            "POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(text.utf8.count)\r\n\r\n\(text)"
+        }
+        connection.send(echo(#"{"message":"1"}"#) + echo(#"{"message":"2"}"#) + echo(#"{"message":"3"}"#))
+        for expected in ["1", "2", "3"] {
+            let response = try #require(connection.readResponse())
+            #expect(response.text == #"{"message":"\#(expected)"}"#)
+        }
+        connection.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"mes\r\nf\r\nsage\":\"chunks\"}\r\n0\r\n\r\n")
+        #expect(try #require(connection.readResponse()).text == #"{"message":"chunks"}"#)
+        connection.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 15\r\n\r\n")
+        #expect(try #require(connection.readResponse()).status == 100)
+        connection.send(#"{"message":"c"}"#)
+        #expect(try #require(connection.readResponse()).text == #"{"message":"c"}"#)
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
+    /// SIGTERM during a slow request: the request completes, then the server exits 0.
+    @Test func gracefulShutdownLetsInFlightRequestsFinish() async throws {
+        let (server, address) = try await NodeProcess.serve()
+        let idle = try RawHTTPConnection(address)
+        let busy = try RawHTTPConnection(address)
+        let body = #"{"message":"slow","delayMs":1500}"#
+        busy.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        try await Task.sleep(for: .milliseconds(300))
+        server.signal(SIGTERM)
+        // The idle keep-alive connection is closed promptly; the busy one gets its answer.
+        #expect(idle.isClosedByServer())
+        let response = try #require(busy.readResponse())
+        #expect(response.status == 200)
+        #expect(response.text == #"{"message":"slow"}"#)
+        #expect(response.headers["connection"] == "close")
+        #expect(try await server.waitForExit() == 0)
+        #expect(server.stderr.contains("graceful shutdown started"))
+    }
+
+    @Test func slowClientsAndConnectionCapAreEnforced() async throws {
+        let (server, address) = try await NodeProcess.serve(["--header-timeout", "300ms", "--max-connections", "2"])
+        let slow = try RawHTTPConnection(address)
+        slow.send("GET /metrics HTTP/1.1\r\nHo")
+        let second = try RawHTTPConnection(address)
+        try await Task.sleep(for: .milliseconds(100))
+        let third = try RawHTTPConnection(address)
+        let refused = try #require(third.readResponse())
+        #expect(refused.status == 503)
+        // The slow client is dropped after the header timeout.
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(slow.isClosedByServer())
+        second.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try #require(second.readResponse()).status == 200)
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
+    @Test func servesIPv6AndPlainHTTPRoutes() async throws {
+        let node = try NodeProcess(["serve", "--role", "register", "--listen", "[::1]:0"])
+        let address = try await node.waitForLine(prefix: "listening on ")
+        #expect(address.hasPrefix("[::1]:"))
+        let v6 = try RawHTTPConnection(address)
+        v6.send("POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        let health = try #require(v6.readResponse())
+        #expect(health.status == 200)
+        #expect(health.text.contains("register"))
+        node.signal(SIGINT)
+        #expect(try await node.waitForExit() == 0)
+
+        let (server, v4) = try await NodeProcess.serve()
+        let connection = try RawHTTPConnection(v4)
+        connection.send("GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n")
+        let openAPI = try #require(connection.readResponse())
+        #expect(openAPI.text.contains("\"openapi\":\"3.1.0\""))
+        connection.send("GET /node.v1.Health/Check?connect=v1&encoding=json&message=%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try #require(connection.readResponse()).text.contains("SERVING"))
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
+    private func expectHealthy(_ address: String) async throws {
+        let connection = try RawHTTPConnection(address)
+        connection.send("POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        let response = try #require(connection.readResponse())
+        #expect(response.status == 200)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+/// A real `node` process started by a test, with its stdout/stderr captured.
+final class NodeProcess: Sendable {
+    let process: Process
+    private let output = CapturedOutput()
+
+    /// The built `node` binary next to the test bundle.
+    static var binary: URL {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = exe.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("node").path),
+              directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("node")
+    }
+
+    init(_ arguments: [String], stdin: Data? = nil) throws {
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        if let stdin {
+            let inPipe = Pipe()
+            process.standardInput = inPipe
+            try process.run()
+            inPipe.fileHandleForWriting.write(stdin)
+            try inPipe.fileHandleForWriting.close()
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+        let output = self.output
+        outPipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            output.state.withLock { $0.out += String(decoding: data, as: UTF8.self) }
+        }
+        errPipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            output.state.withLock { $0.err += String(decoding: data, as: UTF8.self) }
+        }
+    }
+
+    /// Starts `node serve` on port 0 and waits until it prints its address.
+    static func serve(_ extra: [String] = [], role: String = "consensus") async throws -> (NodeProcess, String) {
+        let node = try NodeProcess(["serve", "--role", role, "--listen", "127.0.0.1:0", "--log-level", "debug"] + extra)
+        let address = try await node.waitForLine(prefix: "listening on ")
+        return (node, address)
+    }
+
+    var stdout: String { output.state.withLock { $0.out } }
+    var stderr: String { output.state.withLock { $0.err } }
+
+    /// Waits for a stdout line starting with `prefix` and returns the rest of it.
+    func waitForLine(prefix: String, timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+                return String(line.dropFirst(prefix.count))
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ProcessError("no line '\(prefix)…' from node; stdout=\(stdout) stderr=\(stderr)")
+    }
+
+    /// Waits for exit and returns the status.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw ProcessError("node did not exit; stderr=\(stderr)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        return process.terminationStatus
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Runs `node call …` (or any node command) to completion.
+    static func run(_ arguments: [String], stdin: Data? = nil) async throws -> (status: Int32, out: String, err: String) {
+        let node = try NodeProcess(arguments, stdin: stdin)
+        let status = try await node.waitForExit()
+        return (status, node.stdout, node.stderr)
+    }
+}
+
+struct ProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Text a child process wrote, filled from pipe callbacks.
+final class CapturedOutput: Sendable {
+    let state = Mutex<(out: String, err: String)>(("", ""))
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import RPC
+
+struct RPCRouterTests {
+    @Test func describesEveryRegisteredMethod() {
+        let router = TestRouter.make()
+        #expect(router.serviceNames == ["node.v1.Health", "node.v1.Diagnostics", "test.v1.Test", "node.v1.Reflection"])
+        #expect(router.route(for: "/node.v1.Health/Check")?.info.isSideEffectFree == true)
+        #expect(router.route(for: "/node.v1.Health/Nope") == nil)
+        #expect(router.messageSchemas["node.v1.MethodDescription"] != nil)
+    }
+
+    @Test func reflectionListsItselfToo() async throws {
+        let responder = TestRouter.responder()
+        let response = await responder.respond(to: TestRouter.post("/node.v1.Reflection/ListServices", "{}"), peer: nil)
+        let list = try ProtoJSONCodec.decode(ListServicesResponse.self, from: response.bodyBytes)
+        #expect(list.services.map(\.name).contains("node.v1.Reflection"))
+        let echo = list.services.first { $0.name == "node.v1.Diagnostics" }?.methods.first { $0.name == "Echo" }
+        #expect(echo?.sideEffectFree == true)
+        #expect(echo?.requestType == "node.v1.EchoMessage")
+    }
+
+    @Test func describeServiceIncludesNestedMessages() async throws {
+        let responder = TestRouter.responder()
+        let response = await responder.respond(to: TestRouter.post("/node.v1.Reflection/DescribeService", #"{"service":"node.v1.Reflection"}"#), peer: nil)
+        let described = try ProtoJSONCodec.decode(DescribeServiceResponse.self, from: response.bodyBytes)
+        let names = Set(described.messages.map(\.name))
+        #expect(names.isSuperset(of: ["node.v1.ListServicesResponse", "node.v1.ServiceDescription", "node.v1.MethodDescription"]))
+        let missing = await responder.respond(to: TestRouter.post("/node.v1.Reflection/DescribeService", #"{"service":"x.Y"}"#), peer: nil)
+        #expect(missing.connectCode == "not_found")
+    }
+
+    @Test func openAPIDocumentCoversEveryMethod() throws {
+        let router = TestRouter.make()
+        let bytes = OpenAPIDocument.generate(router, title: "t", version: "1")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: Any])
+        for method in router.methods {
+            let item = try #require(paths[method.path] as? [String: Any], "\(method.path) missing")
+            #expect(item["post"] != nil)
+            #expect((item["get"] != nil) == (method.isSideEffectFree && method.kind == .unary))
+        }
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        #expect(schemas["connect.error"] != nil)
+        #expect(schemas["node.v1.EchoMessage.request"] != nil)
+    }
+}

@@ -1,0 +1,42 @@
+@testable import RPC
+
+/// A router with the built-in services and a few test methods, and a responder over it.
+enum TestRouter {
+    static let fail = RPCMethod<EchoMessage, EchoMessage>("test.v1.Test", "Fail")
+    static let crash = RPCMethod<EchoMessage, EchoMessage>("test.v1.Test", "Crash")
+    static let big = RPCMethod<EchoMessage, EchoMessage>("test.v1.Test", "Big")
+
+    struct Unexpected: Error {}
+
+    static func make() -> RPCRouter {
+        var router = RPCRouter()
+        router.register(HealthService(role: "test", nodeId: "t1", version: "0"))
+        router.register(DiagnosticsService())
+        router.register(fail) { request, context in
+            context.setResponseHeader("etag", "\"v7\"")
+            throw ConnectError(.failedPrecondition, "stale: \(request.message)")
+        }
+        router.register(crash) { _, _ in throw Unexpected() }
+        router.register(big) { _, context in
+            context.setTrailer("x-count", "3")
+            return EchoMessage(message: String(repeating: "x", count: 5000))
+        }
+        ReflectionService.install(on: &router)
+        return router
+    }
+
+    static func responder(maxBodyBytes: Int = 4 << 20) -> ConnectResponder {
+        ConnectResponder(router: make(), metrics: MetricsRegistry(), maxBodyBytes: maxBodyBytes)
+    }
+
+    static func post(_ path: String, _ body: String, headers: HTTPHeaders = ["content-type": "application/json"]) -> HTTPRequest {
+        var all = headers
+        all.add("host", "test")
+        return HTTPRequest(method: "POST", target: path, headers: all, body: Array(body.utf8))
+    }
+}
+
+extension HTTPResponse {
+    var text: String { String(decoding: bodyBytes, as: UTF8.self) }
+    var connectCode: String? { ConnectError.fromResponse(status: status.code, body: bodyBytes).code.wireName }
+}
