@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Interop check: a real third-party Connect client (Python `connectrpc`, generated from
+# Protocols/*.proto with protoc-gen-connectrpc + protoc-gen-py) calls a running `node serve`
+# with the JSON codec and gzip on (the client's default).
+#
+# Usage: Tests/Interop/run.sh [path/to/node]   (default .build/debug/node)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+node_bin=${1:-$root/.build/debug/node}
+work=$root/.build-interop
+venv=$work/venv
+
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import connectrpc, grpc_tools' 2>/dev/null; then
+    echo "interop: creating Python venv in $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+        connectrpc protoc-gen-connectrpc protoc-gen-py grpcio-tools
+fi
+
+gen=$work/gen
+rm -rf "$gen" && mkdir -p "$gen"
+protos=$(cd Protocols && find . -name '*.proto' | sed 's|^\./||' | sort)
+(cd Protocols && "$venv/bin/python" -m grpc_tools.protoc -I. \
+    --plugin=protoc-gen-py="$venv/bin/protoc-gen-py" \
+    --plugin=protoc-gen-connectrpc="$venv/bin/protoc-gen-connectrpc" \
+    --py_out="$gen" --connectrpc_out="$gen" $protos)
+
+log=$work/node.log
+"$node_bin" serve --role consensus --listen 127.0.0.1:0 --log-level debug > "$work/node.out" 2> "$log" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do
+    grep -q '^listening on ' "$work/node.out" 2>/dev/null && break
+    sleep 0.05
+done
+address=$(sed -n 's/^listening on //p' "$work/node.out")
+[ -n "$address" ] || { echo "interop: node did not start"; cat "$log"; exit 1; }
+
+PYTHONPATH=$gen "$venv/bin/python" Tests/Interop/interop_test.py "http://$address"
+kill -TERM $pid
+wait $pid
+echo "interop: node exited cleanly"
