@@ -4,10 +4,14 @@ public struct CallOptions: Sendable {
     public var timeout: Duration?
     /// Extra request headers (metadata).
     public var headers: HTTPHeaders
+    /// Whether the transport may resend the request when a reused connection turns out broken
+    /// (set for idempotent and side-effect-free methods).
+    public var retryable: Bool
 
-    public init(timeout: Duration? = nil, headers: HTTPHeaders = [:]) {
+    public init(timeout: Duration? = nil, headers: HTTPHeaders = [:], retryable: Bool = false) {
         self.timeout = timeout
         self.headers = headers
+        self.retryable = retryable
     }
 }
 

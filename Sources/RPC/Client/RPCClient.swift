@@ -17,6 +17,8 @@ public struct RPCClient: Sendable {
     public func callWithHeaders<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                                    options: CallOptions = CallOptions()) async throws(ConnectError) -> (message: Response, headers: HTTPHeaders) {
         let body = try ProtoJSONCodec.encode(request)
+        var options = options
+        options.retryable = options.retryable || method.idempotency != .sideEffects
         let response = try await transport.unary(path: method.path, body: body, options: options)
         do {
             return (try ProtoJSONCodec.decode(Response.self, from: response.body), response.headers)

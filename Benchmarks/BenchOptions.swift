@@ -1,0 +1,67 @@
+import Foundation
+
+/// Command-line options of `node-bench`.
+struct BenchOptions {
+    var scenario = ""
+    var concurrency: [Int] = [1, 64]
+    var duration: Duration = .seconds(5)
+    var warmup: Duration = .seconds(1)
+    var transports: [String] = ["pooled", "urlsession"]
+    var target: String?
+    var force = false
+    var jsonPath: String?
+
+    static let usage = """
+    Usage: swift run -c release node-bench <scenario> [options]
+
+    Scenarios:
+      rpc      Health/Check round trips: pooled keep-alive sockets vs URLSession
+
+    Options:
+      --concurrency 1,64      concurrent callers (a list runs each in turn)
+      --duration 5s           measured time per run (after --warmup, default 1s)
+      --transport pooled,urlsession
+      --target HOST:PORT      use a running node instead of starting one
+      --json FILE             write every figure and the configuration as JSON
+      --force                 run even in a debug build (figures will be meaningless)
+    """
+
+    static func parse(_ arguments: [String]) throws -> BenchOptions {
+        var options = BenchOptions()
+        var iterator = arguments.makeIterator()
+        func value(_ flag: String) throws -> String {
+            guard let next = iterator.next() else { throw BenchError("\(flag) needs a value") }
+            return next
+        }
+        func duration(_ flag: String) throws -> Duration {
+            let text = try value(flag)
+            let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+            for (suffix, scale) in units where text.hasSuffix(suffix) {
+                if let number = Double(text.dropLast(suffix.count)) { return .milliseconds(Int64(number * scale * 1000)) }
+            }
+            if let number = Double(text) { return .milliseconds(Int64(number * 1000)) }
+            throw BenchError("\(flag) must be a duration like 5s")
+        }
+        while let argument = iterator.next() {
+            switch argument {
+            case "--concurrency":
+                options.concurrency = try value(argument).split(separator: ",").map {
+                    guard let n = Int($0), n > 0 else { throw BenchError("--concurrency takes positive numbers") }
+                    return n
+                }
+            case "--duration": options.duration = try duration(argument)
+            case "--warmup": options.warmup = try duration(argument)
+            case "--transport": options.transports = try value(argument).split(separator: ",").map(String.init)
+            case "--target": options.target = try value(argument)
+            case "--json": options.jsonPath = try value(argument)
+            case "--force": options.force = true
+            case "--help", "-h": throw BenchError(usage)
+            default:
+                guard !argument.hasPrefix("-"), options.scenario.isEmpty else { throw BenchError("unknown option \(argument)\n\n\(usage)") }
+                options.scenario = argument
+            }
+        }
+        guard !options.scenario.isEmpty else { throw BenchError(usage) }
+        return options
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import RPC
+import Synchronization
+
+/// Closed-loop load: `concurrency` workers each issue the next operation as soon as the previous
+/// one completes, for a warm-up and then a measured duration.
+struct LoadGenerator {
+    struct Result: Sendable {
+        var histogram = LatencyHistogram()
+        var errors: [String: Int] = [:]
+        var elapsed: Duration = .zero
+        var throughput: Double { Double(histogram.total) / Self.seconds(elapsed) }
+        static func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+    }
+
+    let concurrency: Int
+    let warmup: Duration
+    let duration: Duration
+    let progress: Progress?
+
+    /// Runs `operation(worker, sequence)` in a loop on each worker; its duration is recorded unless it throws.
+    func run(_ operation: @escaping @Sendable (Int, Int) async throws -> Void) async -> Result {
+        let flags = LoadFlags()
+        let start = ContinuousClock.now
+        let results = await withTaskGroup(of: Result.self) { group -> [Result] in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var result = Result()
+                    var sequence = 0
+                    while !flags.done.load(ordering: .relaxed) {
+                        let began = ContinuousClock.now
+                        do {
+                            try await operation(worker, sequence)
+                            if flags.measuring.load(ordering: .relaxed) {
+                                let elapsed = ContinuousClock.now - began
+                                result.histogram.record(UInt64(max(0, elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000)))
+                                flags.completed.add(1, ordering: .relaxed)
+                            }
+                        } catch {
+                            if flags.measuring.load(ordering: .relaxed) {
+                                let code = (error as? ConnectError)?.code.wireName ?? "client_error"
+                                result.errors[code, default: 0] += 1
+                                flags.failed.add(1, ordering: .relaxed)
+                            }
+                        }
+                        sequence += 1
+                    }
+                    return result
+                }
+            }
+            try? await Task.sleep(for: warmup)
+            flags.measuring.store(true, ordering: .relaxed)
+            let measureStart = ContinuousClock.now
+            while ContinuousClock.now - measureStart < duration {
+                try? await Task.sleep(for: .milliseconds(250))
+                progress?.update(elapsed: ContinuousClock.now - measureStart, ops: flags.completed.load(ordering: .relaxed),
+                                 errors: flags.failed.load(ordering: .relaxed))
+            }
+            flags.measuring.store(false, ordering: .relaxed)
+            let measured = ContinuousClock.now - measureStart
+            flags.done.store(true, ordering: .relaxed)
+            var all: [Result] = []
+            for await result in group { all.append(result) }
+            var first = all.first ?? Result()
+            first.elapsed = measured
+            all[0] = first
+            return all
+        }
+        var merged = Result()
+        for result in results {
+            merged.histogram.merge(result.histogram)
+            merged.errors.merge(result.errors, uniquingKeysWith: +)
+        }
+        merged.elapsed = results.first?.elapsed ?? ContinuousClock.now - start
+        progress?.finish()
+        return merged
+    }
+}
+
+/// A one-line progress report on stderr, only when stderr is a terminal.
+final class Progress: Sendable {
+    let label: String
+    let enabled = isatty(2) == 1
+
+    init(label: String) { self.label = label }
+
+    func update(elapsed: Duration, ops: Int, errors: Int) {
+        guard enabled else { return }
+        let seconds = LoadGenerator.Result.seconds(elapsed)
+        let line = String(format: "\r%@  %5.1fs  %9d ops  %9.0f ops/s  %d errors   ", label, seconds, ops, Double(ops) / max(seconds, 0.001), errors)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
+    }
+}
+
+/// Flags shared by the load workers and the coordinator.
+final class LoadFlags: Sendable {
+    let measuring = Atomic<Bool>(false)
+    let done = Atomic<Bool>(false)
+    let completed = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+}

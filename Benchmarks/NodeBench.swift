@@ -1,0 +1,69 @@
+import Foundation
+import RPC
+
+/// `node-bench`: starts the nodes it needs, runs a scenario, prints a table, stops everything.
+@main
+enum NodeBench {
+    static func main() async {
+        let options: BenchOptions
+        do {
+            options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(64)
+        }
+        #if DEBUG
+        if !options.force {
+            FileHandle.standardError.write(Data("node-bench: this is a debug build; run `swift run -c release node-bench …` (or pass --force)\n".utf8))
+            exit(64)
+        }
+        #endif
+        let signals = SignalWatcher()
+        Task {
+            for await _ in signals.signals {
+                ClusterRegistry.shared.killAll()
+                exit(130)
+            }
+        }
+        do {
+            let reports = try await run(options)
+            print(RunReport.table(reports))
+            if let path = options.jsonPath { try writeJSON(reports, options: options, to: path) }
+            exit(0)
+        } catch {
+            ClusterRegistry.shared.killAll()
+            FileHandle.standardError.write(Data("node-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ options: BenchOptions) async throws -> [RunReport] {
+        switch options.scenario {
+        case "rpc":
+            if let target = options.target {
+                return try await RPCScenario.run(options: options, address: try SocketAddress(parsing: target))
+            }
+            let cluster = try await NodeCluster(role: "consensus", replicas: 1)
+            defer { cluster.stop() }
+            return try await RPCScenario.run(options: options, address: cluster.addresses[0])
+        default:
+            throw BenchError("unknown scenario '\(options.scenario)'\n\n\(BenchOptions.usage)")
+        }
+    }
+
+    static func writeJSON(_ reports: [RunReport], options: BenchOptions, to path: String) throws {
+        var build = "release"
+        #if DEBUG
+        build = "debug"
+        #endif
+        let document: [String: Any] = [
+            "scenario": options.scenario,
+            "arguments": Array(CommandLine.arguments.dropFirst()),
+            "build": build,
+            "cores": ProcessInfo.processInfo.activeProcessorCount,
+            "runs": reports.map(\.json),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+}

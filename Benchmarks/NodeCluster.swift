@@ -1,0 +1,79 @@
+import Foundation
+import RPC
+import Synchronization
+
+/// `node serve` processes started by the benchmark on free loopback ports, stopped on `stop()`,
+/// at exit, and on Ctrl-C.
+final class NodeCluster {
+    private(set) var processes: [Process] = []
+    private(set) var addresses: [SocketAddress] = []
+    let directory: String
+
+    static var nodeBinary: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("node")
+    }
+
+    init(role: String, replicas: Int, extraArguments: [String] = []) async throws {
+        directory = NSTemporaryDirectory() + "node-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let ports = try Self.freePorts(replicas)
+        let ids = (1...replicas).map { "n\($0)" }
+        let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
+        for (id, port) in zip(ids, ports) {
+            let process = Process()
+            process.executableURL = Self.nodeBinary
+            process.arguments = ["serve", "--role", role, "--id", id, "--listen", "127.0.0.1:\(port)",
+                                 "--peers", peers, "--data-dir", "\(directory)/\(id)", "--log-level", "warning"] + extraArguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
+            try process.run()
+            processes.append(process)
+            addresses.append(try SocketAddress(parsing: "127.0.0.1:\(port)"))
+            ClusterRegistry.shared.track(process)
+        }
+        try await waitUntilHealthy()
+    }
+
+    func waitUntilHealthy(timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        for address in addresses {
+            let client = RPCClient(transport: PooledSocketTransport(address: address, maxConnections: 1))
+            while true {
+                if let health = try? await client.call(HealthService.check, HealthCheckRequest(), options: CallOptions(timeout: .seconds(1))),
+                   health.status == .serving { break }
+                guard ContinuousClock.now < deadline else { throw BenchError("node at \(address) did not become healthy") }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    func stop() {
+        for process in processes where process.isRunning { process.terminate() }
+        for process in processes {
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            ClusterRegistry.shared.forget(process)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    static func freePorts(_ count: Int) throws -> [Int] {
+        try FreePorts.pick(count, host: "127.0.0.1")
+    }
+}
+
+/// Every child process the benchmark started, so Ctrl-C and fatal exits can kill them.
+final class ClusterRegistry: Sendable {
+    static let shared = ClusterRegistry()
+    private let pids = Mutex<Set<Int32>>([])
+
+    func track(_ process: Process) { pids.withLock { _ = $0.insert(process.processIdentifier) } }
+    func forget(_ process: Process) { pids.withLock { _ = $0.remove(process.processIdentifier) } }
+    func killAll() { pids.withLock { for pid in $0 { kill(pid, SIGKILL) } } }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

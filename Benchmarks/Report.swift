@@ -1,0 +1,39 @@
+import Foundation
+
+/// One measured run: what ran and what it measured.
+struct RunReport {
+    var name: String
+    var concurrency: Int
+    var result: LoadGenerator.Result
+
+    var row: [String] {
+        let h = result.histogram
+        func us(_ ns: UInt64) -> String { String(format: "%.0f", Double(ns) / 1000) }
+        let errors = result.errors.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return [name, "\(concurrency)", "\(h.total)", String(format: "%.0f", result.throughput),
+                us(h.percentile(50)), us(h.percentile(90)), us(h.percentile(99)), us(h.percentile(99.9)), us(h.maximum),
+                String(format: "%.0f", h.mean / 1000), errors.isEmpty ? "0" : errors]
+    }
+
+    var json: [String: Any] {
+        let h = result.histogram
+        return ["name": name, "concurrency": concurrency, "operations": h.total, "throughput": result.throughput,
+                "p50_us": Double(h.percentile(50)) / 1000, "p90_us": Double(h.percentile(90)) / 1000,
+                "p99_us": Double(h.percentile(99)) / 1000, "p999_us": Double(h.percentile(99.9)) / 1000,
+                "max_us": Double(h.maximum) / 1000, "mean_us": h.mean / 1000, "errors": result.errors]
+    }
+
+    static let header = ["run", "conc", "ops", "ops/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs", "mean µs", "errors"]
+
+    static func table(_ reports: [RunReport]) -> String {
+        let rows = [header] + reports.map(\.row)
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.enumerated().map { index, row in
+            let line = row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+            return index == 0 ? line + "\n" + String(repeating: "-", count: line.count) : line
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,162 @@
+import Synchronization
+
+/// A `ClientTransport` over pooled keep-alive HTTP/1.1 sockets: the default for peer traffic.
+///
+/// Guarantees: at most `maxConnections` requests in flight to the server (callers beyond that
+/// wait for a connection); every socket has `TCP_NODELAY`; a connection found closed by the
+/// server is replaced before use; a broken connection is never reused; retryable calls are
+/// retried once on a fresh connection when a reused one fails before any response byte.
+public final class PooledSocketTransport: ClientTransport {
+    public let address: SocketAddress
+    public let maxConnections: Int
+    /// Idle connections older than this are closed instead of reused (well under the server's idle timeout).
+    public let maxIdle: Duration
+
+    struct Pool: ~Copyable {
+        var idle: [ClientConnection] = []
+        var open = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let pool = Mutex(Pool())
+    private let hostHeader: String
+
+    public init(address: SocketAddress, maxConnections: Int = 64, maxIdle: Duration = .seconds(30)) {
+        self.address = address
+        self.maxConnections = maxConnections
+        self.maxIdle = maxIdle
+        hostHeader = address.description
+    }
+
+    deinit {
+        pool.withLock { pool in
+            for connection in pool.idle { connection.close() }
+        }
+    }
+
+    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+        let request = Self.serialize(path: path, host: hostHeader, body: body, options: options, streaming: false)
+        let response: ClientConnection.Response
+        do {
+            response = try await ConnectResponder.withDeadline(options.timeout) {
+                try await self.perform(request, retryable: options.retryable)
+            }
+        } catch let error as ConnectError {
+            throw error
+        } catch is CancellationError {
+            throw ConnectError(.canceled, "the call was canceled")
+        } catch {
+            throw ConnectError(.unavailable, "\(address): \(error)")
+        }
+        guard response.status == 200 else {
+            throw ConnectError.fromResponse(status: response.status, body: response.body, headers: response.headers)
+        }
+        return UnaryResponse(headers: response.headers, body: response.body)
+    }
+
+    private func perform(_ request: [UInt8], retryable: Bool) async throws -> ClientConnection.Response {
+        var attempt = 0
+        while true {
+            var connection = try await checkout()
+            let wasReused = connection.reused
+            do {
+                let response = try await connection.exchange(request)
+                checkin(connection, keep: response.keepAlive)
+                return response
+            } catch let failure as ClientConnection.Failure {
+                checkin(connection, keep: false)
+                if retryable && wasReused && !failure.receivedResponseBytes && attempt == 0 {
+                    attempt += 1
+                    continue
+                }
+                throw ConnectError(.unavailable, "\(address): \(failure.message)")
+            } catch {
+                checkin(connection, keep: false)
+                if error is CancellationError { throw error }
+                throw ConnectError(.unavailable, "\(address): \(error)")
+            }
+        }
+    }
+
+    /// Takes an idle connection, opens a new one, or waits until one is free.
+    private func checkout() async throws -> ClientConnection {
+        while true {
+            enum Step { case reuse(ClientConnection), open, wait }
+            var stale: [ClientConnection] = []
+            let step: Step = pool.withLock { pool in
+                while let connection = pool.idle.popLast() {
+                    if ContinuousClock.now - connection.lastUsed > maxIdle || connection.isStale() {
+                        stale.append(connection)
+                        pool.open -= 1
+                        continue
+                    }
+                    return .reuse(connection)
+                }
+                if pool.open < maxConnections {
+                    pool.open += 1
+                    return .open
+                }
+                return .wait
+            }
+            for connection in stale { connection.close() }
+            switch step {
+            case .reuse(let connection):
+                return connection
+            case .open:
+                do {
+                    return try await ClientConnection.open(to: address)
+                } catch {
+                    release()
+                    throw ConnectError(.unavailable, "cannot connect to \(address): \(error)")
+                }
+            case .wait:
+                await withCheckedContinuation { continuation in
+                    let resumeNow = pool.withLock { pool -> Bool in
+                        if pool.open < maxConnections || !pool.idle.isEmpty { return true }
+                        pool.waiters.append(continuation)
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+                try Task.checkCancellation()
+            }
+        }
+    }
+
+    private func checkin(_ connection: ClientConnection, keep: Bool) {
+        let waiter = pool.withLock { pool -> CheckedContinuation<Void, Never>? in
+            if keep {
+                pool.idle.append(connection)
+            } else {
+                pool.open -= 1
+            }
+            return pool.waiters.isEmpty ? nil : pool.waiters.removeFirst()
+        }
+        if !keep { connection.close() }
+        waiter?.resume()
+    }
+
+    private func release() {
+        let waiter = pool.withLock { pool -> CheckedContinuation<Void, Never>? in
+            pool.open -= 1
+            return pool.waiters.isEmpty ? nil : pool.waiters.removeFirst()
+        }
+        waiter?.resume()
+    }
+
+    /// The request bytes: request line, Connect headers, metadata, body.
+    static func serialize(path: String, host: String, body: [UInt8], options: CallOptions, streaming: Bool) -> [UInt8] {
+        var head = "POST \(path) HTTP/1.1\r\nhost: \(host)\r\n"
+        head += streaming ? "content-type: application/connect+json\r\n" : "content-type: application/json\r\n"
+        head += "connect-protocol-version: 1\r\ncontent-length: \(body.count)\r\n"
+        if let timeout = options.timeout {
+            let ms = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            head += "connect-timeout-ms: \(ms)\r\n"
+        }
+        for (name, value) in options.headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        bytes.append(contentsOf: body)
+        return bytes
+    }
+}
