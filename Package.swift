@@ -49,6 +49,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NodeBenchTests",
+            dependencies: ["NodeBench"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NodeCLITests",
             dependencies: ["NodeCLI", "RPC", "node"],
             swiftSettings: swiftSettings

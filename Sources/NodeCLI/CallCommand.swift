@@ -6,7 +6,10 @@ struct CallCommand {
     let options: CallOptionsCLI
 
     func run() async -> Int32 {
-        let transport = URLSessionTransport(address: options.address)
+        // URLSession (libcurl) refuses bracketed IPv6 literals; the socket client handles them.
+        let transport: any ClientTransport = options.address.family == .ipv6
+            ? PooledSocketTransport(address: options.address, maxConnections: 2)
+            : URLSessionTransport(address: options.address)
         var callOptions = CallOptions(timeout: options.timeout)
         for (name, value) in options.headerList { callOptions.headers.add(name, value) }
         do {
@@ -70,7 +73,7 @@ struct CallCommand {
     }
 
     /// Asks the server's reflection whether `method` streams; servers without reflection get unary calls.
-    private func isStreaming(_ method: String, transport: URLSessionTransport) async -> Bool {
+    private func isStreaming(_ method: String, transport: any ClientTransport) async -> Bool {
         let parts = method.split(separator: "/")
         guard parts.count == 2 else { return false }
         let client = RPCClient(transport: transport)

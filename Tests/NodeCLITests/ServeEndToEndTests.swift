@@ -158,6 +158,9 @@ struct ServeEndToEndTests {
         let health = try #require(v6.readResponse())
         #expect(health.status == 200)
         #expect(health.text.contains("register"))
+        let call = try await NodeProcess.run(["call", address, "node.v1.Health/Check"])
+        #expect(call.status == 0)
+        #expect(call.out.contains("register"))
         node.signal(SIGINT)
         #expect(try await node.waitForExit() == 0)
 

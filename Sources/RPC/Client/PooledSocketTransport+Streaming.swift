@@ -23,14 +23,9 @@ extension PooledSocketTransport {
                         case .body(let bytes):
                             if status != 200 { errorBody.append(contentsOf: bytes); continue }
                             reader.append(bytes)
-                            while let frame = try reader.next() {
-                                if frame.isEndStream {
-                                    let (error, _) = ConnectEnvelope.parseEndStream(frame.payload)
-                                    if let error { throw error }
-                                    continuation.finish()
-                                    return
-                                }
-                                continuation.yield(frame.payload)
+                            if try ConnectEnvelope.drain(&reader, yield: { continuation.yield($0) }) {
+                                continuation.finish()
+                                return
                             }
                         case .end:
                             break loop

@@ -70,14 +70,9 @@ public final class URLSessionTransport: ClientTransport {
                     }
                     var reader = ConnectEnvelope.FrameReader()
                     reader.append(Array(data))
-                    while let frame = try reader.next() {
-                        if frame.isEndStream {
-                            let (error, _) = ConnectEnvelope.parseEndStream(frame.payload)
-                            if let error { throw error }
-                            continuation.finish()
-                            return
-                        }
-                        continuation.yield(frame.payload)
+                    if try ConnectEnvelope.drain(&reader, yield: { continuation.yield($0) }) {
+                        continuation.finish()
+                        return
                     }
                     throw ConnectError(.internal, "stream ended without an end-of-stream message")
                 } catch let error as ConnectError {

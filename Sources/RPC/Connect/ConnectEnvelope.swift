@@ -63,6 +63,20 @@ public enum ConnectEnvelope {
         return (ConnectError.fromResponse(status: 500, body: body), trailers)
     }
 
+    /// Passes every complete message frame in `reader` to `yield`; returns true at the
+    /// end-of-stream frame, throwing the error it carries.
+    static func drain(_ reader: inout FrameReader, yield: ([UInt8]) -> Void) throws -> Bool {
+        while let frame = try reader.next() {
+            if frame.isEndStream {
+                let (error, _) = parseEndStream(frame.payload)
+                if let error { throw error }
+                return true
+            }
+            yield(frame.payload)
+        }
+        return false
+    }
+
     /// Incremental frame parser for a byte stream.
     public struct FrameReader: Sendable {
         var buffer: [UInt8] = []

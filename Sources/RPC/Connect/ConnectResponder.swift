@@ -43,10 +43,12 @@ public struct ConnectResponder: HTTPResponder {
         let started = ContinuousClock.now
         let response: HTTPResponse
         let code: String
+        var callContext: RPCContext?
         do {
             let call = try ConnectCall.parse(request, route: route.info, maxBodyBytes: maxBodyBytes)
             let context = RPCContext(method: route.info, requestHeaders: request.headers, peer: peer,
                                      deadline: call.timeout.map { started + $0 })
+            callContext = context
             try admit(context)
             if let unary = route.unary {
                 let body = try await Self.withDeadline(call.timeout) { try await unary(call.body, context) }
@@ -62,7 +64,12 @@ public struct ConnectResponder: HTTPResponder {
             metrics.recordHTTPStatus(failure.response.status.code)
             return failure.response
         } catch {
-            let connectError = mapError(error, method: route.info.path)
+            var connectError = mapError(error, method: route.info.path)
+            if let callContext {
+                for (name, value) in callContext.responseHeaders where !connectError.metadata.contains(name) {
+                    connectError.metadata.add(name, value)
+                }
+            }
             response = errorResponse(connectError, status: connectError.code.httpStatus, request: request)
             code = connectError.code.wireName
         }

@@ -90,12 +90,12 @@ public struct HTTPResponseParser: Sendable {
                 var keepAlive = !headers.hasToken("close", in: "connection")
                 if http10 { keepAlive = headers.hasToken("keep-alive", in: "connection") }
                 if expectsNoBody || status == 204 || status == 304 {
-                    phase = .done
+                    phase = .fixed(remaining: 0)
                 } else if headers.hasToken("chunked", in: "transfer-encoding") {
                     phase = .chunkSize
                 } else if let lengthText = headers["content-length"] {
                     guard let length = Int(lengthText), length >= 0 else { throw ParseError(message: "bad content-length") }
-                    phase = length == 0 ? .done : .fixed(remaining: length)
+                    phase = .fixed(remaining: length)
                 } else {
                     phase = .untilClose
                     keepAlive = false
