@@ -30,7 +30,7 @@ struct ClientConnection: Sendable {
     var reused = false
 
     /// Connects (non-blocking) to `address`.
-    static func open(to address: SocketAddress, loop: EventLoop = .shared) async throws -> ClientConnection {
+    static func open(to address: SocketAddress, loop: EventLoop = .next()) async throws -> ClientConnection {
         let (socket, connected) = try Socket.connect(to: address)
         do {
             try loop.register(socket)

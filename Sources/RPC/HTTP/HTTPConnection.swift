@@ -4,6 +4,7 @@ struct HTTPConnection: Sendable {
     let socket: Socket
     let peer: SocketAddress?
     let server: HTTPServer
+    let loop: EventLoop
 
     private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
@@ -12,7 +13,7 @@ struct HTTPConnection: Sendable {
         defer {
             buffer.deallocate()
             server.connections.remove(id)
-            server.loop.deregister(socket)
+            loop.deregister(socket)
             socket.close()
             server.metrics.connectionClosed()
         }
@@ -65,7 +66,7 @@ struct HTTPConnection: Sendable {
                 server.metrics.addBytesIn(count)
                 parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             case .wouldBlock:
-                try await server.loop.readable(socket)
+                try await loop.readable(socket)
             case .endOfFile:
                 return
             }
@@ -103,7 +104,7 @@ struct HTTPConnection: Sendable {
             switch result {
             case .endOfFile: throw CancellationError()
             case .bytes: continue
-            case .wouldBlock: try await server.loop.readable(socket)
+            case .wouldBlock: try await loop.readable(socket)
             }
         }
     }
@@ -118,7 +119,7 @@ struct HTTPConnection: Sendable {
             case .bytes(let count):
                 offset += count
             case .wouldBlock:
-                try await server.loop.writable(socket)
+                try await loop.writable(socket)
             case .endOfFile:
                 throw SocketError("write", errno: 32)
             }

@@ -78,16 +78,18 @@ public final class HTTPServer: Sendable {
                 rejectOverCapacity(socket)
                 continue
             }
+            let connectionLoop = EventLoop.next()
             do {
-                try loop.register(socket)
+                try connectionLoop.register(socket)
             } catch {
                 connections.remove(id)
                 socket.close()
                 continue
             }
             metrics.connectionOpened()
-            let connection = HTTPConnection(id: id, socket: socket, peer: peer, server: self)
-            group.addTask { await connection.run() }
+            let connection = HTTPConnection(id: id, socket: socket, peer: peer, server: self, loop: connectionLoop)
+            // The connection (and the handlers it calls) runs on the loop that watches its socket.
+            group.addTask(executorPreference: connectionLoop) { await connection.run() }
         }
     }
 

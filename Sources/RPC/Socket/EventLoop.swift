@@ -6,16 +6,34 @@ import Synchronization
 import Glibc
 #endif
 
-/// One epoll instance and the thread that waits on it, bridged to async/await.
+/// One epoll instance and the thread that waits on it, bridged to async/await; also a
+/// `TaskExecutor`, so tasks that prefer it run on the same thread that sees their sockets ready.
 ///
 /// Sockets are registered edge-triggered. A task that got `.wouldBlock` awaits `readable(_:)` or
 /// `writable(_:)`; readiness that arrives while nobody waits is remembered, so no wake-up is lost.
-/// Guarantees: every waiter is resumed exactly once (readiness, deregistration or task cancellation).
-public final class EventLoop: Sendable {
-    /// The process-wide loop; one thread is plenty on the machines we target.
-    public static let shared: EventLoop = {
-        do { return try EventLoop() } catch { fatalError("cannot create the event loop: \(error)") }
+/// Connection tasks run with this loop as their executor preference (as in SwiftNIO): a ready
+/// socket resumes its task on this thread without a cross-thread wake-up.
+/// Guarantees: every waiter is resumed exactly once (readiness, deregistration or task
+/// cancellation); jobs enqueued from any thread run on the loop thread in FIFO order.
+/// Code running on a loop must not block (no fsync, no sleep): it would stall every socket.
+public final class EventLoop: TaskExecutor, Sendable {
+    /// The process-wide loops, one per core; `next()` spreads connections over them.
+    public static let group: [EventLoop] = {
+        let count = max(1, min(Int(ProcessInfo.processInfo.environment["NODE_EVENT_LOOPS"] ?? "") ?? ProcessInfo.processInfo.activeProcessorCount, 16))
+        return (0..<count).map { index in
+            do { return try EventLoop(name: "node-loop-\(index)") } catch { fatalError("cannot create an event loop: \(error)") }
+        }
     }()
+
+    private static let counter = Atomic<Int>(0)
+
+    /// The loop for the next connection (round-robin).
+    public static func next() -> EventLoop {
+        group[counter.add(1, ordering: .relaxed).oldValue % group.count]
+    }
+
+    /// The first loop, for code that does not care which.
+    public static var shared: EventLoop { group[0] }
 
     private struct Registration {
         var readReady = false
@@ -24,11 +42,17 @@ public final class EventLoop: Sendable {
         var writer: CheckedContinuation<Void, any Error>?
     }
 
+    private struct Jobs: ~Copyable {
+        var queue: [UnownedJob] = []
+        var sleeping = false
+    }
+
     private let epollFD: Int32
     private let wakeFD: Int32
     private let table = Mutex<[Int32: Registration]>([:])
+    private let jobs = Mutex(Jobs())
 
-    init() throws(SocketError) {
+    init(name: String) throws(SocketError) {
         let epfd = cnode_epoll_create()
         guard epfd >= 0 else { throw .last("epoll_create1") }
         let wake = cnode_eventfd()
@@ -37,9 +61,26 @@ public final class EventLoop: Sendable {
         wakeFD = wake
         _ = cnode_epoll_add(epfd, wake)
         let thread = Thread { [self] in self.run() }
-        thread.name = "node-event-loop"
+        thread.name = name
         thread.start()
     }
+
+    // MARK: - TaskExecutor
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let wake = jobs.withLock { jobs -> Bool in
+            jobs.queue.append(unowned)
+            defer { jobs.sleeping = false }
+            return jobs.sleeping
+        }
+        if wake {
+            var one: UInt64 = 1
+            _ = Glibc.write(wakeFD, &one, 8)
+        }
+    }
+
+    // MARK: - Sockets
 
     /// Starts watching `socket`; call once before waiting on it.
     func register(_ socket: Socket) throws(SocketError) {
@@ -107,14 +148,35 @@ public final class EventLoop: Sendable {
         }
     }
 
+    // MARK: - The loop
+
     private func run() {
         var events = [cnode_event](repeating: cnode_event(), count: 256)
         var toResume: [CheckedContinuation<Void, any Error>] = []
         toResume.reserveCapacity(256)
+        var batch: [UnownedJob] = []
+        batch.reserveCapacity(256)
+        let executor = asUnownedTaskExecutor()
         while true {
-            let n = events.withUnsafeMutableBufferPointer {
-                cnode_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), -1)
+            // Run everything queued, including jobs the jobs enqueue, before polling again.
+            while true {
+                jobs.withLock { jobs in swap(&jobs.queue, &batch) }
+                if batch.isEmpty { break }
+                for job in batch { job.runSynchronously(on: executor) }
+                batch.removeAll(keepingCapacity: true)
             }
+            // Sleep in epoll only if no job arrived since the queue was drained.
+            let timeout: Int32 = jobs.withLock { jobs in
+                if jobs.queue.isEmpty {
+                    jobs.sleeping = true
+                    return -1
+                }
+                return 0
+            }
+            let n = events.withUnsafeMutableBufferPointer {
+                cnode_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
+            }
+            jobs.withLock { $0.sleeping = false }
             if n < 0 {
                 if errno == EINTR { continue }
                 fatalError("epoll_wait failed: \(SocketError.last("epoll_wait"))")
@@ -142,6 +204,10 @@ public final class EventLoop: Sendable {
                     }
                     table[event.fd] = registration
                 }
+            }
+            for i in 0..<Int(n) where events[i].fd == wakeFD {
+                var value: UInt64 = 0
+                _ = Glibc.read(wakeFD, &value, 8)
             }
             for continuation in toResume { continuation.resume() }
             toResume.removeAll(keepingCapacity: true)
