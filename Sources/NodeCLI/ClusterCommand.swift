@@ -39,7 +39,9 @@ struct ClusterCommand {
             children.append(process)
         }
         Console.out("cluster of \(options.replicas) \(options.role.rawValue) replicas (data in \(dataRoot)):")
-        for (id, port) in zip(ids, ports) { Console.out("  \(id)  \(options.host):\(port)") }
+        for ((id, port), child) in zip(zip(ids, ports), children) {
+            Console.out("  \(id)  \(options.host):\(port)  pid \(child.processIdentifier)")
+        }
         Console.out("try: node call \(options.host):\(ports[0]) node.v1.Health/Check    (Ctrl-C stops the cluster)")
 
         let outcome = await withTaskGroup(of: Int32.self) { group -> Int32 in
