@@ -11,11 +11,11 @@ node_bin=${1:-$root/.build/debug/node}
 work=$root/.build-interop
 venv=$work/venv
 
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import connectrpc, grpc_tools' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import connectrpc, grpc_tools, schemathesis' 2>/dev/null; then
     echo "interop: creating Python venv in $venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
-        connectrpc protoc-gen-connectrpc protoc-gen-py grpcio-tools
+        connectrpc protoc-gen-connectrpc protoc-gen-py grpcio-tools schemathesis
 fi
 
 gen=$work/gen
@@ -38,6 +38,14 @@ address=$(sed -n 's/^listening on //p' "$work/node.out")
 [ -n "$address" ] || { echo "interop: node did not start"; cat "$log"; exit 1; }
 
 PYTHONPATH=$gen "$venv/bin/python" Tests/Interop/interop_test.py "http://$address"
+
+# Schema-driven fuzzing of every method from the node's own OpenAPI document. Diagnostics is
+# left out: its Echo sleeps for as long as it is asked to, which only tests the fuzzer's patience.
+curl -sf "http://$address/openapi.json" > "$work/openapi.json"
+"$venv/bin/schemathesis" run "$work/openapi.json" --url "http://$address" --checks all \
+    --max-examples 40 --workers 1 --request-timeout 5 --exclude-path-regex 'Diagnostics' \
+    --seed 1 > "$work/schemathesis.log" 2>&1 || { tail -60 "$work/schemathesis.log"; exit 1; }
+tail -3 "$work/schemathesis.log"
 kill -TERM $pid
 wait $pid
 echo "interop: node exited cleanly"

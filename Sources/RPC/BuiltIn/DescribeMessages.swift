@@ -75,7 +75,7 @@ public struct MessageDescription: ProtoMessage, Equatable {
 
 /// `node.v1.DescribeServiceRequest`.
 public struct DescribeServiceRequest: ProtoMessage, Equatable {
-    public static let schema = MessageSchema("node.v1.DescribeServiceRequest", [FieldSchema("service", 1, .string)])
+    public static let schema = MessageSchema("node.v1.DescribeServiceRequest", [FieldSchema("service", 1, .string, required: true)])
 
     public var service: String
 

@@ -1,8 +1,8 @@
 /// `node.v1.Diagnostics`: an echo with an optional delay and a ticking stream, for checking
 /// deadlines, shutdown, streaming and clients against a live node.
 ///
-/// Guarantees: delays honour cancellation (a deadline or disconnect stops them at once) and are
-/// capped at 60 s; streams are capped at 1000 messages.
+/// Guarantees: delays honour cancellation (a deadline or disconnect stops them at once), are
+/// capped at 60 s, and a zero or negative delay means none; streams are capped at 1000 messages.
 public struct DiagnosticsService: RPCService {
     public static let echo = RPCMethod<EchoMessage, EchoMessage>("node.v1.Diagnostics", "Echo", idempotency: .noSideEffects)
     public static let ticks = RPCMethod<TicksRequest, EchoMessage>("node.v1.Diagnostics", "Ticks",
@@ -59,7 +59,6 @@ public struct EchoMessage: ProtoMessage, Equatable {
         let r = try ProtoReader(decoder, Self.schema)
         message = try r.string("message") ?? ""
         delayMs = try r.int64("delayMs") ?? 0
-        if delayMs < 0 { throw ConnectError(.invalidArgument, "field \"delayMs\" must not be negative") }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -28,13 +28,17 @@ public struct FieldSchema: Sendable {
     public let number: Int
     public let type: FieldType
     public let label: Label
+    /// The service rejects requests without it (`invalid_argument`); proto3 itself has no
+    /// required fields, so this only shapes validation docs and the OpenAPI schema.
+    public let required: Bool
 
-    public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular) {
+    public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false) {
         self.name = name
         self.jsonName = FieldSchema.lowerCamel(name)
         self.number = number
         self.type = type
         self.label = label
+        self.required = required
     }
 
     /// protoc's JSON name rule: drop underscores, upper-case the letter after each.

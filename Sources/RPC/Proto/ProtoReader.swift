@@ -14,26 +14,20 @@ public struct ProtoReader {
             throw ConnectError(.invalidArgument, "\(schema.name) must be a JSON object")
         }
         self.schema = schema
-        for key in container.allKeys {
-            guard let field = schema.field(named: key.stringValue) else {
-                throw ConnectError(.invalidArgument, "unknown field \"\(key.stringValue)\" in \(schema.name)")
-            }
-            if field.name != field.jsonName, key.stringValue == field.name,
-               container.contains(ProtoKey(field.jsonName)) {
-                throw ConnectError(.invalidArgument, "field \"\(field.jsonName)\" given twice (as \(field.name) too)")
-            }
+        for key in container.allKeys where schema.field(named: key.stringValue) == nil {
+            throw ConnectError(.invalidArgument, "unknown field \"\(key.stringValue)\" in \(schema.name)")
         }
     }
 
-    /// The key present for `field` (JSON or proto spelling), or nil when absent or null.
+    /// The key present for `field`, or nil when absent or null. When both spellings are given,
+    /// the JSON name wins unless it is null (proto3 JSON allows either choice).
     private func key(_ field: String) throws -> ProtoKey? {
         guard let schemaField = schema.field(named: field) else {
             preconditionFailure("\(schema.name) has no field \(field) in its schema")
         }
         for name in [schemaField.jsonName, schemaField.name] {
             let key = ProtoKey(name)
-            if container.contains(key) {
-                if (try? container.decodeNil(forKey: key)) == true { return nil }
+            if container.contains(key), (try? container.decodeNil(forKey: key)) != true {
                 return key
             }
         }

@@ -46,7 +46,8 @@ public enum OpenAPIDocument {
                     "parameters": headerParameters() + [
                         ["name": "connect", "in": "query", "required": false, "schema": ["type": "string", "const": "v1"]],
                         ["name": "encoding", "in": "query", "required": true, "schema": ["type": "string", "const": "json"]],
-                        ["name": "message", "in": "query", "required": true, "schema": ["type": "string"],
+                        ["name": "message", "in": "query", "required": true,
+                         "content": ["application/json": ["schema": ref(method.request.name + ".request")]],
                          "description": "The request message as JSON (percent-encoded)"],
                     ],
                     "responses": responses,
@@ -94,17 +95,29 @@ public enum OpenAPIDocument {
 
     static func messageSchema(_ schema: MessageSchema, request: Bool) -> [String: Any] {
         var properties: [String: Any] = [:]
+        var required: [String] = []
         for field in schema.fields {
             let type = fieldSchema(field, request: request)
             properties[field.jsonName] = type
-            if request && field.name != field.jsonName { properties[field.name] = type }
+            // Required fields are documented under their JSON name only, non-null and non-empty.
+            if request && field.required {
+                required.append(field.jsonName)
+            } else if request && field.name != field.jsonName {
+                properties[field.name] = type
+            }
         }
-        return ["type": "object", "properties": properties, "additionalProperties": false]
+        var object: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+        if !required.isEmpty { object["required"] = required }
+        return object
     }
 
     static func fieldSchema(_ field: FieldSchema, request: Bool) -> [String: Any] {
         var schema = typeSchema(field.type, request: request)
         if field.label == .repeated { schema = ["type": "array", "items": schema] }
+        if request && field.required {
+            if case .string = field.type, field.label != .repeated { schema["minLength"] = 1 }
+            return schema
+        }
         if request { schema = ["anyOf": [schema, ["type": "null"]]] }
         return schema
     }
@@ -118,7 +131,10 @@ public enum OpenAPIDocument {
         case .int64, .uint64:
             let pattern = type.protoName == "uint64" ? "^[0-9]+$" : "^-?[0-9]+$"
             if request {
-                return ["anyOf": [["type": "string", "pattern": pattern], ["type": "integer"]]]
+                let range: [String: Any] = type.protoName == "uint64"
+                    ? ["type": "integer", "minimum": 0, "maximum": UInt64.max]
+                    : ["type": "integer", "minimum": Int64.min, "maximum": Int64.max]
+                return ["anyOf": [["type": "string", "pattern": pattern], range]]
             }
             return ["type": "string", "pattern": pattern]
         case .double: return ["type": "number"]
