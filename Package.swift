@@ -26,6 +26,11 @@ let package = Package(
             dependencies: ["CNodeSystem"],
             swiftSettings: swiftSettings
         ),
+        // The write-ahead log and data-directory lock shared by every role.
+        .target(
+            name: "Storage",
+            swiftSettings: swiftSettings
+        ),
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
@@ -46,6 +51,11 @@ let package = Package(
         .testTarget(
             name: "RPCTests",
             dependencies: ["RPC"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,164 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The segment files of one log directory: recovery, the open tail segment, rolling and snapshots.
+///
+/// Used only by the flusher thread after `recover` (single owner), hence no locking.
+final class SegmentWriter: Sendable {
+    static let magic = Array("NODEWAL1".utf8)
+    static let snapshotName = "snapshot"
+
+    let directory: String
+    private let tail: Tail
+
+    /// The mutable tail; touched only by `recover` and then the flusher thread.
+    final class Tail: @unchecked Sendable {
+        // @unchecked: `recover` creates it before the flusher thread starts, and from then on only
+        // the flusher thread reads or writes it (WriteAheadLog never touches it elsewhere).
+        var fd: Int32 = -1
+        var index: UInt64 = 0
+        var size = 0
+    }
+
+    private init(directory: String, tail: Tail) {
+        self.directory = directory
+        self.tail = tail
+    }
+
+    var currentSize: Int { tail.size }
+
+    static func segmentName(_ index: UInt64) -> String {
+        "wal-" + String(repeating: "0", count: max(0, 16 - String(index).count)) + String(index) + ".log"
+    }
+
+    static func segmentIndex(_ name: String) -> UInt64? {
+        guard name.hasPrefix("wal-"), name.hasSuffix(".log") else { return nil }
+        return UInt64(name.dropFirst(4).dropLast(4))
+    }
+
+    /// Reads the snapshot and the segments, truncates a bad tail, opens the last segment for appending.
+    static func recover(directory: String) throws(StorageError) -> (SegmentWriter, WriteAheadLog.Recovery) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var indices = names.compactMap(segmentIndex).sorted()
+        var recovery = WriteAheadLog.Recovery(snapshot: nil, records: [], droppedBytes: 0, removedSegments: [])
+        var firstSegment: UInt64 = 0
+        let snapshotPath = directory + "/" + snapshotName
+        if FileManager.default.fileExists(atPath: snapshotPath) {
+            let bytes = try RecordFile.readAll(snapshotPath)
+            let (records, end) = RecordFile.scan(bytes)
+            guard records.count == 1, end == bytes.count, records[0].count >= 8 else {
+                throw StorageError("recover", path: snapshotPath, reason: "the snapshot is corrupt; refusing to start without it")
+            }
+            firstSegment = records[0].prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            recovery.snapshot = Array(records[0].dropFirst(8))
+        }
+        for index in indices where index < firstSegment {
+            unlink(directory + "/" + segmentName(index))
+        }
+        indices.removeAll { $0 < firstSegment }
+        var corruptAt: Int?
+        for (position, index) in indices.enumerated() {
+            let path = directory + "/" + segmentName(index)
+            let bytes = try RecordFile.readAll(path)
+            let headerValid = bytes.count >= magic.count && Array(bytes[0..<magic.count]) == magic
+            let (records, end) = headerValid ? RecordFile.scan(bytes, from: magic.count) : ([], 0)
+            recovery.records.append(contentsOf: records)
+            if end < bytes.count {
+                recovery.droppedBytes += bytes.count - end
+                guard truncate(path, off_t(end)) == 0 else {
+                    throw StorageError("truncate", path: path, reason: String(cString: strerror(errno)))
+                }
+                corruptAt = position
+                break
+            }
+        }
+        if let corruptAt {
+            for index in indices[(corruptAt + 1)...] {
+                let name = segmentName(index)
+                unlink(directory + "/" + name)
+                recovery.removedSegments.append(name)
+            }
+            indices = Array(indices[...corruptAt])
+        }
+        let tail = Tail()
+        let writer = SegmentWriter(directory: directory, tail: tail)
+        if let last = indices.last {
+            try writer.openSegment(last, create: false)
+        } else {
+            try writer.openSegment(max(firstSegment, 1), create: true)
+        }
+        return (writer, recovery)
+    }
+
+    private func openSegment(_ index: UInt64, create: Bool) throws(StorageError) {
+        let path = directory + "/" + Self.segmentName(index)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StorageError("open", path: path, reason: String(cString: strerror(errno))) }
+        var size = Int(lseek(fd, 0, SEEK_END))
+        if size < Self.magic.count {
+            // New, or torn before its header was complete.
+            _ = ftruncate(fd, 0)
+            try RecordFile.writeAll(fd, Self.magic, path: path)
+            try RecordFile.fsync(fd, path: path)
+            try RecordFile.fsyncDirectory(directory)
+            size = Self.magic.count
+        }
+        tail.fd = fd
+        tail.index = index
+        tail.size = size
+    }
+
+    func write(_ bytes: [UInt8]) throws(StorageError) {
+        try RecordFile.writeAll(tail.fd, bytes, path: Self.segmentName(tail.index))
+        tail.size += bytes.count
+    }
+
+    func sync() throws(StorageError) {
+        try RecordFile.fsync(tail.fd, path: Self.segmentName(tail.index))
+    }
+
+    /// Closes the current segment and starts the next.
+    func roll(durable: Bool) throws(StorageError) {
+        if durable { try sync() }
+        close()
+        try openSegment(tail.index + 1, create: true)
+    }
+
+    /// Makes `data` the snapshot: durable current segment, new segment, snapshot file pointing at
+    /// it (written to a temporary file, fsynced, renamed), then older segments deleted.
+    func installSnapshot(_ data: [UInt8]) throws(StorageError) {
+        try sync()
+        let previous = tail.index
+        close()
+        try openSegment(previous + 1, create: true)
+        var payload: [UInt8] = []
+        withUnsafeBytes(of: tail.index.littleEndian) { payload.append(contentsOf: $0) }
+        payload.append(contentsOf: data)
+        var framed: [UInt8] = []
+        RecordFile.frame(payload, into: &framed)
+        let temporary = directory + "/" + Self.snapshotName + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StorageError("open", path: temporary, reason: String(cString: strerror(errno))) }
+        defer { Glibc.close(fd) }
+        try RecordFile.writeAll(fd, framed, path: temporary)
+        try RecordFile.fsync(fd, path: temporary)
+        guard rename(temporary, directory + "/" + Self.snapshotName) == 0 else {
+            throw StorageError("rename", path: temporary, reason: String(cString: strerror(errno)))
+        }
+        try RecordFile.fsyncDirectory(directory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names {
+            if let index = Self.segmentIndex(name), index < tail.index { unlink(directory + "/" + name) }
+        }
+    }
+
+    func close() {
+        if tail.fd >= 0 {
+            Glibc.close(tail.fd)
+            tail.fd = -1
+        }
+    }
+}

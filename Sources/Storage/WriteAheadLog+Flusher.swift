@@ -1,0 +1,104 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension WriteAheadLog {
+    /// The flusher thread: take everything queued, write it, fsync once, wake the waiters.
+    func flushLoop() {
+        while true {
+            let batch = state.withLock { state -> [(lsn: UInt64, item: Item)]? in
+                if state.pending.isEmpty {
+                    if state.closing { return nil }
+                    state.flusherIdle = true
+                    return []
+                }
+                let taken = state.pending
+                state.pending.removeAll(keepingCapacity: true)
+                return taken
+            }
+            guard let batch else { break }
+            if batch.isEmpty {
+                wakeup.wait()
+                if options.fsync == .batch {
+                    let window = options.batchWindow.components
+                    usleep(UInt32(window.seconds * 1_000_000 + window.attoseconds / 1_000_000_000_000))
+                }
+                continue
+            }
+            let result = Result<(Int, Int), StorageError> { () throws(StorageError) -> (Int, Int) in try write(batch) }
+            let ready = state.withLock { state -> [(continuation: CheckedContinuation<Void, any Error>, error: StorageError?)] in
+                switch result {
+                case .success(let (fsyncs, writes)):
+                    state.fsyncs += fsyncs
+                    state.writes += writes
+                    state.durableLSN = batch.last?.lsn ?? state.durableLSN
+                case .failure(let error):
+                    state.failure = error
+                }
+                var ready: [(CheckedContinuation<Void, any Error>, StorageError?)] = []
+                state.waiters.removeAll { waiter in
+                    if let failure = state.failure {
+                        ready.append((waiter.continuation, failure))
+                        return true
+                    }
+                    if waiter.lsn <= state.durableLSN {
+                        ready.append((waiter.continuation, nil))
+                        return true
+                    }
+                    return false
+                }
+                return ready
+            }
+            for (continuation, error) in ready {
+                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+            }
+            if case .failure = result { break }
+        }
+        // Fail anything still queued or waiting (closed or broken log).
+        let leftovers = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            if state.failure == nil { state.failure = StorageError("append", path: directory, reason: "the log is closed") }
+            defer { state.waiters.removeAll() }
+            return state.waiters.map(\.continuation)
+        }
+        let failure = state.withLock { $0.failure }
+        for continuation in leftovers { continuation.resume(throwing: failure ?? StorageError("append", path: directory, reason: "closed")) }
+        segments.close()
+        stopped.signal()
+    }
+
+    /// Writes one batch in queue order; returns (fsyncs, writes) performed.
+    private func write(_ batch: [(lsn: UInt64, item: Item)]) throws(StorageError) -> (Int, Int) {
+        var buffer: [UInt8] = []
+        var fsyncs = 0
+        var writes = 0
+        for (_, item) in batch {
+            switch item {
+            case .record(let payload):
+                RecordFile.frame(payload, into: &buffer)
+            case .snapshot(let data):
+                if !buffer.isEmpty {
+                    try segments.write(buffer)
+                    writes += 1
+                    buffer.removeAll()
+                }
+                try segments.installSnapshot(data)
+                fsyncs += 2
+            }
+        }
+        if !buffer.isEmpty {
+            try segments.write(buffer)
+            writes += 1
+            if options.fsync != .never {
+                try segments.sync()
+                fsyncs += 1
+            }
+        }
+        if segments.currentSize > options.segmentBytes {
+            try segments.roll(durable: options.fsync != .never)
+        }
+        return (fsyncs, writes)
+    }
+}

@@ -1,0 +1,154 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An append-only, checksummed log of records in segment files, with snapshots, shared by every role.
+///
+/// `append` and `snapshot` are synchronous and never block: they enqueue in call order and return
+/// a log sequence number (LSN). A dedicated flusher thread writes everything queued in one write,
+/// fsyncs once per batch (group commit, per `FsyncPolicy`) and then wakes `sync(upTo:)` callers.
+/// Guarantees: when `sync(upTo: n)` returns (policy `always`/`batch`), records up to LSN `n` are on
+/// disk; `open` replays the snapshot then every valid record in order, and stops at the first torn
+/// or corrupt record, truncating it away and reporting what it dropped; after a snapshot, segments
+/// it covers are deleted; the data directory is locked against a second process.
+/// After an I/O error the log refuses further work (an fsync failure cannot be retried safely).
+public final class WriteAheadLog: Sendable {
+    public struct Options: Sendable {
+        public var fsync: FsyncPolicy
+        /// A segment larger than this is closed and a new one started.
+        public var segmentBytes: Int
+        /// With `.batch`, how long the flusher waits for more appends before writing.
+        public var batchWindow: Duration
+
+        public init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500)) {
+            self.fsync = fsync
+            self.segmentBytes = segmentBytes
+            self.batchWindow = batchWindow
+        }
+    }
+
+    /// What `open` found on disk.
+    public struct Recovery: Sendable {
+        /// The latest snapshot, if any; `records` follow it.
+        public var snapshot: [UInt8]?
+        public var records: [[UInt8]]
+        /// Bytes cut off a torn or corrupt tail.
+        public var droppedBytes: Int
+        /// Segments removed because they followed a corrupt one.
+        public var removedSegments: [String]
+
+        public var description: String {
+            "snapshot=\(snapshot.map { "\($0.count) bytes" } ?? "none") records=\(records.count) dropped_bytes=\(droppedBytes)"
+                + (removedSegments.isEmpty ? "" : " removed_segments=\(removedSegments.joined(separator: ","))")
+        }
+    }
+
+    enum Item: Sendable {
+        case record([UInt8])
+        case snapshot([UInt8])
+    }
+
+    struct State: ~Copyable {
+        var pending: [(lsn: UInt64, item: Item)] = []
+        var nextLSN: UInt64 = 1
+        var durableLSN: UInt64 = 0
+        var waiters: [(lsn: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var failure: StorageError?
+        var closing = false
+        var flusherIdle = false
+        var fsyncs = 0
+        var writes = 0
+    }
+
+    public let directory: String
+    public let options: Options
+    let lock: DirectoryLock
+    let state = Mutex(State())
+    let wakeup = DispatchSemaphore(value: 0)
+    let stopped = DispatchSemaphore(value: 0)
+    let segments: SegmentWriter
+
+    private init(directory: String, options: Options, lock: DirectoryLock, segments: SegmentWriter) {
+        self.directory = directory
+        self.options = options
+        self.lock = lock
+        self.segments = segments
+    }
+
+    /// Locks `directory`, recovers its contents and starts the flusher.
+    public static func open(directory: String, options: Options = Options()) throws(StorageError) -> (WriteAheadLog, Recovery) {
+        let lock = try DirectoryLock(directory: directory)
+        let (segments, recovery) = try SegmentWriter.recover(directory: directory)
+        let log = WriteAheadLog(directory: directory, options: options, lock: lock, segments: segments)
+        let thread = Thread { log.flushLoop() }
+        thread.name = "node-wal"
+        thread.start()
+        return (log, recovery)
+    }
+
+    /// Queues a record; returns its LSN. Records are written in the order of these calls.
+    @discardableResult
+    public func append(_ payload: [UInt8]) -> UInt64 {
+        enqueue(.record(payload))
+    }
+
+    /// Queues a snapshot of the state that the records so far produced: once written, replay
+    /// starts from it and the segments before it are deleted. Returns its LSN.
+    @discardableResult
+    public func snapshot(_ state: [UInt8]) -> UInt64 {
+        enqueue(.snapshot(state))
+    }
+
+    /// Waits until everything up to `lsn` is durable (per the policy).
+    public func sync(upTo lsn: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome: Result<Void, any Error>? = state.withLock { state in
+                if let failure = state.failure { return .failure(failure) }
+                if state.durableLSN >= lsn { return .success(()) }
+                state.waiters.append((lsn, continuation))
+                return nil
+            }
+            if let outcome { continuation.resume(with: outcome) }
+        }
+    }
+
+    /// `append` then `sync`: for callers that do not need ordering across suspension points.
+    public func appendAndSync(_ payload: [UInt8]) async throws {
+        try await sync(upTo: append(payload))
+    }
+
+    /// Number of fsyncs so far (tests check group commit with it).
+    public var fsyncCount: Int { state.withLock { $0.fsyncs } }
+    /// Number of write batches so far.
+    public var writeCount: Int { state.withLock { $0.writes } }
+
+    /// Flushes what is queued, stops the flusher and releases the directory lock.
+    public func close() {
+        let (wake, already) = state.withLock { state -> (Bool, Bool) in
+            let already = state.closing
+            state.closing = true
+            defer { state.flusherIdle = false }
+            return (state.flusherIdle, already)
+        }
+        if already { return }
+        if wake { wakeup.signal() }
+        stopped.wait()
+        lock.release()
+    }
+
+    private func enqueue(_ item: Item) -> UInt64 {
+        let (lsn, wake) = state.withLock { state -> (UInt64, Bool) in
+            let lsn = state.nextLSN
+            state.nextLSN += 1
+            state.pending.append((lsn, item))
+            defer { state.flusherIdle = false }
+            return (lsn, state.flusherIdle)
+        }
+        if wake { wakeup.signal() }
+        return lsn
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import Storage
+
+/// A fresh temporary directory per test.
+func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "wal-test-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func payload(_ index: Int) -> [UInt8] { Array("record-\(index)-".utf8) + [UInt8](repeating: UInt8(index % 251), count: index % 40) }
+
+@Suite(.timeLimit(.minutes(2)))
+struct WriteAheadLogTests {
+    @Test func crc32cMatchesTheStandardCheckValue() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([]) == 0)
+    }
+
+    @Test func recordsSurviveCloseAndReopenInOrder() async throws {
+        let directory = temporaryDirectory()
+        let (log, recovery) = try WriteAheadLog.open(directory: directory)
+        #expect(recovery.records.isEmpty && recovery.snapshot == nil)
+        var last: UInt64 = 0
+        for index in 0..<100 { last = log.append(payload(index)) }
+        try await log.sync(upTo: last)
+        log.close()
+        let (again, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(replay.records == (0..<100).map(payload))
+        #expect(replay.droppedBytes == 0)
+        again.close()
+    }
+
+    /// Cut the file at every byte of the last record: recovery keeps exactly the records before it.
+    @Test func crashAtEveryByteOfTheLastRecordRecoversThePrefix() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
+        for index in 0..<5 { log.append(payload(index)) }
+        try await log.sync(upTo: log.append(Array("the last record".utf8)))
+        log.close()
+        let segment = directory + "/" + SegmentWriter.segmentName(1)
+        let full = try RecordFile.readAll(segment)
+        let lastStart = full.count - (8 + "the last record".utf8.count)
+        for cut in lastStart..<full.count {
+            let copy = temporaryDirectory()
+            try Data(full[0..<cut]).write(to: URL(fileURLWithPath: copy + "/" + SegmentWriter.segmentName(1)))
+            let (recovered, report) = try WriteAheadLog.open(directory: copy)
+            #expect(report.records == (0..<5).map(payload), "cut at \(cut)")
+            #expect(report.droppedBytes == cut - lastStart, "cut at \(cut)")
+            // The log continues cleanly after the truncated tail.
+            try await recovered.sync(upTo: recovered.append(Array("after".utf8)))
+            recovered.close()
+            let (third, second) = try WriteAheadLog.open(directory: copy)
+            #expect(second.records.last == Array("after".utf8))
+            #expect(second.droppedBytes == 0)
+            third.close()
+        }
+    }
+
+    @Test func flippedBitsAreDetected() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory)
+        for index in 0..<10 { log.append(payload(index)) }
+        try await log.sync(upTo: log.append(payload(10)))
+        log.close()
+        let segment = directory + "/" + SegmentWriter.segmentName(1)
+        var bytes = try RecordFile.readAll(segment)
+        // Flip one bit inside record 4's payload.
+        var offset = SegmentWriter.magic.count
+        for index in 0..<4 { offset += 8 + payload(index).count }
+        bytes[offset + 8 + 3] ^= 0x10
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        let (reopened, report) = try WriteAheadLog.open(directory: directory)
+        #expect(report.records == (0..<4).map(payload))
+        #expect(report.droppedBytes > 0)
+        reopened.close()
+    }
+
+    /// Concurrent appends share fsyncs.
+    @Test func groupCommitBatchesConcurrentAppends() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .always))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<400 {
+                group.addTask { try await log.appendAndSync(payload(index)) }
+            }
+            try await group.waitForAll()
+        }
+        let fsyncs = log.fsyncCount
+        #expect(fsyncs >= 1)
+        #expect(fsyncs < 400, "every append paid its own fsync: \(fsyncs)")
+        log.close()
+        let (_, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(Set(replay.records) == Set((0..<400).map(payload)))
+    }
+
+    @Test func neverPolicyDoesNotFsyncAppends() async throws {
+        let (log, _) = try WriteAheadLog.open(directory: temporaryDirectory(), options: .init(fsync: .never))
+        try await log.appendAndSync(payload(1))
+        #expect(log.fsyncCount == 0)
+        log.close()
+    }
+
+    @Test func snapshotReplacesTheSegmentsItCovers() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(segmentBytes: 200))
+        for index in 0..<30 { log.append(payload(index)) }
+        log.snapshot(Array("state after 30".utf8))
+        for index in 30..<35 { log.append(payload(index)) }
+        try await log.sync(upTo: log.append(payload(35)))
+        log.close()
+        let segments = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("wal-") }
+        let (reopened, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(replay.snapshot == Array("state after 30".utf8))
+        #expect(replay.records == (30..<36).map(payload))
+        #expect(segments.count <= 2, "old segments kept: \(segments)")
+        reopened.close()
+    }
+
+    @Test func segmentsRollAndReplayInOrder() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(segmentBytes: 256))
+        for index in 0..<60 { try await log.appendAndSync(payload(index)) }
+        log.close()
+        let segments = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("wal-") }
+        #expect(segments.count > 3)
+        let (reopened, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(replay.records == (0..<60).map(payload))
+        reopened.close()
+    }
+
+    @Test func aCorruptMiddleSegmentDropsTheRestAndSaysSo() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(segmentBytes: 100))
+        for index in 0..<20 { try await log.appendAndSync(payload(index)) }
+        log.close()
+        let second = directory + "/" + SegmentWriter.segmentName(2)
+        var bytes = try RecordFile.readAll(second)
+        bytes[bytes.count - 1] ^= 0xff
+        try Data(bytes).write(to: URL(fileURLWithPath: second))
+        let (reopened, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(!replay.removedSegments.isEmpty)
+        #expect(replay.records.count < 20)
+        #expect(replay.records == (0..<replay.records.count).map(payload))
+        reopened.close()
+    }
+
+    @Test func theDataDirectoryIsLocked() throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory)
+        do {
+            _ = try WriteAheadLog.open(directory: directory)
+            Issue.record("a second open succeeded")
+        } catch {
+            #expect(error.reason.contains("in use by another process"))
+        }
+        log.close()
+    }
+}
