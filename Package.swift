@@ -31,10 +31,22 @@ let package = Package(
             name: "Storage",
             swiftSettings: swiftSettings
         ),
+        // Membership, peer transports, authentication wiring and failure detection.
+        .target(
+            name: "Cluster",
+            dependencies: ["RPC"],
+            swiftSettings: swiftSettings
+        ),
+        // Test helpers shared by test targets (never linked into `node`).
+        .target(
+            name: "TestSupport",
+            dependencies: ["RPC"],
+            swiftSettings: swiftSettings
+        ),
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
-            dependencies: ["RPC"],
+            dependencies: ["RPC", "Cluster", "Storage"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -50,7 +62,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCTests",
-            dependencies: ["RPC"],
+            dependencies: ["RPC", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["Cluster", "RPC", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

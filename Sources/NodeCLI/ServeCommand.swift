@@ -1,5 +1,7 @@
+import Cluster
 import Foundation
 import RPC
+import Storage
 
 /// `node serve`: wires the role's services, the built-ins and the HTTP server, then runs until a signal.
 struct ServeCommand {
@@ -8,13 +10,38 @@ struct ServeCommand {
     func run() async -> Int32 {
         let logger = Logger(level: options.logLevel, format: options.logFormat)
             .with("node", options.id).with("role", options.role.rawValue)
+        let setup: NodeSetup
+        do {
+            setup = try NodeSetup.resolve(options, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Console.err("error: \(error.message)")
+            return 64
+        }
+        var dataLock: DirectoryLock?
+        if let dataDir = options.dataDir {
+            do { dataLock = try DirectoryLock(directory: dataDir) } catch {
+                logger.critical("cannot use the data directory", [("error", "\(error)")])
+                return 73
+            }
+        }
+        defer { dataLock?.release() }
+        if !setup.membership.peers.isEmpty && setup.clusterToken == nil {
+            logger.warning("no cluster token configured: peer services are open to anyone who can reach this node (set --cluster-token)")
+        }
+
         let metrics = MetricsRegistry()
         let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
+        let peers = PeerTransports(membership: setup.membership, kind: options.peerTransport, clusterToken: setup.clusterToken)
+        let detector = FailureDetector(membership: setup.membership, peers: peers, interval: options.heartbeatInterval,
+                                       timeout: options.failureTimeout, logger: logger)
         var router = RPCRouter()
         router.register(health)
         router.register(DiagnosticsService())
+        router.register(ClusterService(membership: setup.membership) { peer in Task { await detector.heard(from: peer) } })
         ReflectionService.install(on: &router)
         let finalRouter = router
+        let authenticator = TokenAuthenticator(peerServices: [ClusterService.name], clusterToken: setup.clusterToken,
+                                               clientTokens: setup.clientTokens)
         let openAPI = OpenAPIDocument.generate(finalRouter, title: "node (\(options.role.rawValue))", version: Usage.version)
         let responder = ConnectResponder(
             router: finalRouter, metrics: metrics, logger: logger, maxBodyBytes: options.maxBodyBytes,
@@ -25,7 +52,8 @@ struct ServeCommand {
                 "/openapi.json": { _ in
                     HTTPResponse(status: .ok, headers: ["content-type": "application/json"], body: openAPI)
                 },
-            ])
+            ],
+            admit: { method, headers in try authenticator.admit(method: method, headers: headers) })
         let configuration = HTTPServerConfiguration(
             address: options.listen,
             limits: .init(maxBodyBytes: options.maxBodyBytes),
@@ -42,7 +70,9 @@ struct ServeCommand {
         }
         let signals = SignalWatcher()
         Console.out("listening on \(server.localAddress)")
-        logger.info("listening", [("address", "\(server.localAddress)"), ("version", Usage.version)])
+        logger.info("listening", [("address", "\(server.localAddress)"), ("version", Usage.version),
+                                  ("members", setup.membership.description)])
+        let heartbeats = Task { if !setup.membership.peers.isEmpty { await detector.run() } }
         let watcher = Task {
             var count = 0
             for await signal in signals.signals {
@@ -57,7 +87,10 @@ struct ServeCommand {
                 }
             }
         }
-        defer { watcher.cancel() }
+        defer {
+            watcher.cancel()
+            heartbeats.cancel()
+        }
         do {
             try await server.run()
             return 0

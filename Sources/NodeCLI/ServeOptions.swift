@@ -1,11 +1,23 @@
+public import Cluster
 public import RPC
+public import Storage
 
 /// Options of `node serve`.
 public struct ServeOptions: Equatable, Sendable {
     public var role: Role
     public var id = "n1"
     public var listen: SocketAddress
-    public var peers: PeerList?
+    /// Membership from `--peers` (validated against `--id` while parsing).
+    public var peers: ClusterMembership?
+    /// Membership from `--cluster-file` (read when the node starts).
+    public var clusterFile: String?
+    public var clusterToken: String?
+    public var clusterTokenFile: String?
+    public var clientTokensFile: String?
+    public var peerTransport = PeerTransportKind.pooled
+    public var heartbeatInterval = Duration.milliseconds(500)
+    public var failureTimeout = Duration.seconds(2)
+    public var fsync = FsyncPolicy.always
     public var dataDir: String?
     public var logLevel = Logger.Level.info
     public var logFormat = Logger.Format.logfmt
@@ -20,6 +32,7 @@ public struct ServeOptions: Equatable, Sendable {
     static func parse(_ arguments: [String]) throws(UsageError) -> ServeOptions {
         var scanner = ArgumentScanner(arguments, command: "serve")
         var role: Role?
+        var peersText: String?
         var options = ServeOptions(role: .consensus, listen: try! SocketAddress(parsing: defaultListen))
         while let argument = scanner.next() {
             switch argument {
@@ -35,7 +48,25 @@ public struct ServeOptions: Equatable, Sendable {
                 } catch {
                     throw UsageError("--listen: \(error)", command: "serve")
                 }
-            case "--peers": options.peers = try PeerList(parsing: scanner.value(for: argument))
+            case "--peers": peersText = try scanner.value(for: argument)
+            case "--cluster-file": options.clusterFile = try scanner.value(for: argument)
+            case "--cluster-token": options.clusterToken = try scanner.value(for: argument)
+            case "--cluster-token-file": options.clusterTokenFile = try scanner.value(for: argument)
+            case "--client-tokens": options.clientTokensFile = try scanner.value(for: argument)
+            case "--peer-transport":
+                let text = try scanner.value(for: argument)
+                guard let kind = PeerTransportKind(rawValue: text) else {
+                    throw UsageError("--peer-transport must be pooled or urlsession", command: "serve")
+                }
+                options.peerTransport = kind
+            case "--heartbeat-interval": options.heartbeatInterval = try scanner.duration(for: argument)
+            case "--failure-timeout": options.failureTimeout = try scanner.duration(for: argument)
+            case "--fsync":
+                let text = try scanner.value(for: argument)
+                guard let policy = FsyncPolicy(rawValue: text) else {
+                    throw UsageError("--fsync must be always, batch or never", command: "serve")
+                }
+                options.fsync = policy
             case "--data-dir": options.dataDir = try scanner.value(for: argument)
             case "--log-level":
                 let text = try scanner.value(for: argument)
@@ -59,8 +90,16 @@ public struct ServeOptions: Equatable, Sendable {
         }
         guard let role else { throw UsageError("--role is required", command: "serve") }
         options.role = role
-        if let peers = options.peers, peers.address(of: options.id) == nil {
-            throw UsageError("--id '\(options.id)' is not in --peers (\(peers.description))", command: "serve")
+        if let peersText {
+            guard options.clusterFile == nil else { throw UsageError("give --peers or --cluster-file, not both", command: "serve") }
+            do {
+                options.peers = try ClusterMembership.parse(peers: peersText, selfID: options.id)
+            } catch {
+                throw UsageError("--peers: \(error)", command: "serve")
+            }
+        }
+        if options.clusterToken != nil && options.clusterTokenFile != nil {
+            throw UsageError("give --cluster-token or --cluster-token-file, not both", command: "serve")
         }
         return options
     }

@@ -35,7 +35,15 @@ public enum Usage {
       --listen HOST:PORT      address to bind (default \(ServeOptions.defaultListen)); port 0 picks a free port;
                               IPv6 as [::1]:PORT
       --peers ID=HOST:PORT,…  every member of the cluster, this node included
-      --data-dir DIR          where durable state lives
+      --cluster-file FILE     the members as JSON: {"members":[{"id":"n1","address":"127.0.0.1:7001"},…]}
+      --cluster-token TOKEN   shared secret required (Authorization: Bearer) on peer-only services;
+                              also --cluster-token-file FILE or the NODE_CLUSTER_TOKEN environment variable
+      --client-tokens FILE    require a client token on client services; one 'name token' per line
+      --peer-transport KIND   pooled (default) or urlsession
+      --heartbeat-interval D  failure-detector heartbeat period (default 500ms)
+      --failure-timeout D     a peer silent this long is suspected (default 2s)
+      --data-dir DIR          where durable state lives (locked against a second process)
+      --fsync POLICY          always (default: acknowledged writes are on disk), batch, or never
       --log-level LEVEL       trace, debug, info (default), notice, warning, error, critical
       --log-format FORMAT     logfmt (default) or json; logs go to stderr
       --max-body-bytes N      largest request body accepted (default 4194304)

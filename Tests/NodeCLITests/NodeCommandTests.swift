@@ -1,5 +1,6 @@
 import Testing
 @testable import NodeCLI
+import Cluster
 import RPC
 
 struct NodeCommandTests {
@@ -20,8 +21,11 @@ struct NodeCommandTests {
         (["serve", "--role", "register", "--bogus"], "unknown option '--bogus'"),
         (["serve", "--role", "register", "--listen"], "--listen needs a value"),
         (["serve", "--role", "register", "--listen", "nohost"], "expected HOST:PORT"),
-        (["serve", "--role", "register", "--id", "n9", "--peers", "n1=127.0.0.1:1"], "is not in --peers"),
+        (["serve", "--role", "register", "--id", "n9", "--peers", "n1=127.0.0.1:1"], "is not among the members"),
         (["serve", "--role", "register", "--peers", "n1=127.0.0.1:1,n1=127.0.0.1:2"], "appears twice"),
+        (["serve", "--role", "register", "--peer-transport", "carrier-pigeon"], "--peer-transport must be"),
+        (["serve", "--role", "register", "--fsync", "sometimes"], "--fsync must be"),
+        (["serve", "--role", "register", "--peers", "n1=127.0.0.1:1", "--cluster-file", "x.json"], "not both"),
         (["serve", "--role", "register", "--max-connections", "0"], "--max-connections must be"),
         (["call"], "missing <address>"),
         (["call", "127.0.0.1:1"], "missing <package.Service/Method>"),

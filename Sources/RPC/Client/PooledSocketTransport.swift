@@ -107,7 +107,9 @@ public final class PooledSocketTransport: ClientTransport {
                     return try await ClientConnection.open(to: address)
                 } catch {
                     release()
-                    throw ConnectError(.unavailable, "cannot connect to \(address): \(error)")
+                    var failure = ConnectError(.unavailable, "cannot connect to \(address): \(error)")
+                    failure.requestNotSent = true
+                    throw failure
                 }
             case .wait:
                 await withCheckedContinuation { continuation in

@@ -17,7 +17,7 @@ public struct RPCClient: Sendable {
     public func callWithHeaders<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                                    options: CallOptions = CallOptions()) async throws(ConnectError) -> (message: Response, headers: HTTPHeaders) {
         let body = try ProtoJSONCodec.encode(request)
-        var options = options
+        var options = try Self.propagatingDeadline(options)
         options.retryable = options.retryable || method.idempotency != .sideEffects
         let response = try await transport.unary(path: method.path, body: body, options: options)
         do {
@@ -25,6 +25,18 @@ public struct RPCClient: Sendable {
         } catch {
             throw ConnectError(.internal, "cannot decode \(Response.schema.name) from the server: \(error.message)")
         }
+    }
+
+    /// Shortens the timeout to what is left of the deadline of the RPC this task is serving, so
+    /// peer calls made on a caller's behalf never outlive the caller's patience.
+    static func propagatingDeadline(_ options: CallOptions) throws(ConnectError) -> CallOptions {
+        guard let remaining = RPCContext.current?.remaining else { return options }
+        guard remaining > .milliseconds(1) else {
+            throw ConnectError(.deadlineExceeded, "no time left for a peer call before the caller's deadline")
+        }
+        var options = options
+        options.timeout = min(options.timeout ?? remaining, remaining)
+        return options
     }
 
     /// A server-streaming call: the stream yields typed messages and throws the final `ConnectError`.

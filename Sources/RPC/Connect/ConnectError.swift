@@ -23,6 +23,9 @@ public struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible 
     public var details: [Detail]
     /// Response headers that travel with the error (for example an `etag`).
     public var metadata: HTTPHeaders
+    /// Set by client transports when the request certainly never left this process (for example
+    /// the connection was refused), so even a non-idempotent call may be retried elsewhere.
+    public var requestNotSent = false
 
     public init(_ code: ConnectCode, _ message: String, details: [Detail] = [], metadata: HTTPHeaders = [:]) {
         self.code = code

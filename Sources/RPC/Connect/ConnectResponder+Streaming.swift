@@ -14,7 +14,7 @@ extension ConnectResponder {
             var failure: ConnectError?
             do {
                 try await Self.withDeadline(timeout) {
-                    let messages = try await handler(body, context)
+                    let messages = try await RPCContext.$current.withValue(context) { try await handler(body, context) }
                     for try await message in messages {
                         sink.yield(ConnectEnvelope.frame(message))
                     }

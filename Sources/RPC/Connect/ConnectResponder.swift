@@ -15,14 +15,15 @@ public struct ConnectResponder: HTTPResponder {
     let logger: Logger
     let maxBodyBytes: Int
     let plainRoutes: [String: PlainHandler]
-    /// Called before a handler runs; throw a `ConnectError` to refuse the call (authentication).
-    let admit: @Sendable (RPCContext) throws -> Void
+    /// Called before a handler runs: returns the caller's identity, or throws a `ConnectError`
+    /// to refuse the call (authentication).
+    let admit: @Sendable (RPCMethodInfo, HTTPHeaders) throws -> String?
     /// Responses at least this large are gzip-compressed when the client accepts gzip.
     public var compressionThreshold = 1024
 
     public init(router: RPCRouter, metrics: MetricsRegistry, logger: Logger = .disabled,
                 maxBodyBytes: Int = 4 * 1024 * 1024, plainRoutes: [String: PlainHandler] = [:],
-                admit: @escaping @Sendable (RPCContext) throws -> Void = { _ in }) {
+                admit: @escaping @Sendable (RPCMethodInfo, HTTPHeaders) throws -> String? = { _, _ in nil }) {
         self.router = router
         self.metrics = metrics
         self.logger = logger
@@ -46,12 +47,14 @@ public struct ConnectResponder: HTTPResponder {
         var callContext: RPCContext?
         do {
             let call = try ConnectCall.parse(request, route: route.info, maxBodyBytes: maxBodyBytes)
+            let principal = try admit(route.info, request.headers)
             let context = RPCContext(method: route.info, requestHeaders: request.headers, peer: peer,
-                                     deadline: call.timeout.map { started + $0 })
+                                     deadline: call.timeout.map { started + $0 }, principal: principal)
             callContext = context
-            try admit(context)
             if let unary = route.unary {
-                let body = try await Self.withDeadline(call.timeout) { try await unary(call.body, context) }
+                let body = try await Self.withDeadline(call.timeout) {
+                    try await RPCContext.$current.withValue(context) { try await unary(call.body, context) }
+                }
                 response = successResponse(body, context: context, request: request)
             } else if let stream = route.stream {
                 // The stream records its own metrics when it ends.

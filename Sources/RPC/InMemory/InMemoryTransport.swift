@@ -25,7 +25,9 @@ public struct InMemoryTransport: ClientTransport {
     private func deliver(_ request: HTTPRequest, path: String) async throws -> UnaryResponse {
         let (decision, responder) = network.decide(from: from, to: to, path: path)
         guard decision.outcome != .blocked, let responder else {
-            throw ConnectError(.unavailable, "\(to) is unreachable from \(from)")
+            var failure = ConnectError(.unavailable, "\(to) is unreachable from \(from)")
+            failure.requestNotSent = true
+            throw failure
         }
         if decision.delay > .zero { try await Task.sleep(for: decision.delay) }
         if decision.outcome == .droppedRequest { try await Self.silence() }

@@ -10,15 +10,22 @@ public final class RPCContext: Sendable {
     public let requestHeaders: HTTPHeaders
     public let peer: SocketAddress?
     public let deadline: ContinuousClock.Instant?
+    /// Who is calling, as established by authentication ("cluster", a client token's name), if anyone.
+    public let principal: String?
     private let outgoing = Mutex<(headers: HTTPHeaders, trailers: HTTPHeaders)>(([:], [:]))
 
     public init(method: RPCMethodInfo, requestHeaders: HTTPHeaders = [:], peer: SocketAddress? = nil,
-                deadline: ContinuousClock.Instant? = nil) {
+                deadline: ContinuousClock.Instant? = nil, principal: String? = nil) {
         self.method = method
         self.requestHeaders = requestHeaders
         self.peer = peer
         self.deadline = deadline
+        self.principal = principal
     }
+
+    /// The context of the RPC the current task is handling, if any: peer calls made on its
+    /// behalf take their deadline from it.
+    @TaskLocal public static var current: RPCContext?
 
     /// Time left before the deadline, or nil when the call has none.
     public var remaining: Duration? {

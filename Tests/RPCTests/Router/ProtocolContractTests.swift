@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import RPC
 
 /// The `.proto` files, the router's registry and the OpenAPI document must describe the same API.

@@ -1,18 +1,18 @@
-import Foundation
+public import Foundation
 
 /// A small parser for the subset of proto3 used in `Protocols/`: package, messages (with
 /// repeated/optional/map fields), enums and services with rpc options.
-struct ProtoFile {
-    struct Field: Equatable { var name: String; var number: Int; var type: String; var label: String }
-    struct RPC: Equatable { var name: String; var request: String; var response: String; var streaming: Bool; var idempotency: String }
+public struct ProtoFile: Sendable {
+    public struct Field: Equatable, Sendable { public var name: String; public var number: Int; public var type: String; public var label: String }
+    public struct RPC: Equatable, Sendable { public var name: String; public var request: String; public var response: String; public var streaming: Bool; public var idempotency: String }
 
-    var package = ""
-    var messages: [String: [Field]] = [:]
-    var enums: [String: [(String, Int)]] = [:]
-    var services: [String: [RPC]] = [:]
+    public var package = ""
+    public var messages: [String: [Field]] = [:]
+    public var enums: [String: [(String, Int)]] = [:]
+    public var services: [String: [RPC]] = [:]
 
     /// Every `.proto` file under `directory`, merged.
-    static func load(directory: URL) throws -> ProtoFile {
+    public static func load(directory: URL) throws -> ProtoFile {
         var merged = ProtoFile()
         let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "proto" } ?? []
@@ -59,7 +59,7 @@ struct ProtoFile {
         return tokens
     }
 
-    static func parse(_ text: String) throws -> ProtoFile {
+    public static func parse(_ text: String) throws -> ProtoFile {
         var file = ProtoFile()
         let tokens = tokenize(text)
         var i = 0

@@ -1,10 +1,10 @@
-import Foundation
-@testable import RPC
+public import Foundation
+public import RPC
 
 /// Compares a router's registry with the `.proto` files: methods, types, streaming, idempotency,
 /// and every reachable message's fields (name, number, type, label) and enum values.
-enum ProtoContract {
-    static var protocolsDirectory: URL {
+public enum ProtoContract {
+    public static var protocolsDirectory: URL {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
             url = url.deletingLastPathComponent()
@@ -13,7 +13,7 @@ enum ProtoContract {
     }
 
     /// Problems found; empty when registry and files agree for the given services.
-    static func problems(router: RPCRouter, services: [String]) throws -> [String] {
+    public static func problems(router: RPCRouter, services: [String]) throws -> [String] {
         let proto = try ProtoFile.load(directory: protocolsDirectory)
         var problems: [String] = []
         for service in services {

@@ -1,0 +1,45 @@
+public import RPC
+
+/// How a node reaches its peers.
+public enum PeerTransportKind: String, Sendable, CaseIterable {
+    /// Pooled keep-alive sockets (the default).
+    case pooled
+    /// FoundationNetworking's URLSession (slower; for comparison).
+    case urlsession
+}
+
+/// One client per peer, carrying the cluster token when there is one.
+public struct PeerTransports: Sendable {
+    public let clients: [String: RPCClient]
+
+    public init(clients: [String: RPCClient]) {
+        self.clients = clients
+    }
+
+    /// Real network transports to every peer of `membership`.
+    public init(membership: ClusterMembership, kind: PeerTransportKind, clusterToken: String?, maxConnections: Int = 64) {
+        var clients: [String: RPCClient] = [:]
+        for peer in membership.peers {
+            var transport: any ClientTransport = switch kind {
+            case .pooled: PooledSocketTransport(address: peer.address, maxConnections: maxConnections)
+            case .urlsession: URLSessionTransport(address: peer.address)
+            }
+            if let clusterToken { transport = AuthorizingTransport(transport, token: clusterToken) }
+            clients[peer.id] = RPCClient(transport: transport)
+        }
+        self.clients = clients
+    }
+
+    /// In-memory transports from `selfID` to every other member (tests and simulation).
+    public init(network: InMemoryNetwork, membership: ClusterMembership, clusterToken: String?) {
+        var clients: [String: RPCClient] = [:]
+        for peer in membership.peers {
+            var transport: any ClientTransport = network.transport(from: membership.selfID, to: peer.id)
+            if let clusterToken { transport = AuthorizingTransport(transport, token: clusterToken) }
+            clients[peer.id] = RPCClient(transport: transport)
+        }
+        self.clients = clients
+    }
+
+    public subscript(id: String) -> RPCClient? { clients[id] }
+}

@@ -1,0 +1,33 @@
+import Testing
+@testable import RPC
+
+/// A handler's remaining budget travels as `Connect-Timeout-Ms` on the peer calls it makes.
+@Suite(.timeLimit(.minutes(1)))
+struct DeadlinePropagationTests {
+    static let relay = RPCMethod<EchoMessage, EchoMessage>("test.v1.Relay", "Relay")
+    static let report = RPCMethod<EchoMessage, EchoMessage>("test.v1.Relay", "Report")
+
+    @Test func peerCallsCarryTheCallersRemainingBudget() async throws {
+        let network = InMemoryNetwork(seed: 1)
+        var downstream = RPCRouter()
+        downstream.register(Self.report) { _, context in
+            EchoMessage(message: context.requestHeaders["connect-timeout-ms"] ?? "none")
+        }
+        network.attach("b", responder: ConnectResponder(router: downstream, metrics: MetricsRegistry()))
+        let peer = RPCClient(transport: network.transport(from: "a", to: "b"))
+        var upstream = RPCRouter()
+        upstream.register(Self.relay) { _, _ in
+            try await Task.sleep(for: .milliseconds(50))
+            return try await peer.call(Self.report, EchoMessage(message: ""))
+        }
+        network.attach("a", responder: ConnectResponder(router: upstream, metrics: MetricsRegistry()))
+        let client = RPCClient(transport: network.transport(from: "client", to: "a"))
+
+        let reply = try await client.call(Self.relay, EchoMessage(message: ""), options: CallOptions(timeout: .milliseconds(1000)))
+        let forwarded = try #require(Int(reply.message))
+        #expect(forwarded < 1000 && forwarded > 500, "forwarded budget \(forwarded) ms")
+
+        let unbounded = try await client.call(Self.relay, EchoMessage(message: ""))
+        #expect(unbounded.message == "none")
+    }
+}
