@@ -43,31 +43,40 @@ public actor FailureDetector {
         if let change = core.heard(from: peer, at: .now) { publish(change) }
     }
 
-    /// Heartbeats until the task is cancelled.
+    /// Heartbeats until the task is cancelled: one loop per peer (a silent peer cannot delay the
+    /// others), each call allowed up to the failure timeout, and an evaluation every interval.
     public func run() async {
         let request = HeartbeatRequest(from: membership.selfID, members: membership.ids.sorted())
-        while !Task.isCancelled {
-            await withTaskGroup(of: (String, Bool).self) { group in
-                for (peer, client) in peers.clients {
-                    group.addTask { [interval, logger] in
+        let timeout = core.timeout
+        await withTaskGroup(of: Void.self) { group in
+            for (peer, client) in peers.clients {
+                group.addTask { [interval, logger] in
+                    while !Task.isCancelled {
+                        let started = ContinuousClock.now
                         do {
-                            _ = try await client.call(ClusterService.heartbeat, request, options: CallOptions(timeout: interval))
-                            return (peer, true)
+                            _ = try await client.call(ClusterService.heartbeat, request, options: CallOptions(timeout: timeout))
+                            await self.heard(from: peer)
                         } catch let error as ConnectError {
-                            if error.code == .failedPrecondition || error.code == .permissionDenied || error.code == .unauthenticated {
+                            if [ConnectCode.failedPrecondition, .permissionDenied, .unauthenticated].contains(error.code) {
                                 logger.error("peer refused our heartbeat", [("peer", peer), ("error", "\(error)")])
                             }
-                            return (peer, false)
-                        } catch {
-                            return (peer, false)
-                        }
+                        } catch {}
+                        let elapsed = ContinuousClock.now - started
+                        if elapsed < interval { try? await Task.sleep(for: interval - elapsed) }
                     }
                 }
-                for await (peer, ok) in group where ok { heard(from: peer) }
             }
-            for change in core.evaluate(now: .now) { publish(change) }
-            try? await Task.sleep(for: interval)
+            group.addTask { [interval] in
+                while !Task.isCancelled {
+                    await self.evaluate()
+                    try? await Task.sleep(for: interval)
+                }
+            }
         }
+    }
+
+    private func evaluate() {
+        for change in core.evaluate(now: .now) { publish(change) }
     }
 
     private func publish(_ change: FailureDetectorCore.Change) {
