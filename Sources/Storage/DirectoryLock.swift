@@ -22,7 +22,14 @@ public final class DirectoryLock: Sendable {
         let path = directory + "/LOCK"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError("open", path: path, reason: String(cString: strerror(errno))) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        // Retry briefly: a process that just exited, or a child forked but not yet exec'd (which
+        // shares the descriptor), may still hold the lock for a moment.
+        var attempts = 0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 && attempts < 40 {
+            attempts += 1
+            usleep(25_000)
+        }
+        guard attempts < 40 else {
             let holder = (try? RecordFile.readAll(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             close(fd)
             throw StorageError("lock", path: directory,

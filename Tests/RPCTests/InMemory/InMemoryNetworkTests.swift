@@ -19,7 +19,7 @@ final class ArrivalLog: Sendable {
 
 @Suite(.timeLimit(.minutes(1)))
 struct InMemoryNetworkTests {
-    func call(_ network: InMemoryNetwork, _ message: String, timeout: Duration = .milliseconds(200)) async -> Result<String, ConnectError> {
+    func call(_ network: InMemoryNetwork, _ message: String, timeout: Duration = .seconds(10)) async -> Result<String, ConnectError> {
         let client = RPCClient(transport: network.transport(from: "a", to: "b"))
         do {
             return .success(try await client.call(DiagnosticsService.echo, EchoMessage(message: message), options: CallOptions(timeout: timeout)).message)
