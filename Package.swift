@@ -37,6 +37,11 @@ let package = Package(
             dependencies: ["RPC"],
             swiftSettings: swiftSettings
         ),
+        // Voting pools as a pure state machine (stdlib only).
+        .target(
+            name: "ConsensusCore",
+            swiftSettings: swiftSettings
+        ),
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
@@ -68,6 +73,11 @@ let package = Package(
         .testTarget(
             name: "ClusterTests",
             dependencies: ["Cluster", "RPC", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsensusCoreTests",
+            dependencies: ["ConsensusCore", "RPC"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
