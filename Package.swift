@@ -42,6 +42,12 @@ let package = Package(
             name: "ConsensusCore",
             swiftSettings: swiftSettings
         ),
+        // The consensus role: the pool service, its durable node and the voting agent.
+        .target(
+            name: "ConsensusService",
+            dependencies: ["ConsensusCore", "RPC", "Storage", "Cluster"],
+            swiftSettings: swiftSettings
+        ),
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
@@ -51,7 +57,7 @@ let package = Package(
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
-            dependencies: ["RPC", "Cluster", "Storage"],
+            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -78,6 +84,11 @@ let package = Package(
         .testTarget(
             name: "ConsensusCoreTests",
             dependencies: ["ConsensusCore", "RPC"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsensusServiceTests",
+            dependencies: ["ConsensusService", "ConsensusCore", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -58,23 +58,29 @@ public struct PoolBook: Sendable, Equatable, Codable {
         public var token: String
     }
 
-    /// `member` joins `poolID`, or, without one, the oldest open pool (a new default pool if none).
-    /// A member already in the pool rejoins with its token (or as the same authenticated client).
-    public func join(member: String, poolID: String?, presentedToken: String?, principal: String?, newToken: String, now: Int64)
+    /// `member` joins `poolID`, or, without one, the pool it already joined or else the oldest open
+    /// pool (a new default pool if none). A member already in the pool rejoins with its token (or as
+    /// the same authenticated client). A new member may propose its own token (at least 16
+    /// characters), which makes retrying a join whose answer was lost harmless.
+    public func join(member: String, poolID: String?, presentedToken: String?, principal: String?, newToken generated: String, now: Int64)
         -> Result<JoinDecision, PoolRejection> {
         guard Self.isValidID(member) else {
             return .failure(.invalid("memberId must be 1 to 64 letters, digits, '.', '_' or '-'"))
         }
+        let newToken = presentedToken ?? generated
+        let proposedTokenIsValid = presentedToken.map { (16...128).contains($0.count) } ?? true
         let target: VotingPool?
         if let poolID {
             guard let pool = pools[poolID] else { return .failure(.notFound("no pool \"\(poolID)\"")) }
             target = pool
         } else {
-            target = ordered.first { !$0.closed && (!$0.isFull || $0.members.contains(member)) && $0.state == .open }
-                ?? ordered.first { !$0.closed && $0.members.contains(member) }
+            // A retried join finds the pool it already joined; otherwise the oldest open pool.
+            target = ordered.first { !$0.closed && $0.members.contains(member) }
+                ?? ordered.first { !$0.closed && $0.state == .open && !$0.isFull }
         }
         guard let pool = target else {
             // No open pool: create a default one and join it.
+            guard proposedTokenIsValid else { return .failure(.invalid("memberToken must be 16 to 128 characters")) }
             switch create(poolID: nil, size: nil, minValue: nil, maxValue: nil, ttlSeconds: nil, now: now) {
             case .failure(let rejection): return .failure(rejection)
             case .success(let created):
@@ -91,6 +97,7 @@ public struct PoolBook: Sendable, Equatable, Codable {
         }
         guard !pool.closed else { return .failure(.notAllowed("pool \"\(pool.id)\" is closed (\(pool.state.rawValue))")) }
         guard !pool.isFull else { return .failure(.notAllowed("pool \"\(pool.id)\" is full; voting has started")) }
+        guard proposedTokenIsValid else { return .failure(.invalid("memberToken must be 16 to 128 characters")) }
         return .success(JoinDecision(events: [.joined(pool: pool.id, member: member, token: newToken, now: now)],
                                      poolID: pool.id, token: newToken))
     }

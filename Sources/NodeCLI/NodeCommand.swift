@@ -3,6 +3,7 @@ public enum NodeCommand: Equatable, Sendable {
     case serve(ServeOptions)
     case call(CallOptionsCLI)
     case cluster(ClusterOptions)
+    case agent(AgentOptions)
     case version
     case help(String?)
 
@@ -11,12 +12,13 @@ public enum NodeCommand: Equatable, Sendable {
         guard let first = arguments.first else { return .help(nil) }
         let rest = Array(arguments.dropFirst())
         if rest.contains("--help") || rest.contains("-h") {
-            return .help(["serve", "call", "cluster"].contains(first) ? first : nil)
+            return .help(["serve", "call", "cluster", "agent"].contains(first) ? first : nil)
         }
         switch first {
         case "serve": return .serve(try ServeOptions.parse(rest))
         case "call": return .call(try CallOptionsCLI.parse(rest))
         case "cluster": return .cluster(try ClusterOptions.parse(rest))
+        case "agent": return .agent(try AgentOptions.parse(rest))
         case "--version", "version": return .version
         case "--help", "-h", "help": return .help(rest.first)
         default: throw UsageError("unknown command '\(first)'")

@@ -24,6 +24,8 @@ public enum NodeMain {
             return await CallCommand(options: options).run()
         case .cluster(let options):
             return await ClusterCommand(options: options).run()
+        case .agent(let options):
+            return await AgentCommand(options: options).run()
         }
     }
 

@@ -29,6 +29,14 @@ struct ServeCommand {
             logger.warning("no cluster token configured: peer services are open to anyone who can reach this node (set --cluster-token)")
         }
 
+        let runtime: RoleRuntime
+        do {
+            runtime = try RoleRuntime.make(options, setup: setup, logger: logger)
+        } catch {
+            logger.critical("cannot start the \(options.role.rawValue) role", [("error", "\(error)")])
+            return 74
+        }
+        defer { runtime.close() }
         let metrics = MetricsRegistry()
         let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
         let peers = PeerTransports(membership: setup.membership, kind: options.peerTransport, clusterToken: setup.clusterToken)
@@ -38,9 +46,10 @@ struct ServeCommand {
         router.register(health)
         router.register(DiagnosticsService())
         router.register(ClusterService(membership: setup.membership) { peer in Task { await detector.heard(from: peer) } })
+        for service in runtime.services { router.register(service) }
         ReflectionService.install(on: &router)
         let finalRouter = router
-        let authenticator = TokenAuthenticator(peerServices: [ClusterService.name], clusterToken: setup.clusterToken,
+        let authenticator = TokenAuthenticator(peerServices: runtime.peerServices.union([ClusterService.name]), clusterToken: setup.clusterToken,
                                                clientTokens: setup.clientTokens)
         let openAPI = OpenAPIDocument.generate(finalRouter, title: "node (\(options.role.rawValue))", version: Usage.version)
         let responder = ConnectResponder(
@@ -73,6 +82,7 @@ struct ServeCommand {
         logger.info("listening", [("address", "\(server.localAddress)"), ("version", Usage.version),
                                   ("members", setup.membership.description)])
         let heartbeats = Task { if !setup.membership.peers.isEmpty { await detector.run() } }
+        let loops = runtime.background.map { loop in Task { await loop() } }
         let watcher = Task {
             var count = 0
             for await signal in signals.signals {
@@ -90,6 +100,7 @@ struct ServeCommand {
         defer {
             watcher.cancel()
             heartbeats.cancel()
+            for loop in loops { loop.cancel() }
         }
         do {
             try await server.run()

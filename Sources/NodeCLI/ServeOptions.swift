@@ -18,6 +18,7 @@ public struct ServeOptions: Equatable, Sendable {
     public var heartbeatInterval = Duration.milliseconds(500)
     public var failureTimeout = Duration.seconds(2)
     public var fsync = FsyncPolicy.always
+    public var maxPools = 10_000
     public var dataDir: String?
     public var logLevel = Logger.Level.info
     public var logFormat = Logger.Format.logfmt
@@ -81,6 +82,7 @@ public struct ServeOptions: Equatable, Sendable {
                 }
                 options.logFormat = format
             case "--max-body-bytes": options.maxBodyBytes = try scanner.int(for: argument, in: 1...(1 << 30))
+            case "--max-pools": options.maxPools = try scanner.int(for: argument, in: 1...10_000_000)
             case "--max-connections": options.maxConnections = try scanner.int(for: argument, in: 1...1_000_000)
             case "--drain-timeout": options.drainTimeout = try scanner.duration(for: argument)
             case "--idle-timeout": options.idleTimeout = try scanner.duration(for: argument)

@@ -7,6 +7,7 @@ public enum Usage {
         case "serve": serve
         case "call": call
         case "cluster": cluster
+        case "agent": agent
         default: root
         }
     }
@@ -18,6 +19,7 @@ public enum Usage {
       node serve   --role consensus|register|bulletin [options]   run one replica
       node call    <address> <package.Service/Method> [json|@file|-]   call any method
       node cluster --role ROLE --replicas N                      run a local cluster
+      node agent   <address>... [--pool ID] [--id NAME]           one voting client (consensus role)
       node --version
 
     Run 'node <command> --help' for a command's options.
@@ -44,6 +46,7 @@ public enum Usage {
       --failure-timeout D     a peer silent this long is suspected (default 2s)
       --data-dir DIR          where durable state lives (locked against a second process)
       --fsync POLICY          always (default: acknowledged writes are on disk), batch, or never
+      --max-pools N           consensus: pools held at once before CreatePool is refused (default 10000)
       --log-level LEVEL       trace, debug, info (default), notice, warning, error, critical
       --log-format FORMAT     logfmt (default) or json; logs go to stderr
       --max-body-bytes N      largest request body accepted (default 4194304)
@@ -68,6 +71,25 @@ public enum Usage {
     Exit status: 0 on success; on an RPC error the code and message go to stderr and the
     status is the gRPC number of the code (1 canceled … 14 unavailable … 16 unauthenticated);
     64 for usage errors.
+    """
+
+    static let agent = """
+    Usage: node agent <address>... [--pool ID] [--id NAME] [--strategy random|stubborn|follow-majority]
+                      [--patience 60s] [--seed N] [-H 'name: value']
+
+    One voting client for the consensus role: joins the pool (or the oldest open one), watches it,
+    votes each round with the pool's etag, and exits 0 printing 'pool=… round=… winner=…'.
+    It retries with backoff while no server answers (start it before the server if you like) and
+    fails over between the addresses given. Exits 1 with the reason if the pool fails for good or
+    nothing is decided within --patience.
+
+    Options:
+      --pool ID        the pool to join (default: the oldest open pool, or a new one of 3)
+      --id NAME        member id (default: agent-<pid>)
+      --strategy S     random (default), stubborn (same value every round) or follow-majority
+      --patience D     give up after D (default 60s)
+      --seed N         seed the value choices (reproducible runs)
+      -H 'k: v'        extra request header, e.g. 'Authorization: Bearer <client token>'
     """
 
     static let cluster = """

@@ -107,6 +107,13 @@ struct PoolBookTests {
         guard case .failure(.alreadyExists) = book.join("a", pool: first.id) else { Issue.record("duplicate member"); return }
         let rejoin = try book.join("a", pool: first.id, token: first.tokens["a"]).get()
         #expect(rejoin.events.isEmpty && rejoin.token == first.tokens["a"])
+        // A client-proposed token makes a retried join (answer lost) a harmless rejoin, even without a pool id.
+        let proposed = "client-chosen-token-123"
+        let fresh = try book.join("z", token: proposed).get()
+        #expect(fresh.token == proposed && !fresh.events.isEmpty)
+        let retried = try book.join("z", token: proposed).get()
+        #expect(retried.events.isEmpty && retried.poolID == fresh.poolID)
+        guard case .failure(.invalid) = book.join("y", token: "short") else { Issue.record("short token accepted"); return }
     }
 
     @Test func decidedPoolsRejectJoinsAndVotes() throws {

@@ -103,6 +103,25 @@ public struct ProtoReader {
         return values
     }
 
+    /// `map<string, int64>` with values as strings or numbers.
+    public func int64Map(_ field: String) throws -> [String: Int64] {
+        guard let key = try key(field) else { return [:] }
+        guard let map = try? container.nestedContainer(keyedBy: ProtoKey.self, forKey: key) else {
+            throw ConnectError(.invalidArgument, "field \"\(field)\": expected an object")
+        }
+        var result: [String: Int64] = [:]
+        for entry in map.allKeys {
+            if let number = try? map.decode(Int64.self, forKey: entry) {
+                result[entry.stringValue] = number
+            } else if let text = try? map.decode(String.self, forKey: entry), let number = Int64(text) {
+                result[entry.stringValue] = number
+            } else {
+                throw ConnectError(.invalidArgument, "field \"\(field)\": value of \"\(entry.stringValue)\" must be an int64")
+            }
+        }
+        return result
+    }
+
     /// Like `decode`, but a missing field is `invalid_argument` naming it.
     public func require<T: Decodable>(_ field: String, as type: T.Type = T.self) throws -> T {
         guard let value = try decode(field, as: T.self) else { throw Self.missing(field) }

@@ -53,6 +53,11 @@ public struct ProtoWriter {
         try container.encode(value, forKey: ProtoKey(field))
     }
 
+    /// `map<string, int64>`: values are decimal strings in proto3 JSON.
+    public mutating func write(_ field: String, _ map: [String: Int64]) throws {
+        if !map.isEmpty { try container.encode(map.mapValues(String.init), forKey: ProtoKey(field)) }
+    }
+
     /// Optional scalars (proto3 `optional`): written whenever present, even at the default.
     public mutating func write(_ field: String, optional value: String?) throws {
         if let value { try container.encode(value, forKey: ProtoKey(field)) }

@@ -1,0 +1,174 @@
+import Foundation
+public import RPC
+
+/// One voting client, as the seeds' `client.py` was: joins a pool, waits for changes by watching
+/// it (no polling), votes once per round with the pool's current etag, and returns the decision.
+///
+/// Guarantees: keeps retrying with capped, jittered backoff while no server answers (it may start
+/// before the server) until `patience` runs out; a lost answer to a join or vote is harmless (it
+/// proposes its own member token, and a repeated vote is recognised by the server); a stale etag
+/// is retried at once with the pool the error carries.
+public struct VotingAgent: Sendable {
+    public enum Strategy: String, Sendable, CaseIterable {
+        /// A fresh uniform value every round.
+        case random
+        /// The same value every round.
+        case stubborn
+        /// The most common value cast so far this round, else last round's, else random.
+        case followMajority = "follow-majority"
+    }
+
+    /// How the agent ended.
+    public struct Decision: Sendable, Equatable, CustomStringConvertible {
+        public let poolID: String
+        public let round: Int32
+        public let winner: Int64
+        public var description: String { "pool=\(poolID) round=\(round) winner=\(winner)" }
+    }
+
+    /// Why the agent gave up.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let client: RPCClient
+    public let memberID: String
+    public let poolID: String?
+    public let strategy: Strategy
+    public let patience: Duration
+    let seed: UInt64?
+
+    public init(client: RPCClient, memberID: String, poolID: String? = nil, strategy: Strategy = .random,
+                patience: Duration = .seconds(60), seed: UInt64? = nil) {
+        self.client = client
+        self.memberID = memberID
+        self.poolID = poolID
+        self.strategy = strategy
+        self.patience = patience
+        self.seed = seed
+    }
+
+    public func run() async throws -> Decision {
+        let deadline = ContinuousClock.now + patience
+        var random: any RandomNumberGenerator = seed.map { SeededGenerator(seed: $0) as any RandomNumberGenerator } ?? SystemRandomNumberGenerator()
+        let token = "agent-" + ConsensusNode.randomToken()
+        var backoff = Backoff()
+        var pool = try await retrying(deadline, &backoff) {
+            try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: memberID, poolId: poolID, memberToken: token)).pool
+        }
+        var stubbornValue: Int64?
+        while true {
+            if pool.closed {
+                guard pool.state == .success, let winner = pool.winner else {
+                    throw Failure(description: "pool=\(pool.poolId) failed: \(pool.reason.isEmpty ? pool.state.name : pool.reason)")
+                }
+                return Decision(poolID: pool.poolId, round: pool.history.last?.round ?? pool.round, winner: winner)
+            }
+            guard ContinuousClock.now < deadline else { throw Failure(description: "pool=\(pool.poolId) undecided after \(patience)") }
+            let voting = pool.state == .waiting || pool.state == .failed
+            if voting && pool.votesThisRound[memberID] == nil {
+                let value = choose(pool, stubborn: &stubbornValue, random: &random)
+                let request = VoteRequest(poolId: pool.poolId, memberId: memberID, memberToken: token, round: pool.round, value: value, etag: pool.etag)
+                switch await vote(request) {
+                case .success(let response):
+                    pool = response.pool
+                    backoff = Backoff()
+                case .failure(let error):
+                    pool = try await recover(from: error, pool: pool, deadline: deadline, backoff: &backoff)
+                }
+                continue
+            }
+            pool = try await nextChange(after: pool, deadline: deadline, backoff: &backoff)
+        }
+    }
+
+    private func vote(_ request: VoteRequest) async -> Result<VoteResponse, ConnectError> {
+        do {
+            return .success(try await client.call(ConsensusService.vote, request))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// After a failed vote: the pool from a stale-etag error, or a fresh read.
+    private func recover(from error: ConnectError, pool: PoolMessage, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> PoolMessage {
+        if error.code == .failedPrecondition, let detail = error.details.first(where: { $0.type == PoolMessage.schema.name }),
+           let data = Data(base64Encoded: detail.value), let current = try? ProtoJSONCodec.decode(PoolMessage.self, from: Array(data)) {
+            return current
+        }
+        switch error.code {
+        case .unavailable, .deadlineExceeded, .failedPrecondition, .resourceExhausted, .canceled, .unknown, .internal:
+            if error.code != ConnectCode.failedPrecondition { try await backoff.pause(until: deadline) }
+            return try await retrying(deadline, &backoff) {
+                try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId))
+            }
+        default:
+            throw Failure(description: "pool=\(pool.poolId) vote refused: \(error.code.wireName): \(error.message)")
+        }
+    }
+
+    /// Waits for the pool to change (WatchPool), reconnecting with backoff if the stream breaks.
+    private func nextChange(after pool: PoolMessage, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> PoolMessage {
+        while ContinuousClock.now < deadline {
+            do {
+                let left = deadline - .now
+                for try await next in client.stream(ConsensusService.watchPool, WatchPoolRequest(poolId: pool.poolId, afterEtag: pool.etag),
+                                                    options: CallOptions(timeout: left)) {
+                    return next
+                }
+            } catch let error as ConnectError where error.code == .notFound {
+                throw Failure(description: "pool=\(pool.poolId) no longer exists")
+            } catch {}
+            try await backoff.pause(until: deadline)
+            if let fresh = try? await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId)), fresh.etag != pool.etag {
+                return fresh
+            }
+        }
+        throw Failure(description: "pool=\(pool.poolId) undecided after \(patience)")
+    }
+
+    private func retrying<T>(_ deadline: ContinuousClock.Instant, _ backoff: inout Backoff, _ body: () async throws -> T) async throws -> T {
+        while true {
+            do {
+                return try await body()
+            } catch let error as ConnectError {
+                guard [ConnectCode.unavailable, .deadlineExceeded, .resourceExhausted].contains(error.code), ContinuousClock.now < deadline else {
+                    throw Failure(description: "\(error.code.wireName): \(error.message)")
+                }
+                try await backoff.pause(until: deadline)
+            }
+        }
+    }
+
+    func choose(_ pool: PoolMessage, stubborn: inout Int64?, random: inout any RandomNumberGenerator) -> Int64 {
+        let range = pool.minValue...max(pool.minValue, pool.maxValue)
+        switch strategy {
+        case .random:
+            return Int64.random(in: range, using: &random)
+        case .stubborn:
+            if let stubborn { return stubborn }
+            let value = Int64.random(in: range, using: &random)
+            stubborn = value
+            return value
+        case .followMajority:
+            let votes = pool.votesThisRound.isEmpty ? pool.history.last?.votes ?? [:] : pool.votesThisRound
+            let counts = votes.values.reduce(into: [Int64: Int]()) { $0[$1, default: 0] += 1 }
+            if let best = counts.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) { return best.key }
+            return Int64.random(in: range, using: &random)
+        }
+    }
+}
+
+/// Capped exponential backoff with full jitter for the agent's retries (20 ms doubling to 1 s).
+struct Backoff {
+    var attempt = 0
+
+    mutating func pause(until deadline: ContinuousClock.Instant) async throws {
+        attempt += 1
+        var generator = SystemRandomNumberGenerator()
+        let pause = RetryPolicy(maxAttempts: .max, initialBackoff: .milliseconds(20), maxBackoff: .seconds(1)).backoff(attempt: attempt, using: &generator)
+        let left = deadline - .now
+        guard left > .zero else { throw VotingAgent.Failure(description: "gave up waiting for a server") }
+        try await Task.sleep(for: min(pause, left))
+    }
+}
