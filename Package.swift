@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeCLITests",
-            dependencies: ["NodeCLI", "RPC", "node"],
+            dependencies: ["NodeCLI", "RPC", "ConsensusService", "node"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -19,7 +19,7 @@ public struct VotingAgent: Sendable {
     }
 
     /// How the agent ended.
-    public struct Decision: Sendable, Equatable, CustomStringConvertible {
+    public struct Decision: Sendable, Hashable, CustomStringConvertible {
         public let poolID: String
         public let round: Int32
         public let winner: Int64

@@ -1,0 +1,230 @@
+import ConsensusCore
+import Foundation
+import RPC
+import Storage
+import Synchronization
+import Testing
+import TestSupport
+@testable import ConsensusService
+
+/// A clock tests move by hand (milliseconds).
+final class TestClock: Sendable {
+    let now = Atomic<Int64>(1_000_000)
+    func advance(seconds: Int64) { now.add(seconds * 1000, ordering: .relaxed) }
+    var function: @Sendable () -> Int64 { { self.now.load(ordering: .relaxed) } }
+}
+
+/// A consensus node served through an in-memory network, with a client.
+struct Harness {
+    let node: ConsensusNode
+    let network: InMemoryNetwork
+    let client: RPCClient
+
+    init(log: WriteAheadLog? = nil, recovery: WriteAheadLog.Recovery? = nil, clock: TestClock = TestClock(), limits: PoolBook.Limits = .init()) throws {
+        node = try ConsensusNode(log: log, recovery: recovery, limits: limits, clock: clock.function)
+        network = InMemoryNetwork(seed: 1)
+        var router = RPCRouter()
+        router.register(ConsensusService(node: node))
+        network.attach("server", responder: ConnectResponder(router: router, metrics: MetricsRegistry()))
+        client = RPCClient(transport: network.transport(from: "client", to: "server"))
+    }
+
+    func join(_ member: String, pool: String? = nil) async throws -> JoinPoolResponse {
+        try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: member, poolId: pool))
+    }
+
+    func code(_ body: () async throws -> Void) async -> ConnectCode? {
+        do { try await body(); return nil } catch { return (error as? ConnectError)?.code }
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct ConsensusServiceTests {
+    @Test func serviceMatchesItsProto() throws {
+        var router = RPCRouter()
+        router.register(ConsensusService(node: try ConsensusNode(log: nil)))
+        let problems = try ProtoContract.problems(router: router, services: [ConsensusService.name])
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func aPoolOfThreeDecides() async throws {
+        let harness = try Harness()
+        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p", size: 3))
+        var tokens: [String: String] = [:]
+        for member in ["a", "b", "c"] { tokens[member] = try await harness.join(member, pool: "p").memberToken }
+        var pool = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "p"))
+        #expect(pool.state == .waiting && pool.round == 1)
+        for member in ["a", "b"] {
+            let response = try await harness.client.call(ConsensusService.vote, VoteRequest(
+                poolId: "p", memberId: member, memberToken: tokens[member], round: pool.round, value: 4, etag: pool.etag))
+            #expect(response.accepted)
+            pool = response.pool
+        }
+        #expect(pool.state == .success && pool.winner == 4 && pool.closed)
+    }
+
+    /// Concurrent votes on the same etag: exactly one wins, the others get the current pool back.
+    @Test func theETagCheckAndTheUpdateAreOneStep() async throws {
+        let harness = try Harness()
+        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p", size: 5))
+        var tokens: [String: String] = [:]
+        for member in ["a", "b", "c", "d", "e"] { tokens[member] = try await harness.join(member, pool: "p").memberToken }
+        let pool = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "p"))
+        let memberTokens = tokens
+        let outcomes = await withTaskGroup(of: Result<String, ConnectError>.self) { group in
+            for member in ["a", "b", "c", "d", "e"] {
+                group.addTask {
+                    do {
+                        let response = try await harness.client.call(ConsensusService.vote, VoteRequest(
+                            poolId: "p", memberId: member, memberToken: memberTokens[member], round: 1, value: 1, etag: pool.etag))
+                        return .success(response.pool.etag)
+                    } catch {
+                        return .failure((error as? ConnectError) ?? ConnectError(.unknown, "\(error)"))
+                    }
+                }
+            }
+            var all: [Result<String, ConnectError>] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        let winners = outcomes.filter { if case .success = $0 { true } else { false } }
+        #expect(winners.count == 1)
+        for case .failure(let error) in outcomes {
+            #expect(error.code == .failedPrecondition)
+            #expect(error.metadata["etag"] == "\"v7\"")
+            let detail = try #require(error.details.first)
+            #expect(detail.type == "consensus.v1.Pool")
+            let current = try ProtoJSONCodec.decode(PoolMessage.self, from: Array(try #require(Data(base64Encoded: detail.value))))
+            #expect(current.etag == "\"v7\"")
+            #expect(current.votesThisRound.count == 1)
+        }
+    }
+
+    @Test func badInputGetsClearErrors() async throws {
+        let harness = try Harness()
+        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p", size: 2))
+        let a = try await harness.join("a", pool: "p")
+        _ = try await harness.join("b", pool: "p")
+        let etag = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "p")).etag
+        func vote(_ request: VoteRequest) async -> ConnectCode? {
+            await harness.code { _ = try await harness.client.call(ConsensusService.vote, request) }
+        }
+        #expect(await vote(VoteRequest(poolId: "nope", memberId: "a", memberToken: a.memberToken, round: 1, value: 1, etag: etag)) == .notFound)
+        #expect(await vote(VoteRequest(poolId: "p", memberId: "a", memberToken: "wrong-token-xxxxxxxx", round: 1, value: 1, etag: etag)) == .unauthenticated)
+        #expect(await vote(VoteRequest(poolId: "p", memberId: "zed", memberToken: a.memberToken, round: 1, value: 1, etag: etag)) == .permissionDenied)
+        #expect(await vote(VoteRequest(poolId: "p", memberId: "a", memberToken: a.memberToken, round: 1, value: 1, etag: "garbage")) == .invalidArgument)
+        #expect(await vote(VoteRequest(poolId: "p", memberId: "a", memberToken: a.memberToken, round: 1, value: 99, etag: etag)) == .invalidArgument)
+        #expect(await harness.code { _ = try await harness.join("a", pool: "p") } == .alreadyExists)
+        #expect(await harness.code { _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(size: 1)) } == .invalidArgument)
+        #expect(await harness.code { _ = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "none")) } == .notFound)
+        // Missing required fields, as raw JSON.
+        let raw = harness.network.transport(from: "c", to: "server")
+        do {
+            _ = try await raw.unary(path: ConsensusService.vote.path, body: Array(#"{"poolId":"p","memberId":"a"}"#.utf8), options: CallOptions())
+            Issue.record("missing etag accepted")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message.contains("etag"))
+        }
+    }
+
+    @Test func watchStreamsEveryChangeUntilDecided() async throws {
+        let harness = try Harness()
+        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "w", size: 2))
+        let stream = harness.client.stream(ConsensusService.watchPool, WatchPoolRequest(poolId: "w"))
+        let collector = Task {
+            var states: [String] = []
+            for try await pool in stream { states.append("\(pool.state.name)/\(pool.etag)") }
+            return states
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let a = try await harness.join("a", pool: "w")
+        let b = try await harness.join("b", pool: "w")
+        var pool = b.pool
+        pool = try await harness.client.call(ConsensusService.vote, VoteRequest(poolId: "w", memberId: "a", memberToken: a.memberToken, round: 1, value: 2, etag: pool.etag)).pool
+        _ = try await harness.client.call(ConsensusService.vote, VoteRequest(poolId: "w", memberId: "b", memberToken: b.memberToken, round: 1, value: 2, etag: pool.etag))
+        let states = try await collector.value
+        #expect(states.first == "OPEN/\"v1\"")
+        #expect(states.last == "SUCCESS/\"v5\"")
+        #expect(states.count == 5)
+    }
+
+    /// State survives a restart from the log, and etags continue rather than reset.
+    @Test func poolsSurviveRestartWithETagsContinuing() async throws {
+        let directory = NSTemporaryDirectory() + "consensus-\(UUID().uuidString)"
+        var (log, recovery) = try WriteAheadLog.open(directory: directory)
+        var harness = try Harness(log: log, recovery: recovery)
+        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "d", size: 3))
+        let a = try await harness.join("a", pool: "d")
+        _ = try await harness.join("b", pool: "d")
+        _ = try await harness.join("c", pool: "d")
+        let before = try await harness.client.call(ConsensusService.vote, VoteRequest(
+            poolId: "d", memberId: "a", memberToken: a.memberToken, round: 1, value: 3, etag: try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "d")).etag)).pool
+        log.close()
+        (log, recovery) = try WriteAheadLog.open(directory: directory)
+        harness = try Harness(log: log, recovery: recovery)
+        let after = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "d"))
+        #expect(after == before)
+        // The member's token still works, and the next change gets the next etag.
+        let again = try await harness.client.call(ConsensusService.vote, VoteRequest(
+            poolId: "d", memberId: "a", memberToken: a.memberToken, round: 1, value: 3, etag: after.etag))
+        #expect(again.accepted && again.pool.etag == after.etag)
+        let joinedAgain = try await harness.client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: "a", poolId: "d", memberToken: a.memberToken))
+        #expect(joinedAgain.memberToken == a.memberToken)
+        log.close()
+    }
+
+    /// Memory stays bounded: expired pools fail, then disappear.
+    @Test func manyPoolsExpireAndAreRemoved() async throws {
+        let clock = TestClock()
+        let harness = try Harness(clock: clock)
+        for index in 0..<200 {
+            _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p\(index)", size: 3, ttlSeconds: 5))
+            _ = try await harness.join("m", pool: "p\(index)")
+        }
+        #expect(await harness.node.poolCount == 200)
+        clock.advance(seconds: 6)
+        await harness.node.tick()
+        let failed = try await harness.client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000, state: .failed))
+        #expect(failed.pools.count == 200)
+        #expect(failed.pools.allSatisfy { $0.closed && $0.reason.contains("only 1 of 3 members joined") })
+        clock.advance(seconds: 6)
+        await harness.node.tick()
+        #expect(await harness.node.poolCount == 0)
+    }
+
+    @Test func listPagesThroughPoolsInCreationOrder() async throws {
+        let harness = try Harness()
+        for index in 0..<7 { _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "l\(index)")) }
+        var seen: [String] = []
+        var token = ""
+        repeat {
+            let page = try await harness.client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 3, pageToken: token))
+            seen += page.pools.map(\.poolId)
+            token = page.nextPageToken
+        } while !token.isEmpty
+        #expect(seen == (0..<7).map { "l\($0)" })
+        #expect(await harness.code { _ = try await harness.client.call(ConsensusService.listPools, ListPoolsRequest(pageToken: "junk")) } == .invalidArgument)
+    }
+
+    @Test(arguments: [3, 9])
+    func agentsReachADecision(members: Int) async throws {
+        let harness = try Harness()
+        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "agents", size: Int32(members)))
+        let decisions = try await withThrowingTaskGroup(of: VotingAgent.Decision.self) { group in
+            for index in 0..<members {
+                let strategy = VotingAgent.Strategy.allCases[index % 3]
+                group.addTask {
+                    try await VotingAgent(client: harness.client, memberID: "m\(index)", poolID: "agents", strategy: strategy,
+                                          patience: .seconds(30), seed: UInt64(index)).run()
+                }
+            }
+            var all: [VotingAgent.Decision] = []
+            for try await decision in group { all.append(decision) }
+            return all
+        }
+        #expect(decisions.count == members)
+        #expect(Set(decisions).count == 1, "agents disagree: \(decisions)")
+    }
+}
+
