@@ -132,18 +132,16 @@ struct ConsensusServiceTests {
         let harness = try Harness()
         _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "w", size: 2))
         let stream = harness.client.stream(ConsensusService.watchPool, WatchPoolRequest(poolId: "w"))
-        let collector = Task {
-            var states: [String] = []
-            for try await pool in stream { states.append("\(pool.state.name)/\(pool.etag)") }
-            return states
-        }
-        try await Task.sleep(for: .milliseconds(50))
+        var iterator = stream.makeAsyncIterator()
+        // The first message is the pool as it is now: the watch is registered from then on.
+        let first = try #require(try await iterator.next())
         let a = try await harness.join("a", pool: "w")
         let b = try await harness.join("b", pool: "w")
         var pool = b.pool
         pool = try await harness.client.call(ConsensusService.vote, VoteRequest(poolId: "w", memberId: "a", memberToken: a.memberToken, round: 1, value: 2, etag: pool.etag)).pool
         _ = try await harness.client.call(ConsensusService.vote, VoteRequest(poolId: "w", memberId: "b", memberToken: b.memberToken, round: 1, value: 2, etag: pool.etag))
-        let states = try await collector.value
+        var states = ["\(first.state.name)/\(first.etag)"]
+        while let next = try await iterator.next() { states.append("\(next.state.name)/\(next.etag)") }
         #expect(states.first == "OPEN/\"v1\"")
         #expect(states.last == "SUCCESS/\"v5\"")
         #expect(states.count == 5)

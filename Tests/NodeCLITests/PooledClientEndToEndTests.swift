@@ -30,7 +30,7 @@ struct PooledClientEndToEndTests {
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        for _ in 0..<250 where counts.ok.load(ordering: .relaxed) < 20 { try await Task.sleep(for: .milliseconds(20)) }
         let beforeKill = counts.ok.load(ordering: .relaxed)
         #expect(beforeKill > 0)
         first.signal(SIGKILL)
@@ -40,7 +40,7 @@ struct PooledClientEndToEndTests {
         let second = try NodeProcess(["serve", "--role", "consensus", "--listen", "127.0.0.1:\(port)"])
         _ = try await second.waitForLine(prefix: "listening on ")
         let afterRestart = counts.ok.load(ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(500))
+        for _ in 0..<250 where counts.ok.load(ordering: .relaxed) <= afterRestart + 10 { try await Task.sleep(for: .milliseconds(20)) }
         load.cancel()
         _ = await load.result
         #expect(counts.ok.load(ordering: .relaxed) > afterRestart + 10, "calls did not recover")
