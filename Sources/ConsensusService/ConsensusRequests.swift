@@ -3,11 +3,11 @@ public import RPC
 /// `consensus.v1.CreatePoolRequest`.
 public struct CreatePoolRequest: ProtoMessage, Equatable {
     public static let schema = MessageSchema("consensus.v1.CreatePoolRequest", [
-        FieldSchema("pool_id", 1, .string),
-        FieldSchema("size", 2, .int32),
+        FieldSchema("pool_id", 1, .string, pattern: "^[A-Za-z0-9._-]{0,64}$"),
+        FieldSchema("size", 2, .int32, minimum: 0, maximum: 1000),
         FieldSchema("min_value", 3, .int64, .optional),
         FieldSchema("max_value", 4, .int64, .optional),
-        FieldSchema("ttl_seconds", 5, .int64),
+        FieldSchema("ttl_seconds", 5, .int64, minimum: 0, maximum: 604_800),
     ])
 
     public var poolId: String?
@@ -46,9 +46,9 @@ public struct CreatePoolRequest: ProtoMessage, Equatable {
 /// `consensus.v1.JoinPoolRequest`.
 public struct JoinPoolRequest: ProtoMessage, Equatable {
     public static let schema = MessageSchema("consensus.v1.JoinPoolRequest", [
-        FieldSchema("member_id", 1, .string, required: true),
-        FieldSchema("pool_id", 2, .string),
-        FieldSchema("member_token", 3, .string),
+        FieldSchema("member_id", 1, .string, required: true, pattern: "^[A-Za-z0-9._-]{1,64}$"),
+        FieldSchema("pool_id", 2, .string, pattern: "^[A-Za-z0-9._-]{0,64}$"),
+        FieldSchema("member_token", 3, .string, pattern: "^([!-~]{16,128})?$"),
     ])
 
     public var memberId: String
@@ -173,8 +173,8 @@ public struct WatchPoolRequest: ProtoMessage, Equatable {
 /// `consensus.v1.ListPoolsRequest`.
 public struct ListPoolsRequest: ProtoMessage, Equatable {
     public static let schema = MessageSchema("consensus.v1.ListPoolsRequest", [
-        FieldSchema("page_size", 1, .int32),
-        FieldSchema("page_token", 2, .string),
+        FieldSchema("page_size", 1, .int32, minimum: 0),
+        FieldSchema("page_token", 2, .string, pattern: "^[0-9]{0,19}$"),
         FieldSchema("state", 3, .enumeration(PoolStateMessage.schema)),
     ])
 

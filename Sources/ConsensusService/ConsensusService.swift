@@ -62,6 +62,7 @@ public struct ConsensusService: RPCService {
             }
         }
         router.register(Self.listPools) { request, _ in
+            guard request.pageSize >= 0 else { throw ConnectError(.invalidArgument, "pageSize must not be negative") }
             let limit = request.pageSize <= 0 ? 50 : min(Int(request.pageSize), 1000)
             var after: UInt64 = 0
             if !request.pageToken.isEmpty {

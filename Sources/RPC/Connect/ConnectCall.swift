@@ -36,7 +36,7 @@ struct ConnectCall: Sendable {
             let body = try decompress(request.body, encoding: request.headers["content-encoding"], limit: maxBodyBytes)
             return ConnectCall(body: body, timeout: timeout)
         case "GET":
-            guard route.isSideEffectFree else { throw methodNotAllowed(route) }
+            guard route.allowsGET else { throw methodNotAllowed(route) }
             return ConnectCall(body: try parseGetQuery(request.query ?? "", limit: maxBodyBytes), timeout: timeout)
         default:
             throw methodNotAllowed(route)
@@ -44,7 +44,7 @@ struct ConnectCall: Sendable {
     }
 
     static func methodNotAllowed(_ route: RPCMethodInfo) -> HTTPFailure {
-        let allow = route.isSideEffectFree ? "GET, POST" : "POST"
+        let allow = route.allowsGET ? "GET, POST" : "POST"
         var response = HTTPResponse.text(.methodNotAllowed, "\(route.path) accepts \(allow)")
         response.headers.set("allow", allow)
         return HTTPFailure(response: response)
@@ -57,8 +57,8 @@ struct ConnectCall: Sendable {
 
     static func parseTimeout(_ headers: HTTPHeaders) throws -> Duration? {
         guard let text = headers["connect-timeout-ms"] else { return nil }
-        guard (1...10).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let ms = Int64(text) else {
-            throw ConnectError(.invalidArgument, "connect-timeout-ms must be 1 to 10 digits, got \"\(text)\"")
+        guard (1...10).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let ms = Int64(text), ms > 0 else {
+            throw ConnectError(.invalidArgument, "connect-timeout-ms must be a positive integer of at most 10 digits, got \"\(text)\"")
         }
         return .milliseconds(ms)
     }

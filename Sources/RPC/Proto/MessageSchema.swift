@@ -31,14 +31,22 @@ public struct FieldSchema: Sendable {
     /// The service rejects requests without it (`invalid_argument`); proto3 itself has no
     /// required fields, so this only shapes validation docs and the OpenAPI schema.
     public let required: Bool
+    /// Documented constraints the service enforces (regular expression; inclusive range).
+    public var pattern: String?
+    public var minimum: Int64?
+    public var maximum: Int64?
 
-    public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false) {
+    public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false,
+                pattern: String? = nil, minimum: Int64? = nil, maximum: Int64? = nil) {
         self.name = name
         self.jsonName = FieldSchema.lowerCamel(name)
         self.number = number
         self.type = type
         self.label = label
         self.required = required
+        self.pattern = pattern
+        self.minimum = minimum
+        self.maximum = maximum
     }
 
     /// protoc's JSON name rule: drop underscores, upper-case the letter after each.

@@ -1,6 +1,7 @@
 /// Reads one message's fields from JSON the way proto3 JSON requires.
 ///
-/// Accepts both the JSON (lowerCamel) and proto (snake_case) spellings, treats `null` as unset,
+/// Accepts either the JSON (lowerCamel) or the proto (snake_case) spelling of a field (not both
+/// at once, which proto3 JSON lets parsers refuse), treats `null` as unset,
 /// reads 64-bit integers from strings or numbers (integral floats such as `2.0` included) and
 /// rejects unknown fields. Every failure is a `ConnectError(.invalidArgument)` naming the field.
 public struct ProtoReader {
@@ -14,24 +15,28 @@ public struct ProtoReader {
             throw ConnectError(.invalidArgument, "\(schema.name) must be a JSON object")
         }
         self.schema = schema
-        for key in container.allKeys where schema.field(named: key.stringValue) == nil {
-            throw ConnectError(.invalidArgument, "unknown field \"\(key.stringValue)\" in \(schema.name)")
+        for key in container.allKeys {
+            guard let field = schema.field(named: key.stringValue) else {
+                throw ConnectError(.invalidArgument, "unknown field \"\(key.stringValue)\" in \(schema.name)")
+            }
+            if field.name != field.jsonName, key.stringValue == field.name, container.contains(ProtoKey(field.jsonName)) {
+                throw ConnectError(.invalidArgument, "field \"\(field.jsonName)\" is given twice (also as \"\(field.name)\"); give it once")
+            }
         }
     }
 
-    /// The key present for `field`, or nil when absent or null. When both spellings are given,
-    /// the JSON name wins unless it is null (proto3 JSON allows either choice).
+    /// The key present for `field` (either spelling; `init` refused both at once), or nil when absent or null.
     private func key(_ field: String) throws -> ProtoKey? {
+        try keys(field).first
+    }
+
+    /// The non-null spelling of `field` present, if any (at most one: `init` refuses both).
+    private func keys(_ field: String) throws -> [ProtoKey] {
         guard let schemaField = schema.field(named: field) else {
             preconditionFailure("\(schema.name) has no field \(field) in its schema")
         }
-        for name in [schemaField.jsonName, schemaField.name] {
-            let key = ProtoKey(name)
-            if container.contains(key), (try? container.decodeNil(forKey: key)) != true {
-                return key
-            }
-        }
-        return nil
+        let names = schemaField.name == schemaField.jsonName ? [schemaField.jsonName] : [schemaField.jsonName, schemaField.name]
+        return names.map(ProtoKey.init).filter { container.contains($0) && (try? container.decodeNil(forKey: $0)) != true }
     }
 
     /// Whether the field is present and not null.
@@ -39,14 +44,18 @@ public struct ProtoReader {
 
     /// A field of any Decodable type, or nil when absent.
     public func decode<T: Decodable>(_ field: String, as type: T.Type = T.self) throws -> T? {
-        guard let key = try key(field) else { return nil }
-        do {
-            return try container.decode(T.self, forKey: key)
-        } catch let error as ConnectError {
-            throw error
-        } catch {
-            throw ConnectError(.invalidArgument, "field \"\(field)\": expected \(Self.describe(T.self))")
+        var first: T?
+        for key in try keys(field) {
+            do {
+                let value = try container.decode(T.self, forKey: key)
+                if first == nil { first = value }
+            } catch let error as ConnectError {
+                throw error
+            } catch {
+                throw ConnectError(.invalidArgument, "field \"\(key.stringValue)\": expected \(Self.describe(T.self))")
+            }
         }
+        return first
     }
 
     public func string(_ field: String) throws -> String? { try decode(field, as: String.self) }
@@ -139,15 +148,23 @@ public struct ProtoReader {
     }
 
     private func integer(_ field: String) throws -> Int64? {
-        guard let key = try key(field) else { return nil }
+        let present = try keys(field)
+        guard let key = present.first else { return nil }
+        for other in present.dropFirst() { _ = try integer(at: other, field: field) }
+        return try integer(at: key, field: field)
+    }
+
+    private func integer(at key: ProtoKey, field: String) throws -> Int64 {
         if let value = try? container.decode(Int64.self, forKey: key) { return value }
         if let text = try? container.decode(String.self, forKey: key) {
             if let value = Int64(text) { return value }
-            if let value = Double(text), let exact = Int64(exactly: value) { return exact }
-            throw ConnectError(.invalidArgument, "field \"\(field)\": \"\(text)\" is not an integer")
+            if let value = Double(text), abs(value) < 9_007_199_254_740_992, let exact = Int64(exactly: value) { return exact }
+            throw ConnectError(.invalidArgument, "field \"\(field)\": \"\(text)\" is not an integer in range")
         }
+        // Integral floats (2.0, 1e2) are accepted only where a double is exact (below 2^53):
+        // anything larger that did not parse as an Int64 above is out of range.
         if let value = try? container.decode(Double.self, forKey: key) {
-            guard let exact = Int64(exactly: value) else {
+            guard abs(value) < 9_007_199_254_740_992, let exact = Int64(exactly: value) else {
                 throw ConnectError(.invalidArgument, "field \"\(field)\": \(value) is not an integer in range")
             }
             return exact

@@ -39,7 +39,7 @@ public enum OpenAPIDocument {
             ]
             if streaming { post["description"] = "Server streaming: the request is one enveloped message." }
             item["post"] = post
-            if method.isSideEffectFree && !streaming {
+            if method.allowsGET {
                 item["get"] = [
                     "operationId": "\(method.service).\(method.method).get",
                     "tags": [method.service],
@@ -74,7 +74,7 @@ public enum OpenAPIDocument {
             ["name": "Connect-Protocol-Version", "in": "header", "required": false,
              "schema": ["type": "string", "const": "1"]],
             ["name": "Connect-Timeout-Ms", "in": "header", "required": false,
-             "schema": ["type": "string", "pattern": "^[0-9]{1,10}$"]],
+             "schema": ["type": "string", "pattern": "^[1-9][0-9]{0,9}$"]],
         ]
     }
 
@@ -108,11 +108,16 @@ public enum OpenAPIDocument {
         }
         var object: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
         if !required.isEmpty { object["required"] = required }
+        // A field may be given under one spelling only.
+        let exclusive = schema.fields.filter { request && !$0.required && $0.name != $0.jsonName }
+            .map { ["not": ["required": [$0.jsonName, $0.name]]] }
+        if !exclusive.isEmpty { object["allOf"] = exclusive }
         return object
     }
 
     static func fieldSchema(_ field: FieldSchema, request: Bool) -> [String: Any] {
         var schema = typeSchema(field.type, request: request)
+        if request { schema = constrained(schema, field) }
         if field.label == .repeated { schema = ["type": "array", "items": schema] }
         if request && field.required {
             if case .string = field.type, field.label != .repeated { schema["minLength"] = 1 }
@@ -120,6 +125,18 @@ public enum OpenAPIDocument {
         }
         if request { schema = ["anyOf": [schema, ["type": "null"]]] }
         return schema
+    }
+
+    /// Adds a field's documented pattern and range to its request schema.
+    static func constrained(_ schema: [String: Any], _ field: FieldSchema) -> [String: Any] {
+        var schema = schema
+        if let pattern = field.pattern { schema["pattern"] = pattern }
+        guard field.minimum != nil || field.maximum != nil else { return schema }
+        // A range is stated for the number form only (int64 strings cannot carry one).
+        var integer: [String: Any] = ["type": "integer"]
+        if let minimum = field.minimum { integer["minimum"] = minimum }
+        if let maximum = field.maximum { integer["maximum"] = maximum }
+        return integer
     }
 
     static func typeSchema(_ type: FieldType, request: Bool) -> [String: Any] {

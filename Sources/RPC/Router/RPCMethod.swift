@@ -50,4 +50,6 @@ public struct RPCMethodInfo: Sendable {
 
     public var path: String { "/\(service)/\(method)" }
     public var isSideEffectFree: Bool { idempotency == .noSideEffects }
+    /// Connect allows GET only for side-effect-free unary methods.
+    public var allowsGET: Bool { isSideEffectFree && kind == .unary }
 }

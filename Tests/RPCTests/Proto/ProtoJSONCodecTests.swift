@@ -69,12 +69,15 @@ struct ProtoJSONCodecTests {
         #expect(c.bigNumber == -88 && c.small == 100)
     }
 
-    @Test func rejectsWhatProtoJSONRejects() {
+    @Test func rejectsWhatProtoJSONRejects() throws {
         #expect(decodeError(#"{"memberId":"m","unknown":1}"#)?.message.contains("unknown field \"unknown\"") == true)
         #expect(decodeError(#"{"bigNumber":"1"}"#)?.message == "missing required field \"memberId\"")
         #expect(decodeError(#"{"memberId":""}"#)?.message == "missing required field \"memberId\"")
         #expect(decodeError(#"{"memberId":"m","small":1.5}"#)?.message.contains("small") == true)
         #expect(decodeError(#"{"memberId":"m","small":3000000000}"#)?.message.contains("out of range") == true)
+        #expect(decodeError(#"{"memberId":"m","bigNumber":-9223372036854775809}"#)?.code == .invalidArgument)
+        #expect(decodeError(#"{"memberId":"m","bigNumber":"9223372036854775808"}"#)?.code == .invalidArgument)
+        #expect(try decodeSample(#"{"memberId":"m","bigNumber":-9223372036854775808}"#).bigNumber == .min)
         #expect(decodeError(#"{"memberId":"m","status":true}"#)?.code == .invalidArgument)
         #expect(decodeError(#"{"memberId":"m","status":"NOPE"}"#)?.message.contains("NOPE") == true)
         #expect(decodeError(#"{"memberId":7}"#)?.message.contains("memberId") == true)
@@ -85,9 +88,10 @@ struct ProtoJSONCodecTests {
         #expect(decodeError("nonsense")?.code == .invalidArgument)
     }
 
-    @Test func bothSpellingsPreferTheJSONNameUnlessNull() throws {
-        #expect(try decodeSample(#"{"memberId":"json","member_id":"proto"}"#).memberId == "json")
-        #expect(try decodeSample(#"{"memberId":null,"member_id":"proto"}"#).memberId == "proto")
+    @Test func aFieldMayBeGivenUnderOneSpellingOnly() throws {
+        #expect(try decodeSample(#"{"member_id":"proto"}"#).memberId == "proto")
+        #expect(decodeError(#"{"memberId":"json","member_id":"proto"}"#)?.message.contains("given twice") == true)
+        #expect(decodeError(#"{"memberId":null,"member_id":"proto"}"#)?.message.contains("given twice") == true)
     }
 
     @Test func emptyBodyIsAnEmptyMessage() throws {
