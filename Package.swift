@@ -67,7 +67,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeBench",
-            dependencies: ["RPC"],
+            dependencies: ["RPC", "ConsensusService"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),

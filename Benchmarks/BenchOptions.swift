@@ -3,25 +3,32 @@ import Foundation
 /// Command-line options of `node-bench`.
 struct BenchOptions {
     var scenario = ""
-    var concurrency: [Int] = [1, 64]
+    var concurrency: [Int] = []
     var duration: Duration = .seconds(5)
     var warmup: Duration = .seconds(1)
     var transports: [String] = ["pooled", "urlsession"]
     var target: String?
     var force = false
     var jsonPath: String?
+    var members: [Int] = [3, 9]
+    var strategies = ["random", "mixed"]
+    var fsync = "always"
 
     static let usage = """
     Usage: swift run -c release node-bench <scenario> [options]
 
     Scenarios:
-      rpc      Health/Check round trips: pooled keep-alive sockets vs URLSession
+      rpc               Health/Check round trips: pooled keep-alive sockets vs URLSession
+      consensus-decide  time from pool creation to decision with N voting agents (--members 3,9)
 
     Options:
       --concurrency 1,64      concurrent callers (a list runs each in turn)
       --duration 5s           measured time per run (after --warmup, default 1s)
       --transport pooled,urlsession
       --target HOST:PORT      use a running node instead of starting one
+      --members 3,9           consensus-decide: pool sizes
+      --strategy random,mixed consensus-decide: agents' strategies (random, stubborn, follow-majority, mixed)
+      --fsync always          the nodes' fsync policy (always, batch, never)
       --json FILE             write every figure and the configuration as JSON
       --force                 run even in a debug build (figures will be meaningless)
     """
@@ -55,6 +62,13 @@ struct BenchOptions {
             case "--target": options.target = try value(argument)
             case "--json": options.jsonPath = try value(argument)
             case "--force": options.force = true
+            case "--members":
+                options.members = try value(argument).split(separator: ",").map {
+                    guard let n = Int($0), n >= 2 else { throw BenchError("--members takes pool sizes of at least 2") }
+                    return n
+                }
+            case "--fsync": options.fsync = try value(argument)
+            case "--strategy": options.strategies = try value(argument).split(separator: ",").map(String.init)
             case "--help", "-h": throw BenchError(usage)
             default:
                 guard !argument.hasPrefix("-"), options.scenario.isEmpty else { throw BenchError("unknown option \(argument)\n\n\(usage)") }

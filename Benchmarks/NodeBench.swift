@@ -40,12 +40,23 @@ enum NodeBench {
     static func run(_ options: BenchOptions) async throws -> [RunReport] {
         switch options.scenario {
         case "rpc":
+            var options = options
+            if options.concurrency.isEmpty { options.concurrency = [1, 64] }
             if let target = options.target {
                 return try await RPCScenario.run(options: options, address: try SocketAddress(parsing: target))
             }
             let cluster = try await NodeCluster(role: "consensus", replicas: 1)
             defer { cluster.stop() }
             return try await RPCScenario.run(options: options, address: cluster.addresses[0])
+        case "consensus-decide":
+            var options = options
+            if options.concurrency.isEmpty { options.concurrency = [1, 16] }
+            if let target = options.target {
+                return try await ConsensusScenario.run(options: options, address: try SocketAddress(parsing: target))
+            }
+            let cluster = try await NodeCluster(role: "consensus", replicas: 1, extraArguments: ["--fsync", options.fsync])
+            defer { cluster.stop() }
+            return try await ConsensusScenario.run(options: options, address: cluster.addresses[0])
         default:
             throw BenchError("unknown scenario '\(options.scenario)'\n\n\(BenchOptions.usage)")
         }

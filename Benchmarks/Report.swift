@@ -5,6 +5,8 @@ struct RunReport {
     var name: String
     var concurrency: Int
     var result: LoadGenerator.Result
+    /// Scenario-specific remarks printed under the table.
+    var note: String = ""
 
     var row: [String] {
         let h = result.histogram
@@ -20,7 +22,7 @@ struct RunReport {
         return ["name": name, "concurrency": concurrency, "operations": h.total, "throughput": result.throughput,
                 "p50_us": Double(h.percentile(50)) / 1000, "p90_us": Double(h.percentile(90)) / 1000,
                 "p99_us": Double(h.percentile(99)) / 1000, "p999_us": Double(h.percentile(99.9)) / 1000,
-                "max_us": Double(h.maximum) / 1000, "mean_us": h.mean / 1000, "errors": result.errors]
+                "max_us": Double(h.maximum) / 1000, "mean_us": h.mean / 1000, "errors": result.errors, "note": note]
     }
 
     static let header = ["run", "conc", "ops", "ops/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs", "mean µs", "errors"]
@@ -34,6 +36,6 @@ struct RunReport {
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ")
             return index == 0 ? line + "\n" + String(repeating: "-", count: line.count) : line
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + reports.filter { !$0.note.isEmpty }.map { "\n  \($0.name) c=\($0.concurrency): \($0.note)" }.joined()
     }
 }

@@ -1,0 +1,49 @@
+import ConsensusService
+import RPC
+import Synchronization
+
+/// `consensus-decide`: create a pool of N, run N voting agents until it decides; latency is
+/// creation to the last agent's decision. Strategy `random` draws values 1…10 as the seeds'
+/// clients did; `mixed` gives agents random, stubborn and follow-majority strategies in turn.
+/// At concurrency C, C pools are decided in parallel (closed loop).
+enum ConsensusScenario {
+    static func run(options: BenchOptions, address: SocketAddress) async throws -> [RunReport] {
+        var reports: [RunReport] = []
+        let transport = PooledSocketTransport(address: address, maxConnections: 256)
+        let client = RPCClient(transport: transport)
+        let counter = Atomic<Int>(0)
+        for members in options.members {
+          for strategyName in options.strategies {
+            for concurrency in options.concurrency {
+                let rounds = Mutex<[Int: Int]>([:])
+                let generator = LoadGenerator(concurrency: concurrency, warmup: options.warmup, duration: options.duration,
+                                              progress: Progress(label: "consensus-decide n=\(members) \(strategyName) c=\(concurrency)"))
+                let result = await generator.run { worker, sequence in
+                    let id = "bench-\(counter.add(1, ordering: .relaxed).newValue)"
+                    _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: id, size: Int32(members), ttlSeconds: 60))
+                    let decisions = try await withThrowingTaskGroup(of: VotingAgent.Decision.self) { group in
+                        for index in 0..<members {
+                            let strategy = strategyName == "mixed" ? VotingAgent.Strategy.allCases[index % 3]
+                                : VotingAgent.Strategy(rawValue: strategyName) ?? .random
+                            group.addTask {
+                                try await VotingAgent(client: client, memberID: "m\(index)", poolID: id, strategy: strategy,
+                                                      patience: .seconds(30)).run()
+                            }
+                        }
+                        var all: [VotingAgent.Decision] = []
+                        for try await decision in group { all.append(decision) }
+                        return all
+                    }
+                    guard Set(decisions.map(\.winner)).count == 1 else { throw BenchError("agents disagree in \(id)") }
+                    rounds.withLock { $0[Int(decisions[0].round), default: 0] += 1 }
+                    _ = worker + sequence
+                }
+                let roundText = rounds.withLock { $0 }.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+                reports.append(RunReport(name: "consensus-decide n=\(members) \(strategyName)", concurrency: concurrency, result: result,
+                                         note: "rounds→pools \(roundText)"))
+            }
+          }
+        }
+        return reports
+    }
+}
