@@ -52,8 +52,9 @@ struct ConsensusEndToEndTests {
         _ = try await server.waitForExit()
     }
 
-    /// kill -9 the server mid-pool, restart it on the same data dir: agents finish and history is intact.
-    @Test func killNineMidPoolThenRestart() async throws {
+    /// kill -9 the server mid-round (2 of 3 votes in), restart it on the same data dir: the
+    /// votes, etag and tokens survive, the agents reconnect, and the pool decides.
+    @Test func killNineMidRoundThenRestart() async throws {
         let directory = NSTemporaryDirectory() + "consensus-e2e-\(UUID().uuidString)"
         let port = try FreePorts.pick(1, host: "127.0.0.1")[0]
         let address = "127.0.0.1:\(port)"
@@ -62,29 +63,41 @@ struct ConsensusEndToEndTests {
         _ = try await first.waitForLine(prefix: "listening on ")
         let client = RPCClient(transport: PooledSocketTransport(address: try SocketAddress(parsing: address)))
         _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "k", size: 3))
-        let early = try runAgents(2, address: address, pool: "k", prefix: "early")
-        var before = PoolMessage()
-        for _ in 0..<200 {
-            before = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: "k"))
-            if before.members.count == 2 { break }
-            try await Task.sleep(for: .milliseconds(20))
+        let me = try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: "tester", poolId: "k"))
+        // Two stubborn agents whose (seeded) values differ, so round 1 cannot finish without us.
+        func stubbornValue(_ seed: UInt64) -> Int64 {
+            var generator = SeededGenerator(seed: seed)
+            return Int64.random(in: 1...10, using: &generator)
         }
-        #expect(before.members.count == 2)
+        let seeds = (0..<50).map(UInt64.init)
+        let seedA = seeds[0]
+        let seedB = try #require(seeds.first { stubbornValue($0) != stubbornValue(seedA) })
+        let agents = try [seedA, seedB].enumerated().map { index, seed in
+            try NodeProcess(["agent", address, "--pool", "k", "--id", "stubborn\(index)", "--strategy", "stubborn",
+                             "--seed", "\(seed)", "--patience", "60s"])
+        }
+        var before = PoolMessage()
+        for _ in 0..<500 {
+            before = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: "k"))
+            if before.votesThisRound.count == 2 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(before.votesThisRound.count == 2 && before.state == .waiting && before.round == 1)
         first.signal(SIGKILL)
         _ = try await first.waitForExit()
         try await Task.sleep(for: .milliseconds(300))
         let second = try NodeProcess(serveArguments)
         _ = try await second.waitForLine(prefix: "listening on ")
         let recovered = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: "k"))
-        #expect(recovered.members == before.members)
         #expect(recovered.etag == before.etag, "etag reset after restart")
-        let late = try runAgents(1, address: address, pool: "k", prefix: "late")
-        let lines = try await decisions(early + late)
-        #expect(Set(lines).count == 1, "\(lines)")
+        #expect(recovered.votesThisRound == before.votesThisRound)
+        let decided = try await client.call(ConsensusService.vote, VoteRequest(
+            poolId: "k", memberId: "tester", memberToken: me.memberToken, round: 1, value: stubbornValue(seedA), etag: recovered.etag))
+        #expect(decided.pool.state == .success && decided.pool.winner == stubbornValue(seedA))
+        let lines = try await decisions(agents)
+        #expect(Set(lines) == ["pool=k round=1 winner=\(stubbornValue(seedA))"], "\(lines)")
         let final = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: "k"))
-        #expect(final.state == .success)
-        #expect(Set(final.members) == ["early0", "early1", "late0"])
-        #expect(final.history.last?.winner == final.winner)
+        #expect(final.history.count == 1 && final.history[0].votes.count == 3)
         second.signal(SIGTERM)
         _ = try await second.waitForExit()
     }
