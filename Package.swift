@@ -48,10 +48,15 @@ let package = Package(
             dependencies: ["ConsensusCore", "RPC", "Storage", "Cluster"],
             swiftSettings: swiftSettings
         ),
+        // ABD register building blocks as pure values (stdlib only).
+        .target(
+            name: "RegisterCore",
+            swiftSettings: swiftSettings
+        ),
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
-            dependencies: ["RPC"],
+            dependencies: ["RPC", "RegisterCore"],
             swiftSettings: swiftSettings
         ),
         // The `node` command line: parse into a value, then run.
@@ -89,6 +94,11 @@ let package = Package(
         .testTarget(
             name: "ConsensusServiceTests",
             dependencies: ["ConsensusService", "ConsensusCore", "RPC", "Storage", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegisterCoreTests",
+            dependencies: ["RegisterCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
