@@ -53,6 +53,12 @@ let package = Package(
             name: "RegisterCore",
             swiftSettings: swiftSettings
         ),
+        // The register role: ABD coordinator, durable replica, peer batching, anti-entropy, client.
+        .target(
+            name: "RegisterService",
+            dependencies: ["RegisterCore", "RPC", "Storage", "Cluster"],
+            swiftSettings: swiftSettings
+        ),
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
@@ -62,7 +68,7 @@ let package = Package(
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
-            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService"],
+            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService", "RegisterService"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

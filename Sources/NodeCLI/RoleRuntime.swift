@@ -1,6 +1,7 @@
 import Cluster
 import ConsensusCore
 import ConsensusService
+import RegisterService
 import RPC
 import Storage
 
@@ -12,31 +13,47 @@ struct RoleRuntime {
     var background: [@Sendable () async -> Void] = []
     var close: @Sendable () -> Void = {}
 
-    static func make(_ options: ServeOptions, setup: NodeSetup, logger: Logger) throws -> RoleRuntime {
+    static func make(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         switch options.role {
         case .consensus: return try consensus(options, logger: logger)
-        case .register, .bulletin:
+        case .register: return try register(options, setup: setup, peers: peers, logger: logger)
+        case .bulletin:
             logger.warning("the \(options.role.rawValue) role is not implemented yet; serving the built-in services only")
             return RoleRuntime()
         }
     }
 
+    static func openLog(_ options: ServeOptions, name: String, logger: Logger) throws -> (WriteAheadLog?, WriteAheadLog.Recovery?) {
+        guard let dataDir = options.dataDir else {
+            logger.warning("no --data-dir: state lives in memory only and is lost when the node stops")
+            return (nil, nil)
+        }
+        let (log, recovery) = try WriteAheadLog.open(directory: dataDir + "/" + name, options: .init(fsync: options.fsync))
+        logger.info("recovered \(name) state", [("recovery", recovery.description)])
+        if recovery.droppedBytes > 0 {
+            logger.warning("dropped a torn or corrupt log tail", [("bytes", "\(recovery.droppedBytes)")])
+        }
+        return (log, recovery)
+    }
+
+    static func register(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
+        let (log, recovery) = try openLog(options, name: "register", logger: logger)
+        let replica = try ReplicaState(log: log, recovery: recovery)
+        let coordinator = RegisterCoordinator(membership: setup.membership, replica: replica, peers: peers, peerTimeout: options.peerTimeout)
+        let antiEntropy = AntiEntropy(replica: replica, peers: peers, logger: logger)
+        var runtime = RoleRuntime()
+        runtime.services = [RegisterService(coordinator: coordinator, maxValueBytes: options.maxValueBytes), ReplicaService(replica: replica)]
+        runtime.peerServices = [ReplicaService.name]
+        let interval = options.antiEntropyInterval
+        runtime.background = [{ await antiEntropy.run(every: interval) }]
+        runtime.close = { log?.close() }
+        return runtime
+    }
+
     static func consensus(_ options: ServeOptions, logger: Logger) throws -> RoleRuntime {
         var limits = PoolBook.Limits()
         limits.maxPools = options.maxPools
-        var log: WriteAheadLog?
-        var recovery: WriteAheadLog.Recovery?
-        if let dataDir = options.dataDir {
-            let opened = try WriteAheadLog.open(directory: dataDir + "/consensus", options: .init(fsync: options.fsync))
-            log = opened.0
-            recovery = opened.1
-            logger.info("recovered consensus state", [("recovery", opened.1.description)])
-            if opened.1.droppedBytes > 0 {
-                logger.warning("dropped a torn or corrupt log tail", [("bytes", "\(opened.1.droppedBytes)")])
-            }
-        } else {
-            logger.warning("no --data-dir: pools live in memory only and are lost when the node stops")
-        }
+        let (log, recovery) = try openLog(options, name: "consensus", logger: logger)
         let node = try ConsensusNode(log: log, recovery: recovery, limits: limits, logger: logger)
         var runtime = RoleRuntime()
         runtime.services = [ConsensusService(node: node)]
@@ -46,8 +63,7 @@ struct RoleRuntime {
                 await node.tick()
             }
         }]
-        let openedLog = log
-        runtime.close = { openedLog?.close() }
+        runtime.close = { log?.close() }
         return runtime
     }
 }

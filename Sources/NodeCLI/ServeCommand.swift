@@ -29,9 +29,10 @@ struct ServeCommand {
             logger.warning("no cluster token configured: peer services are open to anyone who can reach this node (set --cluster-token)")
         }
 
+        let peers = PeerTransports(membership: setup.membership, kind: options.peerTransport, clusterToken: setup.clusterToken)
         let runtime: RoleRuntime
         do {
-            runtime = try RoleRuntime.make(options, setup: setup, logger: logger)
+            runtime = try RoleRuntime.make(options, setup: setup, peers: peers, logger: logger)
         } catch {
             logger.critical("cannot start the \(options.role.rawValue) role", [("error", "\(error)")])
             return 74
@@ -39,7 +40,6 @@ struct ServeCommand {
         defer { runtime.close() }
         let metrics = MetricsRegistry()
         let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
-        let peers = PeerTransports(membership: setup.membership, kind: options.peerTransport, clusterToken: setup.clusterToken)
         let detector = FailureDetector(membership: setup.membership, peers: peers, interval: options.heartbeatInterval,
                                        timeout: options.failureTimeout, logger: logger)
         var router = RPCRouter()

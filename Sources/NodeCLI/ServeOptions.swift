@@ -19,6 +19,9 @@ public struct ServeOptions: Equatable, Sendable {
     public var failureTimeout = Duration.seconds(2)
     public var fsync = FsyncPolicy.always
     public var maxPools = 10_000
+    public var maxValueBytes = 1 << 20
+    public var peerTimeout = Duration.seconds(2)
+    public var antiEntropyInterval = Duration.seconds(5)
     public var dataDir: String?
     public var logLevel = Logger.Level.info
     public var logFormat = Logger.Format.logfmt
@@ -82,6 +85,9 @@ public struct ServeOptions: Equatable, Sendable {
                 }
                 options.logFormat = format
             case "--max-body-bytes": options.maxBodyBytes = try scanner.int(for: argument, in: 1...(1 << 30))
+            case "--max-value-bytes": options.maxValueBytes = try scanner.int(for: argument, in: 1...(1 << 30))
+            case "--peer-timeout": options.peerTimeout = try scanner.duration(for: argument)
+            case "--anti-entropy-interval": options.antiEntropyInterval = try scanner.duration(for: argument)
             case "--max-pools": options.maxPools = try scanner.int(for: argument, in: 1...10_000_000)
             case "--max-connections": options.maxConnections = try scanner.int(for: argument, in: 1...1_000_000)
             case "--drain-timeout": options.drainTimeout = try scanner.duration(for: argument)

@@ -47,6 +47,9 @@ public enum Usage {
       --data-dir DIR          where durable state lives (locked against a second process)
       --fsync POLICY          always (default: acknowledged writes are on disk), batch, or never
       --max-pools N           consensus: pools held at once before CreatePool is refused (default 10000)
+      --max-value-bytes N     register: largest value accepted (default 1048576)
+      --peer-timeout D        register: patience for one peer call (default 2s)
+      --anti-entropy-interval D  register: how often replicas exchange versions (default 5s)
       --log-level LEVEL       trace, debug, info (default), notice, warning, error, critical
       --log-format FORMAT     logfmt (default) or json; logs go to stderr
       --max-body-bytes N      largest request body accepted (default 4194304)

@@ -1,0 +1,52 @@
+public import Cluster
+public import RegisterCore
+public import RPC
+
+/// Brings this replica and its peers to the same entries by exchanging versions, not data:
+/// send our digest (key → version), store what the peer has newer, push what we have newer.
+///
+/// Runs at start (a restarted replica catches up on what it missed) and then periodically
+/// (replicas converge after partitions).
+public struct AntiEntropy: Sendable {
+    let replica: ReplicaState
+    let peers: PeerTransports
+    let logger: Logger
+
+    public init(replica: ReplicaState, peers: PeerTransports, logger: Logger = .disabled) {
+        self.replica = replica
+        self.peers = peers
+        self.logger = logger
+    }
+
+    /// One exchange with every peer; returns how many entries moved each way.
+    @discardableResult
+    public func runOnce(timeout: Duration = .seconds(10)) async -> (pulled: Int, pushed: Int) {
+        var pulled = 0
+        var pushed = 0
+        for (peer, client) in peers.clients.sorted(by: { $0.key < $1.key }) {
+            do {
+                let digest = replica.digest.map { KeyVersionMessage(key: $0.key, version: $0.value) }
+                let response = try await client.call(ReplicaService.sync, SyncRequest(digest: digest), options: CallOptions(timeout: timeout))
+                let incoming = response.newer.compactMap { item in item.entry.map { (item.key, $0) } }
+                pulled += try await replica.store(incoming)
+                if !response.missing.isEmpty {
+                    let outgoing = response.missing.compactMap { key in replica.read(key).map { ReplicaEntryMessage(key: key, entry: $0) } }
+                    _ = try await client.call(ReplicaService.store, StoreRequest(entries: outgoing), options: CallOptions(timeout: timeout))
+                    pushed += outgoing.count
+                }
+            } catch {
+                logger.debug("anti-entropy with peer failed", [("peer", peer), ("error", "\(error)")])
+            }
+        }
+        if pulled + pushed > 0 { logger.info("anti-entropy repaired entries", [("pulled", "\(pulled)"), ("pushed", "\(pushed)")]) }
+        return (pulled, pushed)
+    }
+
+    /// Runs an exchange now and then every `interval` until cancelled.
+    public func run(every interval: Duration) async {
+        while !Task.isCancelled {
+            await runOnce()
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

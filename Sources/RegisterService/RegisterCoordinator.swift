@@ -1,0 +1,104 @@
+public import Cluster
+import Foundation
+public import RegisterCore
+public import RPC
+import Synchronization
+
+/// Coordinates ABD reads and writes from this node over every replica (itself included).
+///
+/// Write: query a majority for the key's highest version, then store (highest.counter + 1, this
+/// node) on a majority. Read: query a majority; if the answers disagree, write the highest back
+/// to a majority; then answer the highest. Guarantees: linearizable reads and writes per key while
+/// a majority is reachable; otherwise `unavailable` (outcome unknown).
+public final class RegisterCoordinator: Sendable {
+    public let selfID: String
+    public let replica: ReplicaState
+    let peers: [PeerBatcher]
+    let replicaCount: Int
+    private let recent = Mutex(RecentWrites(capacity: 10_000))
+
+    public init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports, peerTimeout: Duration = .seconds(2)) {
+        selfID = membership.selfID
+        self.replica = replica
+        replicaCount = membership.members.count
+        self.peers = membership.peers.compactMap { member in
+            peers[member.id].map { PeerBatcher(peer: member.id, client: $0, timeout: peerTimeout) }
+        }
+    }
+
+    /// Writes `value` (nil: delete). A `requestID` seen recently returns that write's version.
+    public func write(_ key: String, value: String?, requestID: String?) async throws -> Version {
+        if let requestID, let version = recent.withLock({ $0.lookup(requestID) }) { return version }
+        let answers = try await queryQuorum(key)
+        let version = ReadDecision.nextVersion(after: Array(answers.values), writer: selfID)
+        try await storeQuorum(key, Entry(version: version, value: value))
+        if let requestID { recent.withLock { $0.remember(requestID, version) } }
+        return version
+    }
+
+    /// Reads the key's current entry (nil: never written).
+    public func read(_ key: String) async throws -> Entry? {
+        let answers = try await queryQuorum(key)
+        switch ReadDecision.decide(Array(answers.values)) {
+        case .answer(let entry):
+            return entry
+        case .writeBack(let entry):
+            try await storeQuorum(key, entry)
+            return entry
+        }
+    }
+
+    private func queryQuorum(_ key: String) async throws -> [String: Entry?] {
+        let waiter = QuorumWaiter<Entry?>(replicas: replicaCount)
+        for peer in peers {
+            let id = peer.peer
+            peer.query(key) { waiter.deliver($0, from: id) }
+        }
+        do {
+            let local = try await replica.query([key])
+            waiter.deliver(.success(local.first ?? nil), from: selfID)
+        } catch {
+            waiter.deliver(.failure(ConnectError(.unavailable, "local replica: \(error)")), from: selfID)
+        }
+        return try await waiter.wait()
+    }
+
+    private func storeQuorum(_ key: String, _ entry: Entry) async throws {
+        let waiter = QuorumWaiter<Bool>(replicas: replicaCount)
+        for peer in peers {
+            let id = peer.peer
+            peer.store(key, entry) { result in waiter.deliver(result.map { true }, from: id) }
+        }
+        do {
+            try await replica.store([(key, entry)])
+            waiter.deliver(.success(true), from: selfID)
+        } catch {
+            waiter.deliver(.failure(ConnectError(.unavailable, "local replica: \(error)")), from: selfID)
+        }
+        _ = try await waiter.wait()
+    }
+}
+
+/// A bounded memory of recent write request ids and their versions (oldest forgotten first).
+struct RecentWrites: Sendable {
+    let capacity: Int
+    private var versions: [String: Version] = [:]
+    private var order: [String] = []
+    private var head = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func lookup(_ id: String) -> Version? { versions[id] }
+
+    mutating func remember(_ id: String, _ version: Version) {
+        guard versions[id] == nil else { return }
+        versions[id] = version
+        if order.count < capacity {
+            order.append(id)
+        } else {
+            versions[order[head]] = nil
+            order[head] = id
+            head = (head + 1) % capacity
+        }
+    }
+}

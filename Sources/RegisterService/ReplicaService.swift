@@ -1,0 +1,35 @@
+public import RegisterCore
+public import RPC
+
+/// `register.v1.Replica`: the peer-only side of ABD (query, store) and anti-entropy (sync).
+public struct ReplicaService: RPCService {
+    public static let name = "register.v1.Replica"
+    public static let query = RPCMethod<QueryRequest, QueryResponse>(name, "Query", idempotency: .noSideEffects)
+    public static let store = RPCMethod<StoreRequest, StoreResponse>(name, "Store", idempotency: .idempotent)
+    public static let sync = RPCMethod<SyncRequest, SyncResponse>(name, "Sync", idempotency: .noSideEffects)
+
+    let replica: ReplicaState
+
+    public init(replica: ReplicaState) { self.replica = replica }
+
+    public func register(on router: inout RPCRouter) {
+        let replica = self.replica
+        router.register(Self.query) { request, _ in
+            let entries = try await replica.query(request.keys)
+            return QueryResponse(entries: zip(request.keys, entries).map { ReplicaEntryMessage(key: $0, entry: $1) })
+        }
+        router.register(Self.store) { request, _ in
+            let items = request.entries.compactMap { item in item.entry.map { (item.key, $0) } }
+            return StoreResponse(stored: Int32(try await replica.store(items)))
+        }
+        router.register(Self.sync) { request, _ in
+            let digest = Dictionary(request.digest.map { ($0.key, $0.version.core) }, uniquingKeysWith: max)
+            let newer = replica.newer(than: digest)
+            let keys = newer.keys.sorted()
+            // Answer with durable entries only.
+            let entries = try await replica.query(keys)
+            return SyncResponse(newer: zip(keys, entries).map { ReplicaEntryMessage(key: $0, entry: $1) },
+                                missing: replica.behind(digest))
+        }
+    }
+}
