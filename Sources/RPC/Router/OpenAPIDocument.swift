@@ -74,7 +74,8 @@ public enum OpenAPIDocument {
             ["name": "Connect-Protocol-Version", "in": "header", "required": false,
              "schema": ["type": "string", "const": "1"]],
             ["name": "Connect-Timeout-Ms", "in": "header", "required": false,
-             "schema": ["type": "string", "pattern": "^[1-9][0-9]{0,9}$"]],
+             "description": "Deadline in milliseconds. Any positive value of at most 10 digits is accepted; below 100 ms a call that touches the disk will usually answer deadline_exceeded.",
+             "schema": ["type": "string", "pattern": "^[1-9][0-9]{2,9}$"]],
         ]
     }
 
