@@ -6,8 +6,8 @@ import Synchronization
 
 /// Coordinates ABD reads and writes from this node over every replica (itself included).
 ///
-/// Write: query a majority for the key's highest version, then store (highest.counter + 1, this
-/// node) on a majority. Read: query a majority; if the answers disagree, write the highest back
+/// Write: query a majority for the key's highest version, then store (highest.counter + 1, a
+/// writer id unique to this write: node/boot/sequence) on a majority. Read: query a majority; if the answers disagree, write the highest back
 /// to a majority; then answer the highest. Guarantees: linearizable reads and writes per key while
 /// a majority is reachable; otherwise `unavailable` (outcome unknown).
 public final class RegisterCoordinator: Sendable {
@@ -15,9 +15,21 @@ public final class RegisterCoordinator: Sendable {
     public let replica: ReplicaState
     let peers: [PeerBatcher]
     let replicaCount: Int
+    /// Test-only fault: skip the read's write-back phase (breaks linearizability on purpose, so
+    /// tests can show the checker catches it).
+    let skipWriteBack: Bool
+    /// Makes every write's version unique even when this node coordinates concurrent writes to
+    /// one key (ABD assumes one outstanding write per writer id) and across restarts.
+    private let bootID = String(UInt64.random(in: 0..<(1 << 40)), radix: 36)
+    private let writeSequence = Atomic<UInt64>(0)
     private let recent = Mutex(RecentWrites(capacity: 10_000))
 
-    public init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports, peerTimeout: Duration = .seconds(2)) {
+    public convenience init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports, peerTimeout: Duration = .seconds(2)) {
+        self.init(membership: membership, replica: replica, peers: peers, peerTimeout: peerTimeout, skipWriteBack: false)
+    }
+
+    init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports, peerTimeout: Duration, skipWriteBack: Bool) {
+        self.skipWriteBack = skipWriteBack
         selfID = membership.selfID
         self.replica = replica
         replicaCount = membership.members.count
@@ -30,7 +42,8 @@ public final class RegisterCoordinator: Sendable {
     public func write(_ key: String, value: String?, requestID: String?) async throws -> Version {
         if let requestID, let version = recent.withLock({ $0.lookup(requestID) }) { return version }
         let answers = try await queryQuorum(key)
-        let version = ReadDecision.nextVersion(after: Array(answers.values), writer: selfID)
+        let writer = "\(selfID)/\(bootID)/\(writeSequence.add(1, ordering: .relaxed).newValue)"
+        let version = ReadDecision.nextVersion(after: Array(answers.values), writer: writer)
         try await storeQuorum(key, Entry(version: version, value: value))
         if let requestID { recent.withLock { $0.remember(requestID, version) } }
         return version
@@ -43,7 +56,7 @@ public final class RegisterCoordinator: Sendable {
         case .answer(let entry):
             return entry
         case .writeBack(let entry):
-            try await storeQuorum(key, entry)
+            if !skipWriteBack { try await storeQuorum(key, entry) }
             return entry
         }
     }

@@ -1,0 +1,138 @@
+import Cluster
+import Foundation
+import RegisterCore
+import RPC
+import Testing
+import TestSupport
+@testable import RegisterService
+
+@Suite(.timeLimit(.minutes(1)))
+struct RegisterServiceTests {
+    @Test func servicesMatchTheirProto() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 1, seed: 1)
+        let replica = try #require(await cluster.replicas["n1"])
+        var router = RPCRouter()
+        router.register(RegisterService(coordinator: RegisterCoordinator(membership: .single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1")),
+                                                                         replica: replica, peers: PeerTransportsEmpty.none)))
+        router.register(ReplicaService(replica: replica))
+        let problems = try ProtoContract.problems(router: router, services: [RegisterService.name, ReplicaService.name])
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        await cluster.shutdown()
+    }
+
+    @Test func writeReadDeleteAcrossReplicas() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 2)
+        let first = cluster.client("c", to: "n1")
+        let third = cluster.client("c", to: "n3")
+        let written = try await first.call(RegisterService.write, WriteRequest(key: "k", value: "v1"))
+        let read = try await third.call(RegisterService.read, ReadRequest(key: "k"))
+        #expect(read.found && read.value == "v1" && read.version == written.version)
+        let deleted = try await third.call(RegisterService.delete, DeleteRequest(key: "k"))
+        #expect(written.version < deleted.version)
+        #expect(try await first.call(RegisterService.read, ReadRequest(key: "k")).found == false)
+        #expect(try await first.call(RegisterService.read, ReadRequest(key: "never")).found == false)
+        await cluster.shutdown()
+    }
+
+    @Test func aRetriedRequestIDReturnsTheFirstVersion() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 3)
+        let client = cluster.client("c", to: "n2")
+        let once = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a", requestId: "req-1"))
+        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "b"))
+        let again = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a", requestId: "req-1"))
+        #expect(again.version == once.version)
+        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k")).value == "b")
+        await cluster.shutdown()
+    }
+
+    @Test func aMinorityDownStillServesAMajorityDownIsUnavailable() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 4)
+        let client = cluster.client("c", to: "n1")
+        await cluster.crash("n3")
+        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "still"))
+        await cluster.crash("n2")
+        do {
+            _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "lost?"), options: CallOptions(timeout: .seconds(5)))
+            Issue.record("wrote without a majority")
+        } catch {
+            #expect(error.code == .unavailable)
+            #expect(error.message.contains("outcome is unknown"))
+        }
+        try await cluster.restartAll()
+        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k")).value != "")
+        await cluster.shutdown()
+    }
+
+    @Test func badInputIsRejectedBeforeAnyEffect() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 5)
+        let client = cluster.client("c", to: "n1")
+        func code(_ body: () async throws -> Void) async -> ConnectCode? {
+            do { try await body(); return nil } catch { return (error as? ConnectError)?.code }
+        }
+        #expect(await code { _ = try await client.call(RegisterService.write, WriteRequest(key: "", value: "x")) } == .invalidArgument)
+        #expect(await code { _ = try await client.call(RegisterService.write, WriteRequest(key: String(repeating: "k", count: 1025), value: "x")) } == .invalidArgument)
+        #expect(await code { _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: String(repeating: "v", count: (1 << 20) + 1))) } == .invalidArgument)
+        let raw = cluster.network.transport(from: "c", to: "n1")
+        do {
+            _ = try await raw.unary(path: RegisterService.write.path, body: Array(#"{"key":5,"value":"x"}"#.utf8), options: CallOptions())
+            Issue.record("wrong type accepted")
+        } catch { #expect(error.code == .invalidArgument && error.message.contains("key")) }
+        do {
+            _ = try await raw.unary(path: "/register.v1.Register/Nope", body: Array("{}".utf8), options: CallOptions())
+            Issue.record("unknown method accepted")
+        } catch { #expect(error.code == .unimplemented) }
+        // The peer service needs the cluster token.
+        do {
+            _ = try await raw.unary(path: ReplicaService.query.path, body: Array(#"{"keys":["k"]}"#.utf8), options: CallOptions())
+            Issue.record("peer service open without a token")
+        } catch { #expect(error.code == .unauthenticated) }
+        #expect(await cluster.replicas["n1"]?.keyCount == 0)
+        await cluster.shutdown()
+    }
+
+    /// A read whose quorum disagrees must write back before answering. With that phase switched
+    /// off, a read can see a new value and a later read the old one: the checker must say so.
+    @Test func theCheckerCatchesAReadWithoutWriteBack() async throws {
+        for skip in [false, true] {
+            let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 6, skipWriteBack: skip)
+            let recorder = HistoryRecorder()
+            await recorder.perform(process: 0, key: "x", write: "old", client: cluster.client("c0", to: "n1"), timeout: .seconds(5))
+            // A write that reached only n1 (its coordinator crashed after storing locally).
+            let n1 = try #require(await cluster.replicas["n1"])
+            let current = n1.read("x")?.version ?? .zero
+            try await n1.store([("x", Entry(version: current.next(by: "crashed-writer"), value: "new"))])
+            await recorder.record(RegisterOperation(process: 1, key: "x", kind: .write("new"), invoke: recorder.now(), complete: 0, outcome: .unknown))
+            // n1's quorum {n1, n2} sees "new"; then n1 is cut off and n3's quorum {n2, n3} answers.
+            cluster.network.partition([["n1", "n2", "c1"], ["n3"]])
+            await recorder.perform(process: 2, key: "x", write: nil, client: cluster.client("c1", to: "n1"), timeout: .seconds(5))
+            cluster.network.partition([["n1"], ["n2", "n3", "c2"]])
+            await recorder.perform(process: 3, key: "x", write: nil, client: cluster.client("c2", to: "n3"), timeout: .seconds(5))
+            let verdict = LinearizabilityChecker.check(await recorder.operations)
+            if skip {
+                guard case .violation = verdict else { Issue.record("mutation not caught: \(verdict)"); continue }
+            } else {
+                #expect(verdict == .linearizable)
+            }
+            await cluster.shutdown()
+        }
+    }
+
+    @Test func antiEntropyCatchesUpAReplicaThatMissedWrites() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 7)
+        await cluster.crash("n3")
+        let client = cluster.client("c", to: "n1")
+        for index in 0..<50 { _ = try await client.call(RegisterService.write, WriteRequest(key: "k\(index)", value: "v\(index)")) }
+        try await cluster.restart("n3")
+        let n3 = try #require(await cluster.replicas["n3"])
+        #expect(n3.keyCount == 0)
+        await cluster.converge()
+        #expect(n3.keyCount == 50)
+        for index in 0..<50 { #expect(n3.read("k\(index)")?.value == "v\(index)") }
+        await cluster.shutdown()
+    }
+}
+
+/// No peers (a single-replica coordinator for contract checks).
+enum PeerTransportsEmpty {
+    static let none = PeerTransports(clients: [:])
+}

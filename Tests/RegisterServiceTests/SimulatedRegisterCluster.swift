@@ -1,0 +1,113 @@
+import Cluster
+import Foundation
+import RegisterCore
+import RPC
+import Storage
+import TestSupport
+@testable import RegisterService
+
+/// N register replicas on an in-memory network, each with a real write-ahead log in a temporary
+/// directory, which the nemesis can crash (dropping the node and its in-flight work) and restart
+/// (recovering from the log).
+actor SimulatedRegisterCluster {
+    let network: InMemoryNetwork
+    let ids: [String]
+    let members: [ClusterMembership.Member]
+    let directory: String
+    let skipWriteBack: Bool
+    private var logs: [String: WriteAheadLog] = [:]
+    private(set) var replicas: [String: ReplicaState] = [:]
+    nonisolated var nodeIDs: [String] { ids }
+
+    init(replicas count: Int, seed: UInt64, skipWriteBack: Bool = false) async throws {
+        network = InMemoryNetwork(seed: seed)
+        ids = (1...count).map { "n\($0)" }
+        members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9000 + $0)")) }
+        directory = NSTemporaryDirectory() + "register-sim-\(UUID().uuidString)"
+        self.skipWriteBack = skipWriteBack
+        for id in ids { try start(id) }
+    }
+
+    func start(_ id: String) throws {
+        let (log, recovery) = try WriteAheadLog.open(directory: "\(directory)/\(id)", options: .init(fsync: .never))
+        let replica = try ReplicaState(log: log, recovery: recovery)
+        let membership = try ClusterMembership(members: members, selfID: id)
+        let peers = PeerTransports(network: network, membership: membership, clusterToken: "t")
+        let coordinator = RegisterCoordinator(membership: membership, replica: replica, peers: peers,
+                                              peerTimeout: .milliseconds(150), skipWriteBack: skipWriteBack)
+        var router = RPCRouter()
+        router.register(RegisterService(coordinator: coordinator))
+        router.register(ReplicaService(replica: replica))
+        let auth = TokenAuthenticator(peerServices: [ReplicaService.name], clusterToken: "t")
+        network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(),
+                                                       admit: { try auth.admit(method: $0, headers: $1) }))
+        logs[id] = log
+        replicas[id] = replica
+    }
+
+    func crash(_ id: String) {
+        network.crash(id)
+        logs[id]?.close()
+        logs[id] = nil
+        replicas[id] = nil
+    }
+
+    func restart(_ id: String) throws {
+        guard logs[id] == nil else { return }
+        try start(id)
+    }
+
+    func restartAll() throws {
+        for id in ids { try restart(id) }
+    }
+
+    /// Anti-entropy from every node, as the periodic loop would do.
+    func converge() async {
+        for id in ids {
+            guard let replica = replicas[id], let membership = try? ClusterMembership(members: members, selfID: id) else { continue }
+            await AntiEntropy(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: "t")).runOnce(timeout: .seconds(2))
+        }
+    }
+
+    nonisolated func client(_ name: String, to node: String) -> RPCClient {
+        RPCClient(transport: network.transport(from: name, to: node))
+    }
+
+    func shutdown() {
+        for log in logs.values { log.close() }
+        logs = [:]
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Records client operations with times from one clock.
+actor HistoryRecorder {
+    let start = ContinuousClock.now
+    private(set) var operations: [RegisterOperation] = []
+
+    nonisolated func now() -> UInt64 {
+        let elapsed = ContinuousClock.now - start
+        return UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+    }
+
+    func record(_ operation: RegisterOperation) { operations.append(operation) }
+
+    /// Runs one write or read through `client` and records it.
+    func perform(process: Int, key: String, write value: String?, client: RPCClient, timeout: Duration) async {
+        let invoke = now()
+        do {
+            if let value {
+                _ = try await client.call(RegisterService.write, WriteRequest(key: key, value: value), options: CallOptions(timeout: timeout))
+                record(RegisterOperation(process: process, key: key, kind: .write(value), invoke: invoke, complete: now(), outcome: .ok))
+            } else {
+                let response = try await client.call(RegisterService.read, ReadRequest(key: key), options: CallOptions(timeout: timeout))
+                record(RegisterOperation(process: process, key: key, kind: .read(response.found ? response.value : nil),
+                                         invoke: invoke, complete: now(), outcome: .ok))
+            }
+        } catch {
+            let definite = [ConnectCode.invalidArgument, .notFound, .permissionDenied, .unauthenticated].contains(error.code)
+            record(RegisterOperation(process: process, key: key, kind: value.map { .write($0) } ?? .read(nil), invoke: invoke,
+                                     complete: now(), outcome: definite ? .fail : .unknown))
+        }
+    }
+}
