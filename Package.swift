@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeCLITests",
-            dependencies: ["NodeCLI", "RPC", "ConsensusService", "node"],
+            dependencies: ["NodeCLI", "RPC", "ConsensusService", "RegisterService", "RegisterCore", "TestSupport", "node"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -6,6 +6,34 @@ struct CallCommand {
     let options: CallOptionsCLI
 
     func run() async -> Int32 {
+        if !options.allAddresses.isEmpty { return await runEverywhere() }
+        return await runOnce()
+    }
+
+    /// `--all`: the same call on every address, one result per address (seed 003's client, e.g.
+    /// `register.v1.Register/ReadLocal` to see each replica's version).
+    private func runEverywhere() async -> Int32 {
+        guard case .invoke(let method, let source) = options.action, let body = try? readBody(source) else {
+            Console.err("error: cannot read the request")
+            return 64
+        }
+        var worst: Int32 = 0
+        for address in options.allAddresses {
+            let transport: any ClientTransport = PooledSocketTransport(address: address, maxConnections: 1)
+            var callOptions = CallOptions(timeout: options.timeout ?? .seconds(5))
+            for (name, value) in options.headerList { callOptions.headers.add(name, value) }
+            do {
+                let response = try await transport.unary(path: "/" + method, body: body, options: callOptions)
+                Console.out("\(address)\t\(Self.compact(response.body))")
+            } catch {
+                Console.out("\(address)\terror: \(error.code.wireName): \(error.message)")
+                worst = max(worst, Int32(error.code.rawValue))
+            }
+        }
+        return worst
+    }
+
+    private func runOnce() async -> Int32 {
         // URLSession (libcurl) refuses bracketed IPv6 literals; the socket client handles them.
         let transport: any ClientTransport = options.address.family == .ipv6
             ? PooledSocketTransport(address: options.address, maxConnections: 2)

@@ -17,6 +17,8 @@ public struct CallOptionsCLI: Equatable, Sendable {
     }
 
     public var address: SocketAddress
+    /// With `--all`: every address to call (the first is `address`).
+    public var allAddresses: [SocketAddress] = []
     public var action: Action
     public var headers: [String: String] = [:]
     public var headerList: [(String, String)] { headers.sorted { $0.key < $1.key } }
@@ -28,6 +30,7 @@ public struct CallOptionsCLI: Equatable, Sendable {
         var headers: [String: String] = [:]
         var timeout: Duration?
         var list = false
+        var all = false
         var describe: String?
         while let argument = scanner.next() {
             switch argument {
@@ -40,6 +43,7 @@ public struct CallOptionsCLI: Equatable, Sendable {
                     String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
             case "--timeout": timeout = try scanner.duration(for: argument)
             case "--list": list = true
+            case "--all": all = true
             case "--describe": describe = try scanner.value(for: argument)
             case "-": positionals.append(argument)
             default:
@@ -50,10 +54,14 @@ public struct CallOptionsCLI: Equatable, Sendable {
             }
         }
         guard let addressText = positionals.first else { throw UsageError("missing <address>", command: "call") }
-        let address: SocketAddress
-        do { address = try SocketAddress(parsing: addressText) } catch {
+        var addresses: [SocketAddress] = []
+        do {
+            for text in addressText.split(separator: ",") { addresses.append(try SocketAddress(parsing: String(text))) }
+        } catch {
             throw UsageError("\(error)", command: "call")
         }
+        guard let address = addresses.first else { throw UsageError("missing <address>", command: "call") }
+        if addresses.count > 1 && !all { throw UsageError("several addresses need --all", command: "call") }
         let action: Action
         if list {
             guard positionals.count == 1, describe == nil else { throw UsageError("--list takes only an address", command: "call") }
@@ -77,7 +85,12 @@ public struct CallOptionsCLI: Equatable, Sendable {
             }
             action = .invoke(method: method, body: body)
         }
-        return CallOptionsCLI(address: address, action: action, headers: headers, timeout: timeout)
+        var options = CallOptionsCLI(address: address, action: action, headers: headers, timeout: timeout)
+        if all {
+            guard case .invoke = action else { throw UsageError("--all calls a method on every address", command: "call") }
+            options.allAddresses = addresses
+        }
+        return options
     }
 }
 

@@ -61,6 +61,7 @@ public enum Usage {
 
     static let call = """
     Usage: node call <address> <package.Service/Method> [json | @file | -] [options]
+           node call <address>,<address>,… --all <package.Service/Method> [json]
            node call <address> --list
            node call <address> --describe <package.Service>
 
@@ -70,6 +71,8 @@ public enum Usage {
     Options:
       -H, --header 'name: value'   add request metadata (repeatable)
       --timeout D                  deadline sent as Connect-Timeout-Ms (e.g. 500ms, 5s)
+      --all                        call every address given (comma-separated) and print one line each,
+                                   e.g. register.v1.Register/ReadLocal to see each replica's version
 
     Exit status: 0 on success; on an RPC error the code and message go to stderr and the
     status is the gRPC number of the code (1 canceled … 14 unavailable … 16 unauthenticated);
