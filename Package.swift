@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegisterCoreTests",
-            dependencies: ["RegisterCore", "TestSupport"],
+            dependencies: ["RegisterCore", "TestSupport", "RPC"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

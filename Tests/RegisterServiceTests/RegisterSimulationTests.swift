@@ -11,7 +11,7 @@ import TestSupport
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct RegisterSimulationTests {
     static func simulate(replicas: Int, seed: UInt64) async throws -> (LinearizabilityChecker.Verdict, [String]) {
-        let cluster = try await SimulatedRegisterCluster(replicas: replicas, seed: seed)
+        let cluster = try await SimulatedRegisterCluster(replicas: replicas, seed: seed, peerTimeout: .milliseconds(200))
         cluster.network.faults = FaultModel(dropRate: 0.03, duplicateRate: 0.03, delay: .zero ... .milliseconds(2))
         let recorder = HistoryRecorder()
         let keys = ["a", "b", "c"]

@@ -15,11 +15,13 @@ actor SimulatedRegisterCluster {
     let members: [ClusterMembership.Member]
     let directory: String
     let skipWriteBack: Bool
+    let peerTimeout: Duration
     private var logs: [String: WriteAheadLog] = [:]
     private(set) var replicas: [String: ReplicaState] = [:]
     nonisolated var nodeIDs: [String] { ids }
 
-    init(replicas count: Int, seed: UInt64, skipWriteBack: Bool = false) async throws {
+    init(replicas count: Int, seed: UInt64, skipWriteBack: Bool = false, peerTimeout: Duration = .seconds(2)) async throws {
+        self.peerTimeout = peerTimeout
         network = InMemoryNetwork(seed: seed)
         ids = (1...count).map { "n\($0)" }
         members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9000 + $0)")) }
@@ -34,7 +36,7 @@ actor SimulatedRegisterCluster {
         let membership = try ClusterMembership(members: members, selfID: id)
         let peers = PeerTransports(network: network, membership: membership, clusterToken: "t")
         let coordinator = RegisterCoordinator(membership: membership, replica: replica, peers: peers,
-                                              peerTimeout: .milliseconds(150), skipWriteBack: skipWriteBack)
+                                              peerTimeout: peerTimeout, skipWriteBack: skipWriteBack)
         var router = RPCRouter()
         router.register(RegisterService(coordinator: coordinator))
         router.register(ReplicaService(replica: replica))
@@ -97,7 +99,10 @@ actor HistoryRecorder {
         let invoke = now()
         do {
             if let value {
-                _ = try await client.call(RegisterService.write, WriteRequest(key: key, value: value), options: CallOptions(timeout: timeout))
+                // Every write carries a request id, as RegisterClient's retried writes do: the network
+                // also duplicates client requests, and without one a duplicate would apply twice.
+                _ = try await client.call(RegisterService.write, WriteRequest(key: key, value: value, requestId: "req-\(value)"),
+                                          options: CallOptions(timeout: timeout))
                 record(RegisterOperation(process: process, key: key, kind: .write(value), invoke: invoke, complete: now(), outcome: .ok))
             } else {
                 let response = try await client.call(RegisterService.read, ReadRequest(key: key), options: CallOptions(timeout: timeout))
