@@ -38,14 +38,38 @@ public final class RegisterCoordinator: Sendable {
         }
     }
 
-    /// Writes `value` (nil: delete). A `requestID` seen recently returns that write's version.
+    /// Writes `value` (nil: delete). A `requestID` seen recently returns that write's version; one
+    /// still running is awaited instead of started again.
     public func write(_ key: String, value: String?, requestID: String?) async throws -> Version {
-        if let requestID, let version = recent.withLock({ $0.lookup(requestID) }) { return version }
+        guard let requestID else { return try await performWrite(key, value: value) }
+        enum Step { case done(Version), join(Task<Version, any Error>), start(Task<Version, any Error>) }
+        let step = recent.withLock { recent -> Step in
+            if let version = recent.lookup(requestID) { return .done(version) }
+            if let running = recent.running[requestID] { return .join(running) }
+            let task = Task { try await self.performWrite(key, value: value) }
+            recent.running[requestID] = task
+            return .start(task)
+        }
+        switch step {
+        case .done(let version):
+            return version
+        case .join(let task):
+            return try await task.value
+        case .start(let task):
+            let result = await task.result
+            recent.withLock { recent in
+                recent.running[requestID] = nil
+                if case .success(let version) = result { recent.remember(requestID, version) }
+            }
+            return try result.get()
+        }
+    }
+
+    private func performWrite(_ key: String, value: String?) async throws -> Version {
         let answers = try await queryQuorum(key)
         let writer = "\(selfID)/\(bootID)/\(writeSequence.add(1, ordering: .relaxed).newValue)"
         let version = ReadDecision.nextVersion(after: Array(answers.values), writer: writer)
         try await storeQuorum(key, Entry(version: version, value: value))
-        if let requestID { recent.withLock { $0.remember(requestID, version) } }
         return version
     }
 
@@ -95,6 +119,8 @@ public final class RegisterCoordinator: Sendable {
 /// A bounded memory of recent write request ids and their versions (oldest forgotten first).
 struct RecentWrites: Sendable {
     let capacity: Int
+    /// Writes with a request id still in progress.
+    var running: [String: Task<Version, any Error>] = [:]
     private var versions: [String: Version] = [:]
     private var order: [String] = []
     private var head = 0
