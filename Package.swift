@@ -78,7 +78,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeBench",
-            dependencies: ["RPC", "ConsensusService"],
+            dependencies: ["RPC", "ConsensusService", "RegisterService"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),

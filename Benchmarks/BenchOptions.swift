@@ -12,6 +12,9 @@ struct BenchOptions {
     var jsonPath: String?
     var members: [Int] = [3, 9]
     var strategies = ["random", "mixed"]
+    var keys = 1000
+    var valueSize = 100
+    var replicas = 3
     var fsync = "always"
 
     static let usage = """
@@ -20,6 +23,7 @@ struct BenchOptions {
     Scenarios:
       rpc               Health/Check round trips: pooled keep-alive sockets vs URLSession
       consensus-decide  time from pool creation to decision with N voting agents (--members 3,9)
+      register-write    ABD writes on a 3-replica cluster (also register-read, register-mixed)
 
     Options:
       --concurrency 1,64      concurrent callers (a list runs each in turn)
@@ -29,6 +33,9 @@ struct BenchOptions {
       --members 3,9           consensus-decide: pool sizes
       --strategy random,mixed consensus-decide: agents' strategies (random, stubborn, follow-majority, mixed)
       --fsync always          the nodes' fsync policy (always, batch, never)
+      --replicas 3            register: cluster size
+      --keys 1000             register: keys, chosen uniformly
+      --value-size 100        register: bytes per value
       --json FILE             write every figure and the configuration as JSON
       --force                 run even in a debug build (figures will be meaningless)
     """
@@ -68,6 +75,9 @@ struct BenchOptions {
                     return n
                 }
             case "--fsync": options.fsync = try value(argument)
+            case "--keys": options.keys = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--keys takes a positive number") }()
+            case "--value-size": options.valueSize = try Int(value(argument)).flatMap { $0 >= 0 ? $0 : nil } ?? { throw BenchError("--value-size takes a number") }()
+            case "--replicas": options.replicas = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--replicas takes a positive number") }()
             case "--strategy": options.strategies = try value(argument).split(separator: ",").map(String.init)
             case "--help", "-h": throw BenchError(usage)
             default:

@@ -57,6 +57,16 @@ enum NodeBench {
             let cluster = try await NodeCluster(role: "consensus", replicas: 1, extraArguments: ["--fsync", options.fsync])
             defer { cluster.stop() }
             return try await ConsensusScenario.run(options: options, address: cluster.addresses[0])
+        case "register-write", "register-read", "register-mixed":
+            var options = options
+            if options.concurrency.isEmpty { options.concurrency = [1, 64] }
+            if let target = options.target {
+                let addresses = try target.split(separator: ",").map { try SocketAddress(parsing: String($0)) }
+                return try await RegisterScenario.run(options.scenario, options: options, addresses: addresses)
+            }
+            let cluster = try await NodeCluster(role: "register", replicas: options.replicas, extraArguments: ["--fsync", options.fsync])
+            defer { cluster.stop() }
+            return try await RegisterScenario.run(options.scenario, options: options, addresses: cluster.addresses)
         default:
             throw BenchError("unknown scenario '\(options.scenario)'\n\n\(BenchOptions.usage)")
         }

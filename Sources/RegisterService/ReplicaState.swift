@@ -19,6 +19,8 @@ public final class ReplicaState: Sendable {
     struct State: ~Copyable {
         var store = ReplicaStore()
         var lastLSN: UInt64 = 0
+        /// The log position that made each key's entry durable (absent: durable since recovery).
+        var lsnOf: [String: UInt64] = [:]
         var sinceSnapshot = 0
     }
 
@@ -41,9 +43,11 @@ public final class ReplicaState: Sendable {
         state = Mutex(State(store: store))
     }
 
-    /// The stored entries of `keys` (nil where nothing is stored), once durable.
+    /// The stored entries of `keys` (nil where nothing is stored), once those entries are durable.
     public func query(_ keys: [String]) async throws -> [Entry?] {
-        let (entries, lsn) = state.withLock { state in (keys.map { state.store.read($0) }, state.lastLSN) }
+        let (entries, lsn) = state.withLock { state in
+            (keys.map { state.store.read($0) }, keys.reduce(UInt64(0)) { max($0, state.lsnOf[$1] ?? 0) })
+        }
         if let log, lsn > 0 { try await log.sync(upTo: lsn) }
         return entries
     }
@@ -59,6 +63,7 @@ public final class ReplicaState: Sendable {
                 if let log {
                     let record = Record(k: key, c: entry.version.counter, w: entry.version.writer, v: entry.value)
                     state.lastLSN = log.append(Array(try encoder.encode(record)))
+                    state.lsnOf[key] = state.lastLSN
                     state.sinceSnapshot += 1
                 }
             }
