@@ -24,7 +24,7 @@ public struct PeerTransports: Sendable {
             case .pooled: PooledSocketTransport(address: peer.address, maxConnections: maxConnections)
             case .urlsession: URLSessionTransport(address: peer.address)
             }
-            if let clusterToken { transport = AuthorizingTransport(transport, token: clusterToken) }
+            if let clusterToken { transport = HeaderTransport.authorizing(transport, token: clusterToken) }
             clients[peer.id] = RPCClient(transport: transport)
         }
         self.clients = clients
@@ -35,7 +35,7 @@ public struct PeerTransports: Sendable {
         var clients: [String: RPCClient] = [:]
         for peer in membership.peers {
             var transport: any ClientTransport = network.transport(from: membership.selfID, to: peer.id)
-            if let clusterToken { transport = AuthorizingTransport(transport, token: clusterToken) }
+            if let clusterToken { transport = HeaderTransport.authorizing(transport, token: clusterToken) }
             clients[peer.id] = RPCClient(transport: transport)
         }
         self.clients = clients

@@ -4,7 +4,9 @@ public import RPC
 /// A client for a register cluster given every replica's address: fails over between replicas,
 /// retries what is safe to retry, and can ask every replica what it holds (seed 003's client).
 ///
-/// Writes are retried only with a `requestId` (then a retry cannot apply twice); reads always.
+/// Reads are retried and fail over freely. Writes fail over only when the request certainly never
+/// left this process (a refused connection); otherwise an `unavailable` answer means the outcome
+/// is unknown, and the caller may retry with the same `requestId` through the same replica.
 public struct RegisterClient: Sendable {
     public let addresses: [SocketAddress]
     let client: RPCClient
@@ -13,12 +15,12 @@ public struct RegisterClient: Sendable {
     public init(addresses: [SocketAddress], headers: HTTPHeaders = [:], policy: RetryPolicy = RetryPolicy()) {
         self.addresses = addresses
         let transports: [any ClientTransport] = addresses.map { PooledSocketTransport(address: $0) }
-        direct = transports.map { RPCClient(transport: HeadersTransport(inner: $0, headers: headers)) }
-        client = RPCClient(transport: HeadersTransport(inner: FailoverTransport(transports, policy: policy), headers: headers))
+        direct = transports.map { RPCClient(transport: HeaderTransport($0, headers: headers)) }
+        client = RPCClient(transport: HeaderTransport(FailoverTransport(transports, policy: policy), headers: headers))
     }
 
     public func write(_ key: String, _ value: String, requestID: String? = nil, timeout: Duration? = nil) async throws(ConnectError) -> Version {
-        let options = CallOptions(timeout: timeout, retryable: requestID != nil)
+        let options = CallOptions(timeout: timeout)
         return try await client.call(RegisterService.write, WriteRequest(key: key, value: value, requestId: requestID), options: options).version.core
     }
 
@@ -29,7 +31,7 @@ public struct RegisterClient: Sendable {
     }
 
     public func delete(_ key: String, requestID: String? = nil, timeout: Duration? = nil) async throws(ConnectError) -> Version {
-        let options = CallOptions(timeout: timeout, retryable: requestID != nil)
+        let options = CallOptions(timeout: timeout)
         return try await client.call(RegisterService.delete, DeleteRequest(key: key, requestId: requestID), options: options).version.core
     }
 
@@ -50,25 +52,5 @@ public struct RegisterClient: Sendable {
             for await result in group { results.append(result) }
             return results.sorted { $0.0 < $1.0 }.map { (addresses[$0.0], $0.1) }
         }
-    }
-}
-
-/// Adds fixed headers (a client token) to every call.
-struct HeadersTransport: ClientTransport {
-    let inner: any ClientTransport
-    let headers: HTTPHeaders
-
-    func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
-        try await inner.unary(path: path, body: body, options: with(options))
-    }
-
-    func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
-        inner.serverStream(path: path, body: body, options: with(options))
-    }
-
-    private func with(_ options: CallOptions) -> CallOptions {
-        var options = options
-        for (name, value) in headers { options.headers.set(name, value) }
-        return options
     }
 }

@@ -39,14 +39,24 @@ public final class RegisterCoordinator: Sendable {
     }
 
     /// Writes `value` (nil: delete). A `requestID` seen recently returns that write's version; one
-    /// still running is awaited instead of started again.
+    /// still running is awaited instead of started again; one that failed after choosing its
+    /// version is finished with that same version (never a new one, which could make the value
+    /// reappear after a newer write).
     public func write(_ key: String, value: String?, requestID: String?) async throws -> Version {
-        guard let requestID else { return try await performWrite(key, value: value) }
+        guard let requestID else { return try await performWrite(key, value: value, requestID: nil) }
         enum Step { case done(Version), join(Task<Version, any Error>), start(Task<Version, any Error>) }
         let step = recent.withLock { recent -> Step in
             if let version = recent.lookup(requestID) { return .done(version) }
             if let running = recent.running[requestID] { return .join(running) }
-            let task = Task { try await self.performWrite(key, value: value) }
+            let task: Task<Version, any Error>
+            if let (attemptedKey, entry) = recent.attempted[requestID] {
+                task = Task {
+                    try await self.storeQuorum(attemptedKey, entry)
+                    return entry.version
+                }
+            } else {
+                task = Task { try await self.performWrite(key, value: value, requestID: requestID) }
+            }
             recent.running[requestID] = task
             return .start(task)
         }
@@ -59,17 +69,23 @@ public final class RegisterCoordinator: Sendable {
             let result = await task.result
             recent.withLock { recent in
                 recent.running[requestID] = nil
-                if case .success(let version) = result { recent.remember(requestID, version) }
+                if case .success(let version) = result {
+                    recent.remember(requestID, version)
+                    recent.attempted[requestID] = nil
+                }
             }
             return try result.get()
         }
     }
 
-    private func performWrite(_ key: String, value: String?) async throws -> Version {
+    private func performWrite(_ key: String, value: String?, requestID: String?) async throws -> Version {
         let answers = try await queryQuorum(key)
         let writer = "\(selfID)/\(bootID)/\(writeSequence.add(1, ordering: .relaxed).newValue)"
         let version = ReadDecision.nextVersion(after: Array(answers.values), writer: writer)
-        try await storeQuorum(key, Entry(version: version, value: value))
+        let entry = Entry(version: version, value: value)
+        // From here on the write may take effect: a retry must reuse this version.
+        if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: entry) } }
+        try await storeQuorum(key, entry)
         return version
     }
 
@@ -121,6 +137,17 @@ struct RecentWrites: Sendable {
     let capacity: Int
     /// Writes with a request id still in progress.
     var running: [String: Task<Version, any Error>] = [:]
+    /// Writes with a request id whose version was chosen but not (yet) stored on a majority.
+    var attempted: [String: (String, Entry)] = [:]
+    private var attemptOrder: [String] = []
+
+    mutating func recordAttempt(_ id: String, key: String, entry: Entry) {
+        if attempted[id] == nil {
+            attemptOrder.append(id)
+            if attemptOrder.count > capacity { attempted[attemptOrder.removeFirst()] = nil }
+        }
+        attempted[id] = (key, entry)
+    }
     private var versions: [String: Version] = [:]
     private var order: [String] = []
     private var head = 0

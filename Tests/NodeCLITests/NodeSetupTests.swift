@@ -1,0 +1,46 @@
+import Cluster
+import Foundation
+import Testing
+@testable import NodeCLI
+
+struct NodeSetupTests {
+    func options(_ arguments: [String]) throws -> ServeOptions {
+        guard case .serve(let options) = try NodeCommand.parse(["serve", "--role", "register"] + arguments) else {
+            throw ProcessError("not serve")
+        }
+        return options
+    }
+
+    func file(_ contents: String) throws -> String {
+        let path = NSTemporaryDirectory() + "setup-\(UUID().uuidString)"
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func clusterTokenComesFromTheFlagTheFileOrTheEnvironment() throws {
+        #expect(try NodeSetup.resolve(try options(["--cluster-token", "flag"]), environment: ["NODE_CLUSTER_TOKEN": "env"]).clusterToken == "flag")
+        let tokenFile = try file("from-file\n")
+        #expect(try NodeSetup.resolve(try options(["--cluster-token-file", tokenFile]), environment: [:]).clusterToken == "from-file")
+        #expect(try NodeSetup.resolve(try options([]), environment: ["NODE_CLUSTER_TOKEN": "env"]).clusterToken == "env")
+        #expect(try NodeSetup.resolve(try options([]), environment: [:]).clusterToken == nil)
+        #expect(throws: UsageError.self) { try NodeSetup.resolve(try options(["--cluster-token-file", "/nonexistent"]), environment: [:]) }
+    }
+
+    @Test func membershipComesFromAClusterFile() throws {
+        let path = try file(#"{"members":[{"id":"n1","address":"127.0.0.1:7001"},{"id":"n2","address":"127.0.0.1:7002"}]}"#)
+        let setup = try NodeSetup.resolve(try options(["--id", "n2", "--cluster-file", path]), environment: [:])
+        #expect(setup.membership.ids == ["n1", "n2"])
+        #expect(setup.membership.selfID == "n2")
+        let wrongID = try options(["--id", "n9", "--cluster-file", path])
+        #expect(throws: UsageError.self) { try NodeSetup.resolve(wrongID, environment: [:]) }
+        let single = try NodeSetup.resolve(try options([]), environment: [:])
+        #expect(single.membership.ids == ["n1"])
+    }
+
+    @Test func clientTokensFileIsParsed() throws {
+        let path = try file("alice a-token\n")
+        #expect(try NodeSetup.resolve(try options(["--client-tokens", path]), environment: [:]).clientTokens == ["alice": "a-token"])
+        let bad = try file("too many words here\n")
+        #expect(throws: UsageError.self) { try NodeSetup.resolve(try options(["--client-tokens", bad]), environment: [:]) }
+    }
+}
