@@ -4,7 +4,7 @@ import Testing
 
 struct ClusterMembershipTests {
     @Test func parsesPeersAndClusterFiles() throws {
-        let fromPeers = try ClusterMembership.parse(peers: "n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=[::1]:7003", selfID: "n2")
+        let fromPeers = try ClusterMembership.parse(peers: "n1=127.0.0.1:701,n2=127.0.0.1:702,n3=[::1]:703", selfID: "n2")
         #expect(fromPeers.ids == ["n1", "n2", "n3"])
         #expect(fromPeers.peers.map(\.id) == ["n1", "n3"])
         #expect(fromPeers.quorum == 2)

@@ -6,7 +6,7 @@ import RPC
 struct NodeCommandTests {
     @Test func parsesServe() throws {
         let command = try NodeCommand.parse(["serve", "--role", "register", "--id", "n2", "--listen", "127.0.0.1:0",
-                                             "--peers", "n1=127.0.0.1:7001,n2=127.0.0.1:7002", "--log-format=json"])
+                                             "--peers", "n1=127.0.0.1:701,n2=127.0.0.1:702", "--log-format=json"])
         guard case .serve(let options) = command else { Issue.record("not serve"); return }
         #expect(options.role == .register)
         #expect(options.id == "n2")
@@ -44,9 +44,9 @@ struct NodeCommandTests {
     }
 
     @Test func parsesCall() throws {
-        let command = try NodeCommand.parse(["call", "localhost:8080", "node.v1.Health/Check", "@req.json", "-H", "X-Trace: t1", "--timeout", "250ms"])
+        let command = try NodeCommand.parse(["call", "localhost:808", "node.v1.Health/Check", "@req.json", "-H", "X-Trace: t1", "--timeout", "250ms"])
         guard case .call(let options) = command else { Issue.record("not call"); return }
-        #expect(options.address.description == "127.0.0.1:8080")
+        #expect(options.address.description == "127.0.0.1:808")
         #expect(options.action == .invoke(method: "node.v1.Health/Check", body: .file("req.json")))
         #expect(options.headers == ["x-trace": "t1"])
         #expect(options.timeout == .milliseconds(250))

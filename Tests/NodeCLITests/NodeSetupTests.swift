@@ -27,7 +27,7 @@ struct NodeSetupTests {
     }
 
     @Test func membershipComesFromAClusterFile() throws {
-        let path = try file(#"{"members":[{"id":"n1","address":"127.0.0.1:7001"},{"id":"n2","address":"127.0.0.1:7002"}]}"#)
+        let path = try file(#"{"members":[{"id":"n1","address":"127.0.0.1:701"},{"id":"n2","address":"127.0.0.1:702"}]}"#)
         let setup = try NodeSetup.resolve(try options(["--id", "n2", "--cluster-file", path]), environment: [:])
         #expect(setup.membership.ids == ["n1", "n2"])
         #expect(setup.membership.selfID == "n2")
