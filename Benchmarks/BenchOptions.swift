@@ -15,6 +15,7 @@ struct BenchOptions {
     var keys = 1000
     var valueSize = 100
     var replicas = 3
+    var compare: String?
     var fsync = "always"
 
     static let usage = """
@@ -36,6 +37,8 @@ struct BenchOptions {
       --replicas 3            register: cluster size
       --keys 1000             register: keys, chosen uniformly
       --value-size 100        register: bytes per value
+      --compare etcd          register: run the same load on a 3-member etcd cluster (etcd on the PATH)
+                              and print both with the ratio; needs --fsync always (etcd 3.4 always fsyncs)
       --json FILE             write every figure and the configuration as JSON
       --force                 run even in a debug build (figures will be meaningless)
     """
@@ -78,6 +81,10 @@ struct BenchOptions {
             case "--keys": options.keys = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--keys takes a positive number") }()
             case "--value-size": options.valueSize = try Int(value(argument)).flatMap { $0 >= 0 ? $0 : nil } ?? { throw BenchError("--value-size takes a number") }()
             case "--replicas": options.replicas = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--replicas takes a positive number") }()
+            case "--compare":
+                let target = try value(argument)
+                guard target == "etcd" else { throw BenchError("--compare supports etcd") }
+                options.compare = target
             case "--strategy": options.strategies = try value(argument).split(separator: ",").map(String.init)
             case "--help", "-h": throw BenchError(usage)
             default:

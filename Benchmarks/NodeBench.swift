@@ -64,9 +64,28 @@ enum NodeBench {
                 let addresses = try target.split(separator: ",").map { try SocketAddress(parsing: String($0)) }
                 return try await RegisterScenario.run(options.scenario, options: options, addresses: addresses)
             }
-            let cluster = try await NodeCluster(role: "register", replicas: options.replicas, extraArguments: ["--fsync", options.fsync])
-            defer { cluster.stop() }
-            return try await RegisterScenario.run(options.scenario, options: options, addresses: cluster.addresses)
+            if options.compare != nil && options.fsync != "always" {
+                throw BenchError("--compare etcd needs --fsync always: etcd 3.4 cannot run without fsync, and the comparison must be like for like")
+            }
+            var reports: [RunReport]
+            do {
+                let cluster = try await NodeCluster(role: "register", replicas: options.replicas, extraArguments: ["--fsync", options.fsync])
+                defer { cluster.stop() }
+                reports = try await RegisterScenario.run(options.scenario, options: options, addresses: cluster.addresses)
+            }
+            if options.compare == "etcd" {
+                let etcd = try await EtcdCluster(members: options.replicas)
+                defer { etcd.stop() }
+                let theirs = try await EtcdScenario.run(options.scenario, options: options, addresses: etcd.clientAddresses)
+                for (index, other) in theirs.enumerated() where index < reports.count {
+                    let ours = reports[index]
+                    reports[index].note = String(format: "vs etcd: throughput ×%.2f, p50 ×%.2f (below 1 is faster)",
+                                                 ours.result.throughput / max(other.result.throughput, 0.001),
+                                                 Double(ours.result.histogram.percentile(50)) / Double(max(other.result.histogram.percentile(50), 1)))
+                }
+                reports += theirs
+            }
+            return reports
         default:
             throw BenchError("unknown scenario '\(options.scenario)'\n\n\(BenchOptions.usage)")
         }
