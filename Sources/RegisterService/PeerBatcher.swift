@@ -63,7 +63,7 @@ final class PeerBatcher: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let response = try await client.call(ReplicaService.query, QueryRequest(keys: batch.map(\.key)), options: CallOptions(timeout: timeout))
+                let response = try await client.call(ReplicaService.query, QueryRequest(keys: batch.map(\.key)), options: CallOptions(timeout: timeout, sendTimeoutHeader: false))
                 guard response.entries.count == batch.count else {
                     throw ConnectError(.internal, "\(peer) answered \(response.entries.count) entries for \(batch.count) keys")
                 }
@@ -86,7 +86,7 @@ final class PeerBatcher: Sendable {
             if batch.isEmpty { return }
             do {
                 let request = StoreRequest(entries: batch.map { ReplicaEntryMessage(key: $0.key, entry: $0.entry) })
-                _ = try await client.call(ReplicaService.store, request, options: CallOptions(timeout: timeout))
+                _ = try await client.call(ReplicaService.store, request, options: CallOptions(timeout: timeout, sendTimeoutHeader: false))
                 for item in batch { item.done(.success(())) }
             } catch {
                 for item in batch { item.done(.failure(error)) }

@@ -30,12 +30,12 @@ struct ClientConnection: Sendable {
     var reused = false
 
     /// Connects (non-blocking) to `address`.
-    static func open(to address: SocketAddress, loop: EventLoop = .next()) async throws -> ClientConnection {
+    static func open(to address: SocketAddress, loop: EventLoop = .next(), deadline: ContinuousClock.Instant? = nil) async throws -> ClientConnection {
         let (socket, connected) = try Socket.connect(to: address)
         do {
             try loop.register(socket)
             if !connected {
-                try await loop.writable(socket)
+                try await loop.writable(socket, deadline: deadline)
                 let error = socket.pendingError()
                 guard error == 0 else { throw SocketError("connect \(address)", errno: error) }
             }
@@ -56,7 +56,7 @@ struct ClientConnection: Sendable {
         return errno != EAGAIN && errno != EWOULDBLOCK
     }
 
-    func send(_ bytes: [UInt8]) async throws {
+    func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant? = nil) async throws {
         var offset = 0
         while offset < bytes.count {
             let result = try bytes.withUnsafeBytes { raw in
@@ -64,14 +64,14 @@ struct ClientConnection: Sendable {
             }
             switch result {
             case .bytes(let count): offset += count
-            case .wouldBlock: try await loop.writable(socket)
+            case .wouldBlock: try await loop.writable(socket, deadline: deadline)
             case .endOfFile: throw Failure(message: "connection closed while sending", receivedResponseBytes: false)
             }
         }
     }
 
     /// The next parser event, reading from the socket as needed.
-    mutating func nextEvent(received: inout Bool) async throws -> HTTPResponseParser.Event {
+    mutating func nextEvent(received: inout Bool, deadline: ContinuousClock.Instant? = nil) async throws -> HTTPResponseParser.Event {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             do {
@@ -85,7 +85,7 @@ struct ClientConnection: Sendable {
                 received = true
                 chunk.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             case .wouldBlock:
-                try await loop.readable(socket)
+                try await loop.readable(socket, deadline: deadline)
             case .endOfFile:
                 if let event = parser.finishAtEOF() { return event }
                 throw Failure(message: "connection closed by the server", receivedResponseBytes: received)
@@ -94,14 +94,14 @@ struct ClientConnection: Sendable {
     }
 
     /// Sends a request and reads its whole response.
-    mutating func exchange(_ request: [UInt8]) async throws -> Response {
+    mutating func exchange(_ request: [UInt8], deadline: ContinuousClock.Instant? = nil) async throws -> Response {
         parser.reset()
-        try await send(request)
+        try await send(request, deadline: deadline)
         var received = false
         var head: HTTPResponseParser.Head?
         var body: [UInt8] = []
         while true {
-            switch try await nextEvent(received: &received) {
+            switch try await nextEvent(received: &received, deadline: deadline) {
             case .head(let h): head = h
             case .body(let bytes): body.append(contentsOf: bytes)
             case .end:

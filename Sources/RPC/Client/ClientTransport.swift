@@ -7,11 +7,16 @@ public struct CallOptions: Sendable {
     /// Whether the transport may resend the request when a reused connection turns out broken
     /// (set for idempotent and side-effect-free methods).
     public var retryable: Bool
+    /// Whether the server is told the timeout (`Connect-Timeout-Ms`, so it can cancel the work).
+    /// Off for calls whose timeout is only the caller's patience, such as batched peer calls that
+    /// serve many callers: the server then skips its deadline machinery.
+    public var sendTimeoutHeader: Bool
 
-    public init(timeout: Duration? = nil, headers: HTTPHeaders = [:], retryable: Bool = false) {
+    public init(timeout: Duration? = nil, headers: HTTPHeaders = [:], retryable: Bool = false, sendTimeoutHeader: Bool = true) {
         self.timeout = timeout
         self.headers = headers
         self.retryable = retryable
+        self.sendTimeoutHeader = sendTimeoutHeader
     }
 }
 

@@ -36,11 +36,11 @@ public final class PooledSocketTransport: ClientTransport {
 
     public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         let request = Self.serialize(path: path, host: hostHeader, body: body, options: options, streaming: false)
+        // The deadline is enforced by the event loop on each socket wait: no extra tasks per call.
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
         let response: ClientConnection.Response
         do {
-            response = try await ConnectResponder.withDeadline(options.timeout) {
-                try await self.perform(request, retryable: options.retryable)
-            }
+            response = try await perform(request, retryable: options.retryable, deadline: deadline)
         } catch let error as ConnectError {
             throw error
         } catch is CancellationError {
@@ -54,13 +54,13 @@ public final class PooledSocketTransport: ClientTransport {
         return UnaryResponse(headers: response.headers, body: response.body)
     }
 
-    private func perform(_ request: [UInt8], retryable: Bool) async throws -> ClientConnection.Response {
+    private func perform(_ request: [UInt8], retryable: Bool, deadline: ContinuousClock.Instant?) async throws -> ClientConnection.Response {
         var attempt = 0
         while true {
-            var connection = try await checkout()
+            var connection = try await checkout(deadline: deadline)
             let wasReused = connection.reused
             do {
-                let response = try await connection.exchange(request)
+                let response = try await connection.exchange(request, deadline: deadline)
                 checkin(connection, keep: response.keepAlive)
                 return response
             } catch let failure as ClientConnection.Failure {
@@ -70,6 +70,9 @@ public final class PooledSocketTransport: ClientTransport {
                     continue
                 }
                 throw ConnectError(.unavailable, "\(address): \(failure.message)")
+            } catch is EventLoop.WaitTimeout {
+                checkin(connection, keep: false)
+                throw ConnectError(.deadlineExceeded, "\(address) did not answer before the deadline")
             } catch {
                 checkin(connection, keep: false)
                 if error is CancellationError { throw error }
@@ -79,7 +82,7 @@ public final class PooledSocketTransport: ClientTransport {
     }
 
     /// Takes an idle connection, opens a new one, or waits until one is free.
-    private func checkout() async throws -> ClientConnection {
+    private func checkout(deadline: ContinuousClock.Instant?) async throws -> ClientConnection {
         while true {
             enum Step { case reuse(ClientConnection), open, wait }
             var stale: [ClientConnection] = []
@@ -104,7 +107,10 @@ public final class PooledSocketTransport: ClientTransport {
                 return connection
             case .open:
                 do {
-                    return try await ClientConnection.open(to: address)
+                    return try await ClientConnection.open(to: address, deadline: deadline)
+                } catch is EventLoop.WaitTimeout {
+                    release()
+                    throw ConnectError(.deadlineExceeded, "connecting to \(address) did not finish before the deadline")
                 } catch {
                     release()
                     var failure = ConnectError(.unavailable, "cannot connect to \(address): \(error)")
@@ -151,7 +157,7 @@ public final class PooledSocketTransport: ClientTransport {
         var head = "POST \(path) HTTP/1.1\r\nhost: \(host)\r\n"
         head += streaming ? "content-type: application/connect+json\r\n" : "content-type: application/json\r\n"
         head += "connect-protocol-version: 1\r\ncontent-length: \(body.count)\r\n"
-        if let timeout = options.timeout {
+        if let timeout = options.timeout, options.sendTimeoutHeader {
             let ms = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
             head += "connect-timeout-ms: \(ms)\r\n"
         }

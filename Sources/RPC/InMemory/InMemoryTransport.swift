@@ -84,7 +84,7 @@ public struct InMemoryTransport: ClientTransport {
         var headers = options.headers
         headers.set("content-type", streaming ? "application/connect+json" : "application/json")
         headers.set("host", to)
-        if let timeout = options.timeout {
+        if let timeout = options.timeout, options.sendTimeoutHeader {
             let ms = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
             headers.set("connect-timeout-ms", String(ms))
         }

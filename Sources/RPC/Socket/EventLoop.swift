@@ -40,6 +40,27 @@ public final class EventLoop: TaskExecutor, Sendable {
         var writeReady = false
         var reader: CheckedContinuation<Void, any Error>?
         var writer: CheckedContinuation<Void, any Error>?
+        /// Identifies the parked wait, so an expired timer cannot resume a later wait.
+        var readerToken: UInt64 = 0
+        var writerToken: UInt64 = 0
+    }
+
+    /// A parked wait with a deadline.
+    private struct Timer: Comparable {
+        let deadline: ContinuousClock.Instant
+        let fd: Int32
+        let forWrite: Bool
+        let token: UInt64
+        static func < (a: Timer, b: Timer) -> Bool { a.deadline < b.deadline }
+    }
+
+    /// Thrown by a socket wait whose deadline passed.
+    public struct WaitTimeout: Error, Sendable {}
+
+    private struct Waits: ~Copyable {
+        var table: [Int32: Registration] = [:]
+        var timers: [Timer] = []
+        var nextToken: UInt64 = 1
     }
 
     private struct Jobs: ~Copyable {
@@ -49,7 +70,7 @@ public final class EventLoop: TaskExecutor, Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let table = Mutex<[Int32: Registration]>([:])
+    private let waits = Mutex(Waits())
     private let jobs = Mutex(Jobs())
 
     init(name: String) throws(SocketError) {
@@ -74,20 +95,17 @@ public final class EventLoop: TaskExecutor, Sendable {
             defer { jobs.sleeping = false }
             return jobs.sleeping
         }
-        if wake {
-            var one: UInt64 = 1
-            _ = Glibc.write(wakeFD, &one, 8)
-        }
+        if wake { wakeLoop() }
     }
 
     // MARK: - Sockets
 
     /// Starts watching `socket`; call once before waiting on it.
     func register(_ socket: Socket) throws(SocketError) {
-        table.withLock { $0[socket.fd] = Registration() }
+        waits.withLock { $0.table[socket.fd] = Registration() }
         guard cnode_epoll_add(epollFD, socket.fd) == 0 else {
             let error = SocketError.last("epoll_ctl(ADD)")
-            _ = table.withLock { $0.removeValue(forKey: socket.fd) }
+            _ = waits.withLock { $0.table.removeValue(forKey: socket.fd) }
             throw error
         }
     }
@@ -95,56 +113,96 @@ public final class EventLoop: TaskExecutor, Sendable {
     /// Stops watching `socket`; parked waiters get an error. Call before closing the descriptor.
     func deregister(_ socket: Socket) {
         _ = cnode_epoll_del(epollFD, socket.fd)
-        let removed = table.withLock { $0.removeValue(forKey: socket.fd) }
+        let removed = waits.withLock { $0.table.removeValue(forKey: socket.fd) }
         removed?.reader?.resume(throwing: SocketError("wait", errno: EBADF))
         removed?.writer?.resume(throwing: SocketError("wait", errno: EBADF))
     }
 
-    /// Suspends until `socket` may be readable (or hung up).
-    func readable(_ socket: Socket) async throws {
-        try await wait(socket.fd, forWrite: false)
+    /// Suspends until `socket` may be readable (or hung up); throws `WaitTimeout` at `deadline`.
+    func readable(_ socket: Socket, deadline: ContinuousClock.Instant? = nil) async throws {
+        try await wait(socket.fd, forWrite: false, deadline: deadline)
     }
 
-    /// Suspends until `socket` may be writable.
-    func writable(_ socket: Socket) async throws {
-        try await wait(socket.fd, forWrite: true)
+    /// Suspends until `socket` may be writable; throws `WaitTimeout` at `deadline`.
+    func writable(_ socket: Socket, deadline: ContinuousClock.Instant? = nil) async throws {
+        try await wait(socket.fd, forWrite: true, deadline: deadline)
     }
 
-    private func wait(_ fd: Int32, forWrite: Bool) async throws {
+    private func wait(_ fd: Int32, forWrite: Bool, deadline: ContinuousClock.Instant?) async throws {
+        if let deadline, deadline <= .now { throw WaitTimeout() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let immediate: Result<Void, any Error>? = table.withLock { table in
-                    guard var registration = table[fd] else { return .failure(SocketError("wait", errno: EBADF)) }
+                var wake = false
+                let immediate: Result<Void, any Error>? = waits.withLock { waits in
+                    guard var registration = waits.table[fd] else { return .failure(SocketError("wait", errno: EBADF)) }
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    if forWrite {
-                        if registration.writeReady {
-                            registration.writeReady = false
-                            table[fd] = registration
-                            return .success(())
-                        }
-                        registration.writer = continuation
-                    } else {
-                        if registration.readReady {
-                            registration.readReady = false
-                            table[fd] = registration
-                            return .success(())
-                        }
-                        registration.reader = continuation
+                    if forWrite ? registration.writeReady : registration.readReady {
+                        if forWrite { registration.writeReady = false } else { registration.readReady = false }
+                        waits.table[fd] = registration
+                        return .success(())
                     }
-                    table[fd] = registration
+                    let token = waits.nextToken
+                    waits.nextToken += 1
+                    if forWrite {
+                        registration.writer = continuation
+                        registration.writerToken = token
+                    } else {
+                        registration.reader = continuation
+                        registration.readerToken = token
+                    }
+                    waits.table[fd] = registration
+                    if let deadline {
+                        let earliest = waits.timers.min()?.deadline
+                        waits.timers.append(Timer(deadline: deadline, fd: fd, forWrite: forWrite, token: token))
+                        // The loop may be sleeping with a longer timeout: wake it to recompute.
+                        wake = earliest.map { deadline < $0 } ?? true
+                    }
                     return nil
                 }
                 if let immediate { continuation.resume(with: immediate) }
+                if wake { self.wakeLoop() }
             }
         } onCancel: {
-            let parked = table.withLock { table -> CheckedContinuation<Void, any Error>? in
-                guard var registration = table[fd] else { return nil }
+            let parked = waits.withLock { waits -> CheckedContinuation<Void, any Error>? in
+                guard var registration = waits.table[fd] else { return nil }
                 let taken = forWrite ? registration.writer : registration.reader
                 if forWrite { registration.writer = nil } else { registration.reader = nil }
-                table[fd] = registration
+                waits.table[fd] = registration
                 return taken
             }
             parked?.resume(throwing: CancellationError())
+        }
+    }
+
+    private func wakeLoop() {
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// Resumes expired waits with `WaitTimeout`; returns the milliseconds until the next deadline.
+    private func expireTimers(into expired: inout [CheckedContinuation<Void, any Error>]) -> Int32? {
+        waits.withLock { waits -> Int32? in
+            guard !waits.timers.isEmpty else { return nil }
+            let now = ContinuousClock.now
+            var next: ContinuousClock.Instant?
+            waits.timers.removeAll { timer in
+                guard var registration = waits.table[timer.fd] else { return true }
+                let token = timer.forWrite ? registration.writerToken : registration.readerToken
+                let parked = timer.forWrite ? registration.writer : registration.reader
+                guard let parked, token == timer.token else { return true }
+                if timer.deadline <= now {
+                    expired.append(parked)
+                    if timer.forWrite { registration.writer = nil } else { registration.reader = nil }
+                    waits.table[timer.fd] = registration
+                    return true
+                }
+                next = next.map { min($0, timer.deadline) } ?? timer.deadline
+                return false
+            }
+            guard let next else { return nil }
+            let left = next - now
+            let ms = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1
+            return Int32(clamping: max(1, ms))
         }
     }
 
@@ -165,11 +223,15 @@ public final class EventLoop: TaskExecutor, Sendable {
                 for job in batch { job.runSynchronously(on: executor) }
                 batch.removeAll(keepingCapacity: true)
             }
+            var expired: [CheckedContinuation<Void, any Error>] = []
+            let timerTimeout = expireTimers(into: &expired)
+            for continuation in expired { continuation.resume(throwing: WaitTimeout()) }
+            if !expired.isEmpty { continue }
             // Sleep in epoll only if no job arrived since the queue was drained.
             let timeout: Int32 = jobs.withLock { jobs in
                 if jobs.queue.isEmpty {
                     jobs.sleeping = true
-                    return -1
+                    return timerTimeout ?? -1
                 }
                 return 0
             }
@@ -181,11 +243,11 @@ public final class EventLoop: TaskExecutor, Sendable {
                 if errno == EINTR { continue }
                 fatalError("epoll_wait failed: \(SocketError.last("epoll_wait"))")
             }
-            table.withLock { table in
+            waits.withLock { waits in
                 for i in 0..<Int(n) {
                     let event = events[i]
                     if event.fd == wakeFD { continue }
-                    guard var registration = table[event.fd] else { continue }
+                    guard var registration = waits.table[event.fd] else { continue }
                     if event.readable != 0 {
                         if let reader = registration.reader {
                             toResume.append(reader)
@@ -202,7 +264,7 @@ public final class EventLoop: TaskExecutor, Sendable {
                             registration.writeReady = true
                         }
                     }
-                    table[event.fd] = registration
+                    waits.table[event.fd] = registration
                 }
             }
             for i in 0..<Int(n) where events[i].fd == wakeFD {
