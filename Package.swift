@@ -119,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeBenchTests",
-            dependencies: ["NodeBench"],
+            dependencies: ["NodeBench", "node"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import NodeBench
+
+/// A short run of every scenario against real `node` processes: checks the tool works (it starts
+/// and stops clusters, produces figures, counts no errors), not how fast anything is.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ScenarioSmokeTests {
+    func options(_ scenario: String, _ extra: (inout BenchOptions) -> Void = { _ in }) -> BenchOptions {
+        var options = BenchOptions()
+        options.scenario = scenario
+        options.duration = .seconds(1)
+        options.warmup = .milliseconds(200)
+        options.concurrency = [2]
+        options.keys = 20
+        extra(&options)
+        return options
+    }
+
+    func expectWorking(_ reports: [RunReport], count: Int) {
+        #expect(reports.count == count)
+        for report in reports {
+            #expect(report.result.histogram.total > 0, "\(report.name) did nothing")
+            #expect(report.result.errors.isEmpty, "\(report.name) errors: \(report.result.errors)")
+            #expect(RunReport.table(reports).contains(report.name))
+        }
+    }
+
+    @Test(arguments: ["register-write", "register-read", "register-mixed"])
+    func registerScenarios(_ scenario: String) async throws {
+        expectWorking(try await NodeBench.run(options(scenario)), count: 1)
+    }
+
+    @Test func rpcScenarioComparesTransports() async throws {
+        expectWorking(try await NodeBench.run(options("rpc")), count: 2)
+    }
+
+    @Test func consensusScenarioDecidesPools() async throws {
+        let reports = try await NodeBench.run(options("consensus-decide") { $0.members = [3]; $0.strategies = ["mixed"] })
+        expectWorking(reports, count: 1)
+        #expect(reports[0].note.contains("rounds"))
+    }
+
+    @Test func jsonOutputCarriesTheConfiguration() async throws {
+        let path = NSTemporaryDirectory() + "bench-\(UUID().uuidString).json"
+        let options = options("register-read")
+        let reports = try await NodeBench.run(options)
+        try NodeBench.writeJSON(reports, options: options, to: path)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        #expect(object?["scenario"] as? String == "register-read")
+        #expect((object?["runs"] as? [[String: Any]])?.first?["p99_us"] != nil)
+        #expect(object?["cores"] != nil)
+    }
+
+    /// The launcher stops every process it started and removes its data, also when the scenario fails.
+    @Test func theLauncherCleansUpAfterAFailingScenario() async throws {
+        struct ScenarioFailed: Error {}
+        var pids: [Int32] = []
+        var directory = ""
+        do {
+            let cluster = try await NodeCluster(role: "register", replicas: 3)
+            defer { cluster.stop() }
+            pids = cluster.processes.map(\.processIdentifier)
+            directory = cluster.directory
+            #expect(pids.allSatisfy { kill($0, 0) == 0 })
+            throw ScenarioFailed()
+        } catch is ScenarioFailed {}
+        #expect(pids.count == 3)
+        for pid in pids { #expect(kill(pid, 0) != 0, "process \(pid) still running") }
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test func unknownScenariosAndBadFlagsAreRefused() throws {
+        #expect(throws: BenchError.self) { try BenchOptions.parse(["register-write", "--concurrency", "0"]) }
+        #expect(throws: BenchError.self) { try BenchOptions.parse(["rpc", "--compare", "redis"]) }
+        #expect(throws: BenchError.self) { try BenchOptions.parse([]) }
+    }
+}
