@@ -16,6 +16,7 @@ struct BenchOptions {
     var valueSize = 100
     var replicas = 3
     var compare: String?
+    var svgPath: String?
     var fsync = "always"
 
     static let usage = """
@@ -40,6 +41,8 @@ struct BenchOptions {
       --compare etcd          register: run the same load on a 3-member etcd cluster (etcd on the PATH)
                               and print both with the ratio; needs --fsync always (etcd 3.4 always fsyncs)
       --json FILE             write every figure and the configuration as JSON
+      --svg FILE              plot latency by percentile (and throughput by concurrency for sweeps)
+      --sweep concurrency=1,4,16,64   run each level and plot them together
       --force                 run even in a debug build (figures will be meaningless)
     """
 
@@ -71,6 +74,14 @@ struct BenchOptions {
             case "--transport": options.transports = try value(argument).split(separator: ",").map(String.init)
             case "--target": options.target = try value(argument)
             case "--json": options.jsonPath = try value(argument)
+            case "--svg": options.svgPath = try value(argument)
+            case "--sweep":
+                let text = try value(argument)
+                guard text.hasPrefix("concurrency=") else { throw BenchError("--sweep takes concurrency=1,4,16,64") }
+                options.concurrency = try text.dropFirst("concurrency=".count).split(separator: ",").map {
+                    guard let n = Int($0), n > 0 else { throw BenchError("--sweep takes positive concurrency levels") }
+                    return n
+                }
             case "--force": options.force = true
             case "--members":
                 options.members = try value(argument).split(separator: ",").map {

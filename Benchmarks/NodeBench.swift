@@ -29,6 +29,9 @@ enum NodeBench {
             let reports = try await run(options)
             print(RunReport.table(reports))
             if let path = options.jsonPath { try writeJSON(reports, options: options, to: path) }
+            if let path = options.svgPath {
+                try SVGPlot.render(reports, title: "node-bench \(options.scenario)").write(toFile: path, atomically: true, encoding: .utf8)
+            }
             exit(0)
         } catch {
             ClusterRegistry.shared.killAll()
