@@ -17,6 +17,8 @@ struct BenchOptions {
     var replicas = 3
     var compare: String?
     var svgPath: String?
+    var rate: Double?
+    var distribution = KeyChooser.Distribution.uniform
     var fsync = "always"
 
     static let usage = """
@@ -38,6 +40,9 @@ struct BenchOptions {
       --replicas 3            register: cluster size
       --keys 1000             register: keys, chosen uniformly
       --value-size 100        register: bytes per value
+      --distribution uniform  register: key popularity, uniform or zipfian (theta 0.99)
+      --rate N                open loop: N operations per second in total, latency measured from when
+                              each was due (concurrency = most operations in flight)
       --compare etcd          register: run the same load on a 3-member etcd cluster (etcd on the PATH)
                               and print both with the ratio; needs --fsync always (etcd 3.4 always fsyncs)
       --json FILE             write every figure and the configuration as JSON
@@ -75,6 +80,14 @@ struct BenchOptions {
             case "--target": options.target = try value(argument)
             case "--json": options.jsonPath = try value(argument)
             case "--svg": options.svgPath = try value(argument)
+            case "--rate":
+                guard let rate = Double(try value(argument)), rate > 0 else { throw BenchError("--rate takes operations per second") }
+                options.rate = rate
+            case "--distribution":
+                guard let distribution = KeyChooser.Distribution(rawValue: try value(argument)) else {
+                    throw BenchError("--distribution is uniform or zipfian")
+                }
+                options.distribution = distribution
             case "--sweep":
                 let text = try value(argument)
                 guard text.hasPrefix("concurrency=") else { throw BenchError("--sweep takes concurrency=1,4,16,64") }

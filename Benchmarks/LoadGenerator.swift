@@ -19,6 +19,9 @@ struct LoadGenerator {
     let warmup: Duration
     let duration: Duration
     let progress: Progress?
+    /// Open loop: operations are due at this total rate (per second) whether or not earlier ones
+    /// finished, and latency counts from when each was due (no coordinated omission). Nil: closed loop.
+    var rate: Double? = nil
 
     /// Runs `operation(worker, sequence)` in a loop on each worker; its duration is recorded unless it throws.
     func run(_ operation: @escaping @Sendable (Int, Int) async throws -> Void) async -> Result {
@@ -26,11 +29,18 @@ struct LoadGenerator {
         let start = ContinuousClock.now
         let results = await withTaskGroup(of: Result.self) { group -> [Result] in
             for worker in 0..<concurrency {
-                group.addTask {
+                group.addTask { [rate] in
                     var result = Result()
                     var sequence = 0
                     while !flags.done.load(ordering: .relaxed) {
-                        let began = ContinuousClock.now
+                        var began = ContinuousClock.now
+                        if let rate {
+                            // Take the next due slot; wait for it; measure from when it was due.
+                            let slot = flags.slots.add(1, ordering: .relaxed).oldValue
+                            let due = start + .nanoseconds(Int64(Double(slot) / rate * 1e9))
+                            if due > began { try? await Task.sleep(until: due, clock: .continuous) }
+                            began = due
+                        }
                         do {
                             try await operation(worker, sequence)
                             if flags.measuring.load(ordering: .relaxed) {
@@ -105,4 +115,5 @@ final class LoadFlags: Sendable {
     let done = Atomic<Bool>(false)
     let completed = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
+    let slots = Atomic<Int>(0)
 }

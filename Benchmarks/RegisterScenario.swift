@@ -18,13 +18,15 @@ enum RegisterScenario {
             try await group.waitForAll()
         }
         var reports: [RunReport] = []
+        let chooser = KeyChooser(count: keys.count, distribution: options.distribution)
         for concurrency in options.concurrency {
-            let generator = LoadGenerator(concurrency: concurrency, warmup: options.warmup, duration: options.duration,
+            var generator = LoadGenerator(concurrency: concurrency, warmup: options.warmup, duration: options.duration,
                                           progress: Progress(label: "\(kind) c=\(concurrency)"))
+            generator.rate = options.rate
             let result = await generator.run { worker, sequence in
                 let client = clients[worker % clients.count]
                 var random = SeededGenerator(seed: UInt64(worker) << 32 | UInt64(sequence))
-                let key = keys[Int(random.next() % UInt64(keys.count))]
+                let key = keys[chooser.next(using: &random)]
                 let write = kind == "register-write" || (kind == "register-mixed" && random.next() % 2 == 0)
                 if write {
                     _ = try await client.call(RegisterService.write, WriteRequest(key: key, value: value))
@@ -32,7 +34,8 @@ enum RegisterScenario {
                     _ = try await client.call(RegisterService.read, ReadRequest(key: key))
                 }
             }
-            reports.append(RunReport(name: "\(kind) fsync=\(options.fsync)", concurrency: concurrency, result: result))
+            let mode = (options.rate.map { " open@\(Int($0))/s" } ?? "") + (options.distribution == .zipfian ? " zipf" : "")
+            reports.append(RunReport(name: "\(kind) fsync=\(options.fsync)\(mode)", concurrency: concurrency, result: result))
         }
         return reports
     }
