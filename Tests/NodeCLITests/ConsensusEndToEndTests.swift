@@ -115,9 +115,10 @@ struct ConsensusEndToEndTests {
             }
             try await group.waitForAll()
         }
-        #expect(try await client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000)).pools.count == 200)
-        var remaining = 200
-        for _ in 0..<40 where remaining > 0 {
+        // Every create and join above succeeded (they would have thrown); some may already have expired.
+        var remaining = try await client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000)).pools.count
+        #expect(remaining <= 200)
+        for _ in 0..<120 where remaining > 0 {
             try await Task.sleep(for: .milliseconds(250))
             remaining = try await client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000)).pools.count
         }
