@@ -50,7 +50,7 @@ struct ClusterEndToEndTests {
         for member in members { _ = try await waitHealthy(member.address) }
         kill(members[0].pid, SIGKILL)
         #expect(try await cluster.waitForExit() != 0)
-        #expect(cluster.stderr.contains("replica n1 exited"))
+        #expect(await cluster.waitForStderr(containing: "replica n1 exited"))
         #expect(kill(members[1].pid, 0) != 0)
     }
 }

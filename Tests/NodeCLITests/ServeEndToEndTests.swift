@@ -128,7 +128,7 @@ struct ServeEndToEndTests {
         #expect(response.text == #"{"message":"slow"}"#)
         #expect(response.headers["connection"] == "close")
         #expect(try await server.waitForExit() == 0)
-        #expect(server.stderr.contains("graceful shutdown started"))
+        #expect(await server.waitForStderr(containing: "graceful shutdown started"))
     }
 
     @Test func slowClientsAndConnectionCapAreEnforced() async throws {

@@ -38,11 +38,19 @@ final class NodeProcess: Sendable {
         let output = self.output
         outPipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            output.state.withLock { $0.out += String(decoding: data, as: UTF8.self) }
+            if data.isEmpty { handle.readabilityHandler = nil }
+            output.state.withLock {
+                $0.out += String(decoding: data, as: UTF8.self)
+                if data.isEmpty { $0.closed += 1 }
+            }
         }
         errPipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            output.state.withLock { $0.err += String(decoding: data, as: UTF8.self) }
+            if data.isEmpty { handle.readabilityHandler = nil }
+            output.state.withLock {
+                $0.err += String(decoding: data, as: UTF8.self)
+                if data.isEmpty { $0.closed += 1 }
+            }
         }
     }
 
@@ -69,6 +77,17 @@ final class NodeProcess: Sendable {
         throw ProcessError("no line '\(prefix)…' from node; stdout=\(stdout) stderr=\(stderr)")
     }
 
+    /// Waits until stderr contains `text` (stdout and stderr are drained independently, so one
+    /// can lag the other); returns whether it appeared.
+    func waitForStderr(containing text: String, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if stderr.contains(text) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return stderr.contains(text)
+    }
+
     /// Waits for exit and returns the status.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
@@ -76,7 +95,8 @@ final class NodeProcess: Sendable {
             guard ContinuousClock.now < deadline else { throw ProcessError("node did not exit; stderr=\(stderr)") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Both pipes must reach end of file, so everything the process wrote has been read.
+        for _ in 0..<200 where output.state.withLock({ $0.closed }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
         return process.terminationStatus
     }
 
@@ -101,5 +121,5 @@ struct ProcessError: Error, CustomStringConvertible {
 
 /// Text a child process wrote, filled from pipe callbacks.
 final class CapturedOutput: Sendable {
-    let state = Mutex<(out: String, err: String)>(("", ""))
+    let state = Mutex<(out: String, err: String, closed: Int)>(("", "", 0))
 }
