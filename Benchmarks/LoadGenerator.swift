@@ -10,9 +10,7 @@ struct LoadGenerator {
         var errors: [String: Int] = [:]
         var elapsed: Duration = .zero
         var throughput: Double { Double(histogram.total) / Self.seconds(elapsed) }
-        static func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
+        static func seconds(_ duration: Duration) -> Double { duration.secondsValue }
     }
 
     let concurrency: Int

@@ -16,7 +16,7 @@ final class NodeCluster {
     init(role: String, replicas: Int, extraArguments: [String] = []) async throws {
         directory = NSTemporaryDirectory() + "node-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let ports = try Self.freePorts(replicas)
+        let ports = try FreePorts.pick(replicas, host: "127.0.0.1")
         let ids = (1...replicas).map { "n\($0)" }
         let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
         for (id, port) in zip(ids, ports) {
@@ -58,9 +58,6 @@ final class NodeCluster {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    static func freePorts(_ count: Int) throws -> [Int] {
-        try FreePorts.pick(count, host: "127.0.0.1")
-    }
 }
 
 /// Every child process the benchmark started, so Ctrl-C and fatal exits can kill them.

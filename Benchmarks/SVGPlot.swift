@@ -68,30 +68,11 @@ enum SVGPlot {
             + #"<text x="\#(left - 56)" y="\#(top + height / 2)" text-anchor="middle" transform="rotate(-90 \#(left - 56) \#(top + height / 2))">\#(yLabel)</text>"#
     }
 
-    static func pow10(_ exponent: Double) -> Double {
-        var value = 1.0
-        if exponent >= 0 { for _ in 0..<Int(exponent) { value *= 10 } } else { for _ in 0..<Int(-exponent) { value /= 10 } }
-        return value
-    }
+    static func pow10(_ exponent: Double) -> Double { Foundation.pow(10, exponent) }
 
+    /// log10 that tolerates zero (plots clamp it far below any real latency).
     static func log10(_ value: Double) -> Double {
-        // ln(x) / ln(10) via the standard library's exponent and significand.
-        guard value > 0 else { return -10 }
-        let exponent = Double(value.exponent)
-        let significand = value.significand
-        return (exponent * 0.6931471805599453 + lnSignificand(significand)) / 2.302585092994046
-    }
-
-    /// ln(s) for s in [1, 2) by atanh series.
-    static func lnSignificand(_ s: Double) -> Double {
-        let t = (s - 1) / (s + 1)
-        var term = t, sum = 0.0, n = 1.0
-        for _ in 0..<20 {
-            sum += term / n
-            term *= t * t
-            n += 2
-        }
-        return 2 * sum
+        value > 0 ? Foundation.log10(value) : -10
     }
 
     static func floor(_ value: Double) -> Double { value.rounded(.down) }

@@ -30,9 +30,8 @@ public struct AgentOptions: Equatable, Sendable {
                 guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number", command: "agent") }
                 options.seed = seed
             case "-H", "--header":
-                let header = try scanner.value(for: argument)
-                guard let colon = header.firstIndex(of: ":") else { throw UsageError("-H takes 'name: value'", command: "agent") }
-                options.headers[String(header[..<colon]).lowercased()] = String(header[header.index(after: colon)...]).trimmingSpacesCLI()
+                let (name, value) = try scanner.header(for: "-H")
+                options.headers[name] = value
             default:
                 guard !argument.hasPrefix("-") else { throw UsageError("unknown option '\(argument)'", command: "agent") }
                 do { options.addresses.append(try SocketAddress(parsing: argument)) } catch {
@@ -42,14 +41,5 @@ public struct AgentOptions: Equatable, Sendable {
         }
         guard !options.addresses.isEmpty else { throw UsageError("give at least one server <address>", command: "agent") }
         return options
-    }
-}
-
-extension String {
-    func trimmingSpacesCLI() -> String {
-        var text = Substring(self)
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return String(text)
     }
 }

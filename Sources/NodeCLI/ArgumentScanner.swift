@@ -1,3 +1,5 @@
+import Foundation
+
 /// Walks an argument list: `--flag value`, `--flag=value`, `-H value`, and positionals.
 struct ArgumentScanner {
     private var arguments: [String]
@@ -44,6 +46,16 @@ struct ArgumentScanner {
             throw UsageError("\(flag) must be a duration like 500ms, 5s or 2m, got '\(text)'", command: command)
         }
         return duration
+    }
+
+    /// The `name: value` after `-H`; the name is lower-cased, spaces around both are trimmed.
+    mutating func header(for flag: String) throws(UsageError) -> (String, String) {
+        let header = try value(for: flag)
+        guard let colon = header.firstIndex(of: ":") else {
+            throw UsageError("\(flag) takes 'name: value', got '\(header)'", command: command)
+        }
+        return (String(header[..<colon]).trimmingCharacters(in: .whitespaces).lowercased(),
+                String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
     }
 
     /// Everything not yet consumed.

@@ -35,12 +35,8 @@ public struct CallOptionsCLI: Equatable, Sendable {
         while let argument = scanner.next() {
             switch argument {
             case "-H", "--header":
-                let header = try scanner.value(for: argument)
-                guard let colon = header.firstIndex(of: ":") else {
-                    throw UsageError("-H takes 'name: value', got '\(header)'", command: "call")
-                }
-                headers[String(header[..<colon]).trimmingCharacters(in: .whitespaces).lowercased()] =
-                    String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                let (name, value) = try scanner.header(for: "-H")
+                headers[name] = value
             case "--timeout": timeout = try scanner.duration(for: argument)
             case "--list": list = true
             case "--all": all = true

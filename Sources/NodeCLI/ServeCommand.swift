@@ -111,9 +111,3 @@ struct ServeCommand {
         }
     }
 }
-
-extension Logger {
-    func critical(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) {
-        log(.critical, message(), fields)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,29 +7,28 @@ import Glibc
 
 /// The segment files of one log directory: recovery, the open tail segment, rolling and snapshots.
 ///
-/// Used only by the flusher thread after `recover` (single owner), hence no locking.
+/// Used by the flusher thread after `recover`; the tail sits behind a mutex that is never
+/// contended (one owner), so no `@unchecked` is needed.
 final class SegmentWriter: Sendable {
     static let magic = Array("NODEWAL1".utf8)
     static let snapshotName = "snapshot"
 
     let directory: String
-    private let tail: Tail
+    private let tail = Mutex(Tail())
 
-    /// The mutable tail; touched only by `recover` and then the flusher thread.
-    final class Tail: @unchecked Sendable {
-        // @unchecked: `recover` creates it before the flusher thread starts, and from then on only
-        // the flusher thread reads or writes it (WriteAheadLog never touches it elsewhere).
+    /// The open segment: its descriptor, index and size.
+    struct Tail {
         var fd: Int32 = -1
         var index: UInt64 = 0
         var size = 0
     }
 
-    private init(directory: String, tail: Tail) {
+    private init(directory: String) {
         self.directory = directory
-        self.tail = tail
     }
 
-    var currentSize: Int { tail.size }
+    var currentSize: Int { tail.withLock { $0.size } }
+    private var current: Tail { tail.withLock { $0 } }
 
     static func segmentName(_ index: UInt64) -> String {
         "wal-" + String(repeating: "0", count: max(0, 16 - String(index).count)) + String(index) + ".log"
@@ -83,8 +83,7 @@ final class SegmentWriter: Sendable {
             }
             indices = Array(indices[...corruptAt])
         }
-        let tail = Tail()
-        let writer = SegmentWriter(directory: directory, tail: tail)
+        let writer = SegmentWriter(directory: directory)
         if let last = indices.last {
             try writer.openSegment(last, create: false)
         } else {
@@ -106,36 +105,38 @@ final class SegmentWriter: Sendable {
             try RecordFile.fsyncDirectory(directory)
             size = Self.magic.count
         }
-        tail.fd = fd
-        tail.index = index
-        tail.size = size
+        tail.withLock { $0 = Tail(fd: fd, index: index, size: size) }
     }
 
     func write(_ bytes: [UInt8]) throws(StorageError) {
-        try RecordFile.writeAll(tail.fd, bytes, path: Self.segmentName(tail.index))
-        tail.size += bytes.count
+        let open = current
+        try RecordFile.writeAll(open.fd, bytes, path: Self.segmentName(open.index))
+        tail.withLock { $0.size += bytes.count }
     }
 
     func sync() throws(StorageError) {
-        try RecordFile.fsync(tail.fd, path: Self.segmentName(tail.index))
+        let open = current
+        try RecordFile.fsync(open.fd, path: Self.segmentName(open.index))
     }
 
     /// Closes the current segment and starts the next.
     func roll(durable: Bool) throws(StorageError) {
         if durable { try sync() }
+        let next = current.index + 1
         close()
-        try openSegment(tail.index + 1, create: true)
+        try openSegment(next, create: true)
     }
 
     /// Makes `data` the snapshot: durable current segment, new segment, snapshot file pointing at
     /// it (written to a temporary file, fsynced, renamed), then older segments deleted.
     func installSnapshot(_ data: [UInt8]) throws(StorageError) {
         try sync()
-        let previous = tail.index
+        let previous = current.index
         close()
         try openSegment(previous + 1, create: true)
+        let first = current.index
         var payload: [UInt8] = []
-        withUnsafeBytes(of: tail.index.littleEndian) { payload.append(contentsOf: $0) }
+        withUnsafeBytes(of: first.littleEndian) { payload.append(contentsOf: $0) }
         payload.append(contentsOf: data)
         var framed: [UInt8] = []
         RecordFile.frame(payload, into: &framed)
@@ -151,13 +152,13 @@ final class SegmentWriter: Sendable {
         try RecordFile.fsyncDirectory(directory)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names {
-            if let index = Self.segmentIndex(name), index < tail.index { unlink(directory + "/" + name) }
+            if let index = Self.segmentIndex(name), index < first { unlink(directory + "/" + name) }
         }
     }
 
     func close() {
-        if tail.fd >= 0 {
-            Glibc.close(tail.fd)
+        tail.withLock { tail in
+            if tail.fd >= 0 { Glibc.close(tail.fd) }
             tail.fd = -1
         }
     }

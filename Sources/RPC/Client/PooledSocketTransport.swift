@@ -158,7 +158,7 @@ public final class PooledSocketTransport: ClientTransport {
         head += streaming ? "content-type: application/connect+json\r\n" : "content-type: application/json\r\n"
         head += "connect-protocol-version: 1\r\ncontent-length: \(body.count)\r\n"
         if let timeout = options.timeout, options.sendTimeoutHeader {
-            let ms = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            let ms = max(1, timeout.wholeMilliseconds)
             head += "connect-timeout-ms: \(ms)\r\n"
         }
         for (name, value) in options.headers { head += "\(name): \(value)\r\n" }

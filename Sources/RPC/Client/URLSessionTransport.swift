@@ -28,7 +28,7 @@ public final class URLSessionTransport: ClientTransport {
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         request.setValue("1", forHTTPHeaderField: "Connect-Protocol-Version")
         if let timeout = options.timeout {
-            let ms = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            let ms = max(1, timeout.wholeMilliseconds)
             request.setValue(String(ms), forHTTPHeaderField: "Connect-Timeout-Ms")
             request.timeoutInterval = Double(ms) / 1000 + 1
         }

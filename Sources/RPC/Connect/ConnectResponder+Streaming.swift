@@ -24,9 +24,7 @@ extension ConnectResponder {
             }
             sink.yield(ConnectEnvelope.endStream(error: failure, trailers: context.responseTrailers))
             sink.finish()
-            let elapsed = ContinuousClock.now - started
-            metrics.recordRPC(method: path, code: failure?.code.wireName ?? "ok",
-                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            metrics.recordRPC(method: path, code: failure?.code.wireName ?? "ok", seconds: (ContinuousClock.now - started).secondsValue)
             logger.debug("stream ended", [("method", path), ("code", failure?.code.wireName ?? "ok")])
         }
         sink.onTermination = { _ in producer.cancel() }

@@ -76,9 +76,7 @@ public struct ConnectResponder: HTTPResponder {
             response = errorResponse(connectError, status: connectError.code.httpStatus, request: request)
             code = connectError.code.wireName
         }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
-        metrics.recordRPC(method: route.info.path, code: code, seconds: seconds)
+        metrics.recordRPC(method: route.info.path, code: code, seconds: (ContinuousClock.now - started).secondsValue)
         return response
     }
 

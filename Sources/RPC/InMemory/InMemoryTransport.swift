@@ -85,7 +85,7 @@ public struct InMemoryTransport: ClientTransport {
         headers.set("content-type", streaming ? "application/connect+json" : "application/json")
         headers.set("host", to)
         if let timeout = options.timeout, options.sendTimeoutHeader {
-            let ms = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            let ms = max(1, timeout.wholeMilliseconds)
             headers.set("connect-timeout-ms", String(ms))
         }
         return HTTPRequest(method: "POST", target: path, headers: headers, body: body)

@@ -65,6 +65,7 @@ public struct Logger: Sendable {
     public func notice(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.notice, message(), fields) }
     public func warning(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.warning, message(), fields) }
     public func error(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.error, message(), fields) }
+    public func critical(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.critical, message(), fields) }
 
     func render(_ level: Level, _ message: String, _ fields: [(String, String)]) -> String {
         let timestamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))

@@ -201,7 +201,7 @@ public final class EventLoop: TaskExecutor, Sendable {
             }
             guard let next else { return nil }
             let left = next - now
-            let ms = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1
+            let ms = left.wholeMilliseconds + 1
             return Int32(clamping: max(1, ms))
         }
     }
