@@ -59,6 +59,22 @@ let package = Package(
             dependencies: ["RegisterCore", "RPC", "Storage", "Cluster"],
             swiftSettings: swiftSettings
         ),
+        // A Raft-style replicated log as a pure state machine (stdlib only).
+        .target(
+            name: "ReplicatedLog",
+            swiftSettings: swiftSettings
+        ),
+        // Bulletin board state: articles, reply trees, paging, digests, session tokens (stdlib only).
+        .target(
+            name: "BulletinCore",
+            swiftSettings: swiftSettings
+        ),
+        // The bulletin role: the three consistency modes, the replicated-log shell, the web page.
+        .target(
+            name: "BulletinService",
+            dependencies: ["BulletinCore", "ReplicatedLog", "RPC", "Storage", "Cluster"],
+            swiftSettings: swiftSettings
+        ),
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
@@ -110,6 +126,21 @@ let package = Package(
         .testTarget(
             name: "RegisterServiceTests",
             dependencies: ["RegisterService", "RegisterCore", "Cluster", "RPC", "Storage", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReplicatedLogTests",
+            dependencies: ["ReplicatedLog"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BulletinCoreTests",
+            dependencies: ["BulletinCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BulletinServiceTests",
+            dependencies: ["BulletinService", "BulletinCore", "ReplicatedLog", "Cluster", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
