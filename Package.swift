@@ -84,7 +84,7 @@ let package = Package(
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
-            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService", "RegisterService"],
+            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService", "RegisterService", "BulletinService"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -94,7 +94,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeBench",
-            dependencies: ["RPC", "ConsensusService", "RegisterService"],
+            dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
@@ -155,7 +155,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeCLITests",
-            dependencies: ["NodeCLI", "RPC", "ConsensusService", "RegisterService", "RegisterCore", "TestSupport", "node"],
+            dependencies: ["NodeCLI", "RPC", "ConsensusService", "RegisterService", "RegisterCore", "BulletinService", "BulletinCore",
+                           "TestSupport", "node"],
             swiftSettings: swiftSettings
         ),
     ]

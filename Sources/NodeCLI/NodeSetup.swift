@@ -20,6 +20,17 @@ struct NodeSetup {
         } else {
             membership = .single(id: options.id, address: options.listen)
         }
+        if options.role == .bulletin {
+            let n = membership.members.count
+            let read = options.readQuorum ?? membership.quorum
+            let write = options.writeQuorum ?? membership.quorum
+            if options.mode != .quorum && (options.readQuorum != nil || options.writeQuorum != nil) {
+                throw UsageError("--read-quorum and --write-quorum apply to --mode quorum only", command: "serve")
+            }
+            guard read <= n, write <= n, read + write > n else {
+                throw UsageError("--read-quorum \(read) and --write-quorum \(write) must each be at most \(n) and add up to more than \(n) (NR + NW > N)", command: "serve")
+            }
+        }
         var token = options.clusterToken
         if let path = options.clusterTokenFile {
             token = String(decoding: try read(path, what: "--cluster-token-file"), as: UTF8.self)

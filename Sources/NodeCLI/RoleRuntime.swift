@@ -1,3 +1,4 @@
+import BulletinService
 import Cluster
 import ConsensusCore
 import ConsensusService
@@ -12,14 +13,13 @@ struct RoleRuntime {
     var peerServices: Set<String> = []
     var background: [@Sendable () async -> Void] = []
     var close: @Sendable () -> Void = {}
+    var plainRoutes: [String: ConnectResponder.PlainHandler] = [:]
 
     static func make(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         switch options.role {
         case .consensus: return try consensus(options, logger: logger)
         case .register: return try register(options, setup: setup, peers: peers, logger: logger)
-        case .bulletin:
-            logger.warning("the \(options.role.rawValue) role is not implemented yet; serving the built-in services only")
-            return RoleRuntime()
+        case .bulletin: return try bulletin(options, setup: setup, peers: peers, logger: logger)
         }
     }
 

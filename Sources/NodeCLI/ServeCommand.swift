@@ -52,16 +52,18 @@ struct ServeCommand {
         let authenticator = TokenAuthenticator(peerServices: runtime.peerServices.union([ClusterService.name]), clusterToken: setup.clusterToken,
                                                clientTokens: setup.clientTokens)
         let openAPI = OpenAPIDocument.generate(finalRouter, title: "node (\(options.role.rawValue))", version: Usage.version)
+        var plainRoutes: [String: ConnectResponder.PlainHandler] = [
+            "/metrics": { _ in
+                HTTPResponse(status: .ok, headers: ["content-type": "text/plain; version=0.0.4"], body: Array(metrics.render().utf8))
+            },
+            "/openapi.json": { _ in
+                HTTPResponse(status: .ok, headers: ["content-type": "application/json"], body: openAPI)
+            },
+        ]
+        plainRoutes.merge(runtime.plainRoutes) { ours, _ in ours }
         let responder = ConnectResponder(
             router: finalRouter, metrics: metrics, logger: logger, maxBodyBytes: options.maxBodyBytes,
-            plainRoutes: [
-                "/metrics": { _ in
-                    HTTPResponse(status: .ok, headers: ["content-type": "text/plain; version=0.0.4"], body: Array(metrics.render().utf8))
-                },
-                "/openapi.json": { _ in
-                    HTTPResponse(status: .ok, headers: ["content-type": "application/json"], body: openAPI)
-                },
-            ],
+            plainRoutes: plainRoutes,
             admit: { method, headers in try authenticator.admit(method: method, headers: headers) })
         let configuration = HTTPServerConfiguration(
             address: options.listen,

@@ -23,6 +23,11 @@ public struct ServeOptions: Equatable, Sendable {
     public var peerTimeout = Duration.seconds(2)
     public var antiEntropyInterval = Duration.seconds(5)
     public var dataDir: String?
+    public var mode = BulletinMode.sequential
+    public var readQuorum: Int?
+    public var writeQuorum: Int?
+    public var maxTitleBytes = 1024
+    public var maxPostBytes = 64 << 10
     public var logLevel = Logger.Level.info
     public var logFormat = Logger.Format.logfmt
     public var maxBodyBytes = 4 * 1024 * 1024
@@ -88,6 +93,11 @@ public struct ServeOptions: Equatable, Sendable {
             case "--max-value-bytes": options.maxValueBytes = try scanner.int(for: argument, in: 1...(1 << 30))
             case "--peer-timeout": options.peerTimeout = try scanner.duration(for: argument)
             case "--anti-entropy-interval": options.antiEntropyInterval = try scanner.duration(for: argument)
+            case "--mode": options.mode = try BulletinMode(parsing: scanner.value(for: argument))
+            case "--read-quorum": options.readQuorum = try scanner.int(for: argument, in: 1...1000)
+            case "--write-quorum": options.writeQuorum = try scanner.int(for: argument, in: 1...1000)
+            case "--max-title-bytes": options.maxTitleBytes = try scanner.int(for: argument, in: 1...(1 << 20))
+            case "--max-post-bytes": options.maxPostBytes = try scanner.int(for: argument, in: 1...(1 << 30))
             case "--max-pools": options.maxPools = try scanner.int(for: argument, in: 1...10_000_000)
             case "--max-connections": options.maxConnections = try scanner.int(for: argument, in: 1...1_000_000)
             case "--drain-timeout": options.drainTimeout = try scanner.duration(for: argument)

@@ -48,8 +48,14 @@ public enum Usage {
       --fsync POLICY          always (default: acknowledged writes are on disk), batch, or never
       --max-pools N           consensus: pools held at once before CreatePool is refused (default 10000)
       --max-value-bytes N     register: largest value accepted (default 1048576)
-      --peer-timeout D        register: patience for one peer call (default 2s)
-      --anti-entropy-interval D  register: how often replicas exchange versions (default 5s)
+      --peer-timeout D        register, bulletin: patience for one peer call (default 2s)
+      --anti-entropy-interval D  register, bulletin: how often replicas exchange versions (default 5s)
+      --mode MODE             bulletin: sequential (default), quorum or read-your-writes
+      --read-quorum N         bulletin quorum mode: replicas merged per read, NR (default majority)
+      --write-quorum N        bulletin quorum mode: replicas storing a post before it is acked, NW
+                              (default majority); NR + NW must exceed the number of replicas
+      --max-title-bytes N     bulletin: longest title (default 1024; author: 256)
+      --max-post-bytes N      bulletin: longest body of a post or reply (default 65536)
       --log-level LEVEL       trace, debug, info (default), notice, warning, error, critical
       --log-format FORMAT     logfmt (default) or json; logs go to stderr
       --max-body-bytes N      largest request body accepted (default 4194304)

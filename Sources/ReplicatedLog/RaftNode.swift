@@ -45,7 +45,7 @@ public struct RaftNode: Sendable {
     /// The leader of the current term, when known.
     public internal(set) var leader: String?
 
-    var appliedIndex: UInt64
+    public internal(set) var appliedIndex: UInt64
     /// This replica's own entries known durable (a leader counts itself only up to here).
     var persistedIndex: UInt64
     var electionElapsed = 0

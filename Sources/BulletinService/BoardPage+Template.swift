@@ -1,0 +1,241 @@
+extension BoardPage {
+    static let template = #"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bulletin — {{NODE}}</title>
+<style>
+  :root { --fg: #1d2330; --muted: #6b7385; --line: #dfe3ea; --accent: #2f6fde; --bad: #b42318; --bg: #f6f7f9; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+  header { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; padding: 12px 20px; background: #fff; border-bottom: 1px solid var(--line); }
+  header h1 { font-size: 18px; margin: 0 12px 0 0; }
+  .badge { font-size: 12px; padding: 2px 8px; border-radius: 10px; background: #e8effc; color: var(--accent); }
+  main { display: grid; grid-template-columns: minmax(260px, 1fr) 2fr; gap: 20px; padding: 20px; max-width: 1200px; margin: 0 auto; }
+  section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
+  h2 { font-size: 15px; margin: 0 0 10px; }
+  input, textarea, select, button { font: inherit; }
+  input, textarea { width: 100%; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; margin-bottom: 8px; }
+  textarea { min-height: 70px; resize: vertical; }
+  button { padding: 6px 12px; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 6px; cursor: pointer; }
+  button.plain { background: #fff; color: var(--accent); }
+  ul.articles { list-style: none; margin: 0; padding: 0; }
+  ul.articles li { padding: 8px 4px; border-bottom: 1px solid var(--line); cursor: pointer; }
+  ul.articles li:hover, ul.articles li.open { background: #f0f4fd; }
+  .meta { color: var(--muted); font-size: 12px; }
+  .reply { border-left: 2px solid var(--line); margin: 8px 0 0 8px; padding-left: 10px; }
+  .error { display: none; margin: 0; padding: 10px 20px; background: #fdecea; color: var(--bad); border-bottom: 1px solid #f5c2bd; }
+  .error.shown { display: block; }
+  .body { white-space: pre-wrap; }
+  @media (max-width: 800px) { main { grid-template-columns: 1fr; } }
+</style>
+</head>
+<body>
+<header>
+  <h1>Bulletin</h1>
+  <span class="badge" id="replica">replica {{NODE}}</span>
+  <span class="badge">{{MODE}}</span>
+  <label>Name <input id="name" placeholder="your name" style="width: 160px; margin: 0"></label>
+  <label>Replica <select id="replicas">{{REPLICAS}}</select></label>
+  <button class="plain" id="switch">Switch</button>
+  <span class="meta" id="live">live updates: connecting…</span>
+</header>
+<p class="error" id="error" role="alert"></p>
+<main>
+  <div>
+    <section>
+      <h2>New article</h2>
+      <form id="post-form">
+        <input id="post-title" placeholder="Title" required>
+        <textarea id="post-body" placeholder="What do you want to say?" required></textarea>
+        <button type="submit" id="post-submit">Post</button>
+      </form>
+    </section>
+    <section style="margin-top: 16px">
+      <h2>Articles</h2>
+      <ul class="articles" id="articles"></ul>
+      <p><button class="plain" id="more" hidden>Older articles</button></p>
+    </section>
+  </div>
+  <section id="thread">
+    <p class="meta">Choose an article to read it and its replies.</p>
+  </section>
+</main>
+<script>
+"use strict";
+const state = { session: "", name: "", open: 0, nextToken: "", seen: new Set() };
+const $ = (id) => document.getElementById(id);
+
+function readFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  state.name = params.get("name") || localStorage.getItem("bulletin.name") || "";
+  state.session = params.get("session") || "";
+  state.open = Number(params.get("open") || 0);
+  $("name").value = state.name;
+}
+
+function showError(message) {
+  const box = $("error");
+  if (message) { box.textContent = message; box.classList.add("shown"); } else { box.textContent = ""; box.classList.remove("shown"); }
+}
+
+async function call(method, body) {
+  let response;
+  try {
+    response = await fetch("/bulletin.v1.Bulletin/" + method, {
+      method: "POST", headers: { "content-type": "application/json", "connect-protocol-version": "1" }, body: JSON.stringify(body),
+    });
+  } catch (e) {
+    showError("This replica is not reachable (" + location.host + "). Pick another replica above.");
+    throw e;
+  }
+  const text = await response.text();
+  let data = {};
+  try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { message: text }; }
+  if (!response.ok) {
+    showError((data.code || response.status) + ": " + (data.message || "request failed"));
+    throw new Error(data.message || "request failed");
+  }
+  showError("");
+  if (data.session) { state.session = data.session; }
+  return data;
+}
+
+function when(ms) { return ms ? new Date(Number(ms)).toLocaleString() : ""; }
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) { if (key === "class") node.className = value; else node.setAttribute(key, value); }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+async function loadArticles(append) {
+  const data = await call("List", { pageSize: 20, pageToken: append ? state.nextToken : "", session: state.session });
+  const list = $("articles");
+  if (!append) list.replaceChildren();
+  for (const article of data.articles || []) {
+    const item = el("li", { "data-id": article.id, class: Number(article.id) === state.open ? "open" : "" },
+      el("strong", {}, article.title), el("div", { class: "meta" },
+        "by " + article.author + " · " + when(article.createdAtMs) + " · " + (article.replyCount || 0) + " replies"));
+    item.addEventListener("click", () => openThread(Number(article.id)));
+    list.append(item);
+  }
+  state.nextToken = data.nextPageToken || "";
+  $("more").hidden = !state.nextToken;
+}
+
+function renderReplies(replies) {
+  const box = el("div", {});
+  for (const reply of replies || []) {
+    const node = el("div", { class: "reply", "data-id": reply.id },
+      el("div", { class: "meta" }, reply.author + " · " + when(reply.createdAtMs)), el("div", { class: "body" }, reply.body),
+      el("button", { class: "plain", "data-reply-to": reply.id, style: "font-size: 12px; padding: 2px 8px" }, "Reply"));
+    node.append(renderReplies(reply.replies));
+    box.append(node);
+  }
+  return box;
+}
+
+async function openThread(id) {
+  state.open = id;
+  const data = await call("Get", { id: String(id), session: state.session });
+  const a = data.article;
+  const section = $("thread");
+  section.replaceChildren(
+    el("h2", {}, a.title), el("div", { class: "meta" }, "by " + a.author + " · " + when(a.createdAtMs) + " · #" + a.id),
+    el("p", { class: "body" }, a.body),
+    el("h2", {}, "Replies (" + (a.replyCount || 0) + ")"), renderReplies(data.replies),
+    el("form", { id: "reply-form" }, el("input", { type: "hidden", id: "reply-parent", value: a.id }),
+      el("div", { class: "meta", id: "reply-target" }, "Replying to the article"),
+      el("textarea", { id: "reply-body", placeholder: "Your reply", required: "" }), el("button", { type: "submit", id: "reply-submit" }, "Reply")));
+  section.querySelectorAll("button[data-reply-to]").forEach((button) => button.addEventListener("click", () => {
+    $("reply-parent").value = button.dataset.replyTo;
+    $("reply-target").textContent = "Replying to reply #" + button.dataset.replyTo;
+    $("reply-body").focus();
+  }));
+  $("reply-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!requireName()) return;
+    await call("Reply", { parentId: $("reply-parent").value, author: state.name, body: $("reply-body").value,
+      requestId: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()), session: state.session });
+    await openThread(id);
+    await loadArticles(false);
+  });
+  document.querySelectorAll("#articles li").forEach((li) => li.classList.toggle("open", Number(li.dataset.id) === id));
+}
+
+function requireName() {
+  state.name = $("name").value.trim();
+  if (!state.name) { showError("Enter your name first."); $("name").focus(); return false; }
+  localStorage.setItem("bulletin.name", state.name);
+  return true;
+}
+
+$("post-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!requireName()) return;
+  const data = await call("Post", { author: state.name, title: $("post-title").value, body: $("post-body").value,
+    requestId: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()), session: state.session });
+  $("post-title").value = ""; $("post-body").value = "";
+  await loadArticles(false);
+  await openThread(Number(data.article.id));
+});
+$("more").addEventListener("click", () => loadArticles(true));
+$("name").addEventListener("change", () => requireName());
+$("switch").addEventListener("click", () => {
+  const params = new URLSearchParams({ name: $("name").value.trim(), session: state.session, open: String(state.open || "") });
+  location.href = "http://" + $("replicas").value + "/#" + params.toString();
+});
+
+// Live updates: Connect server streaming (enveloped JSON) read from the response body.
+async function watch() {
+  const encoder = new TextEncoder();
+  const payload = encoder.encode(JSON.stringify({ afterId: "0" }));
+  const frame = new Uint8Array(5 + payload.length);
+  new DataView(frame.buffer).setUint32(1, payload.length);
+  frame.set(payload, 5);
+  let first = true;
+  try {
+    const response = await fetch("/bulletin.v1.Bulletin/Watch", { method: "POST",
+      headers: { "content-type": "application/connect+json", "connect-protocol-version": "1" }, body: frame });
+    const reader = response.body.getReader();
+    let buffer = new Uint8Array(0);
+    $("live").textContent = "live updates: on";
+    let pending = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const joined = new Uint8Array(buffer.length + value.length);
+      joined.set(buffer); joined.set(value, buffer.length); buffer = joined;
+      while (buffer.length >= 5) {
+        const flags = buffer[0];
+        const length = new DataView(buffer.buffer, buffer.byteOffset).getUint32(1);
+        if (buffer.length < 5 + length) break;
+        const message = JSON.parse(new TextDecoder().decode(buffer.slice(5, 5 + length)));
+        buffer = buffer.slice(5 + length);
+        if (flags & 2) continue;
+        const id = (message.article || message.reply || {}).id;
+        if (state.seen.has(id)) continue;
+        state.seen.add(id);
+        if (first) continue;
+        clearTimeout(pending);
+        pending = setTimeout(() => { loadArticles(false); if (state.open) openThread(state.open); }, 150);
+      }
+      first = false;
+    }
+  } catch (e) { /* fall through to reconnect */ }
+  $("live").textContent = "live updates: reconnecting…";
+  setTimeout(watch, 2000);
+}
+
+readFragment();
+loadArticles(false).then(() => { if (state.open) openThread(state.open); }).catch(() => {});
+watch();
+</script>
+</body>
+</html>
+"""#
+}

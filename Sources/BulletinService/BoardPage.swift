@@ -1,0 +1,32 @@
+/// The web page every bulletin replica serves at `/`: plain HTML, CSS and JavaScript (no
+/// external assets, no build step) calling this replica's Connect JSON API. Switching replica
+/// opens the other replica's own page, carrying the name and session token in the URL
+/// fragment, so the page never needs cross-origin calls and read-your-writes still holds.
+public enum BoardPage {
+    public static func html(nodeID: String, mode: String, members: [(id: String, address: String)]) -> [UInt8] {
+        let options = members.map { member in
+            "<option value=\"\(escape(member.address))\"\(member.id == nodeID ? " selected" : "")>\(escape(member.id)) — \(escape(member.address))</option>"
+        }.joined()
+        let page = fill(fill(fill(template, "{{NODE}}", escape(nodeID)), "{{MODE}}", escape(mode)), "{{REPLICAS}}", options)
+        return Array(page.utf8)
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func fill(_ text: String, _ placeholder: String, _ value: String) -> String {
+        text.split(separator: placeholder, omittingEmptySubsequences: false).joined(separator: value)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+public import BulletinCore
+public import Storage
+import Synchronization
+
+/// This replica's board, made durable through the write-ahead log (quorum and
+/// read-your-writes modes) or fed by the replicated log (sequential mode).
+///
+/// Guarantees: `accept` and `store` return only once what they added is durable (per the fsync
+/// policy); watchers see every item added after they subscribed, exactly once; `wait(for:)`
+/// returns true as soon as the board includes the vector.
+public final class BoardReplica: Sendable {
+    struct State: ~Copyable {
+        var board = Board()
+        var lastLSN: UInt64 = 0
+        var watchers: [Int: AsyncStream<BoardItem>.Continuation] = [:]
+        var waiters: [Int: (vector: VersionVector, resume: CheckedContinuation<Bool, Never>)] = [:]
+        var nextToken = 0
+    }
+
+    let log: WriteAheadLog?
+    public let origin: String
+    let nodeIndex: Int64
+    private let state: Mutex<State>
+
+    public init(origin: String, nodeIndex: Int, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil) throws {
+        self.origin = origin
+        self.nodeIndex = Int64(nodeIndex & 0xFF)
+        self.log = log
+        var board = Board()
+        if let recovery {
+            let decoder = JSONDecoder()
+            for bytes in recovery.records { board.insert(try decoder.decode(BoardItem.self, from: Data(bytes))) }
+        }
+        state = Mutex(State(board: board))
+    }
+
+    /// Gives `draft` an id and this replica's next sequence number and stores it (or returns
+    /// the item an earlier request with the same id produced).
+    public func accept(_ draft: BoardDraft) async throws -> BoardItem {
+        let (item, lsn) = try state.withLock { state -> (BoardItem, UInt64) in
+            if let requestId = draft.requestId, let earlier = state.board.item(requestId: requestId) { return (earlier, state.lastLSN) }
+            let counter = max(draft.createdAtMs, (state.board.maxID >> 8) + 1)
+            let item = draft.item(id: counter << 8 | nodeIndex, origin: origin, seq: state.board.lastSeq(origin) + 1)
+            try add(item, &state)
+            return (item, state.lastLSN)
+        }
+        if let log, lsn > 0 { try await log.sync(upTo: lsn) }
+        return item
+    }
+
+    /// Stores the items not held yet; returns how many, once durable.
+    @discardableResult
+    public func store(_ items: [BoardItem]) async throws -> Int {
+        let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
+            var stored = 0
+            for item in items where try add(item, &state) { stored += 1 }
+            return (stored, state.lastLSN)
+        }
+        if let log, stored > 0 { try await log.sync(upTo: lsn) }
+        return stored
+    }
+
+    /// Adds an item without logging it (sequential mode: the replicated log is the log).
+    @discardableResult
+    public func apply(_ item: BoardItem) -> Bool {
+        (try? state.withLock { try add(item, &$0) }) ?? false
+    }
+
+    private func add(_ item: BoardItem, _ state: inout State) throws -> Bool {
+        guard state.board.insert(item) else { return false }
+        if let log { state.lastLSN = log.append(Array(try JSONEncoder().encode(item))) }
+        for watcher in state.watchers.values { watcher.yield(item) }
+        if !state.waiters.isEmpty {
+            let vector = state.board.vector
+            for (token, waiter) in state.waiters where vector.includes(waiter.vector) {
+                state.waiters[token] = nil
+                waiter.resume.resume(returning: true)
+            }
+        }
+        return true
+    }
+
+    /// Reads the board.
+    public func read<T>(_ body: (borrowing Board) -> T) -> T {
+        state.withLock { body($0.board) }
+    }
+
+    public var vector: VersionVector { read { $0.vector } }
+
+    /// Items above `afterId` now, then every item added, until the stream is dropped.
+    public func watch(after afterId: Int64) -> AsyncStream<BoardItem> {
+        let (stream, continuation) = AsyncStream<BoardItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let token = state.withLock { state -> Int in
+            for item in state.board.items(after: afterId) { continuation.yield(item) }
+            state.nextToken += 1
+            state.watchers[state.nextToken] = continuation
+            return state.nextToken
+        }
+        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.watchers.removeValue(forKey: token) } }
+        return stream
+    }
+
+    /// Waits until the board includes `vector`, at most `timeout`; false when it did not.
+    public func wait(for vector: VersionVector, timeout: Duration) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let token = state.withLock { state -> Int? in
+                if state.board.vector.includes(vector) { return nil }
+                state.nextToken += 1
+                state.waiters[state.nextToken] = (vector, continuation)
+                return state.nextToken
+            }
+            guard let token else {
+                continuation.resume(returning: true)
+                return
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.state.withLock { state in state.waiters.removeValue(forKey: token)?.resume.resume(returning: false) }
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+public import BulletinCore
+public import RPC
+
+/// `bulletin.v1.Bulletin`: the client-facing API over one consistency mode.
+///
+/// Validation happens before any effect: empty or oversize author/title/body, a bad page
+/// token or session → `invalid_argument` naming the field; an unknown parent or id → `not_found`.
+public struct BoardService: RPCService {
+    public static let name = "bulletin.v1.Bulletin"
+    public static let post = RPCMethod<PostRequest, PostResponse>(name, "Post")
+    public static let reply = RPCMethod<ReplyRequest, ReplyResponse>(name, "Reply")
+    public static let list = RPCMethod<ListRequest, ListResponse>(name, "List", idempotency: .noSideEffects)
+    public static let get = RPCMethod<GetRequest, GetResponse>(name, "Get", idempotency: .noSideEffects)
+    public static let sync = RPCMethod<SyncRequest, SyncResponse>(name, "Sync", idempotency: .idempotent)
+    public static let watch = RPCMethod<WatchRequest, WatchEvent>(name, "Watch", idempotency: .noSideEffects, kind: .serverStreaming)
+
+    /// Field size limits in UTF-8 bytes.
+    public struct Limits: Sendable {
+        public var author: Int
+        public var title: Int
+        public var body: Int
+
+        public init(author: Int = 256, title: Int = 1024, body: Int = 64 << 10) {
+            self.author = author
+            self.title = title
+            self.body = body
+        }
+    }
+
+    let mode: any BoardMode
+    let limits: Limits
+
+    public init(mode: any BoardMode, limits: Limits = Limits()) {
+        self.mode = mode
+        self.limits = limits
+    }
+
+    public func register(on router: inout RPCRouter) {
+        let mode = self.mode
+        let limits = self.limits
+        router.register(Self.post) { request, _ in
+            try Self.check("author", request.author, limit: limits.author)
+            try Self.check("title", request.title, limit: limits.title)
+            try Self.check("body", request.body, limit: limits.body)
+            let session = try Self.session(request.session)
+            let draft = BoardDraft(kind: .article, author: request.author, title: request.title, body: request.body,
+                                   requestId: request.requestId ?? UUID().uuidString, createdAtMs: Self.nowMs())
+            let item = try await mode.post(draft, session: session)
+            return PostResponse(article: ArticleMessage(item, replyCount: 0), session: Self.token(session, item))
+        }
+        router.register(Self.reply) { request, _ in
+            guard request.parentId > 0 else { throw ConnectError(.invalidArgument, "missing required field \"parentId\"") }
+            try Self.check("author", request.author, limit: limits.author)
+            try Self.check("body", request.body, limit: limits.body)
+            let session = try Self.session(request.session)
+            let draft = BoardDraft(kind: .reply, parentId: request.parentId, author: request.author, body: request.body,
+                                   requestId: request.requestId ?? UUID().uuidString, createdAtMs: Self.nowMs())
+            let item = try await mode.reply(draft, session: session)
+            return ReplyResponse(reply: ReplyMessage(item), session: Self.token(session, item))
+        }
+        router.register(Self.list) { request, _ in
+            guard request.pageSize >= 0, request.pageSize <= 1000 else {
+                throw ConnectError(.invalidArgument, "field \"pageSize\" must be between 0 and 1000")
+            }
+            var cursor: Int64?
+            if !request.pageToken.isEmpty {
+                guard let value = Int64(request.pageToken), value > 0 else {
+                    throw ConnectError(.invalidArgument, "field \"pageToken\" is not a token this service issued")
+                }
+                cursor = value
+            }
+            let session = try Self.session(request.session)
+            let page = try await mode.page(before: cursor, size: request.pageSize == 0 ? 20 : Int(request.pageSize), session: session)
+            return ListResponse(articles: page.articles.map { ArticleMessage($0.article, replyCount: $0.replyCount) },
+                                nextPageToken: page.next.map(String.init) ?? "",
+                                session: session.merging(mode.replica.vector).token)
+        }
+        router.register(Self.get) { request, _ in
+            guard request.id > 0 else { throw ConnectError(.invalidArgument, "missing required field \"id\"") }
+            let session = try Self.session(request.session)
+            guard let thread = try await mode.thread(request.id, session: session) else {
+                throw ConnectError(.notFound, "no article or reply with id \(request.id)")
+            }
+            return GetResponse(article: ArticleMessage(thread.article, replyCount: thread.replyCount),
+                               replies: thread.replies.map(ReplyMessage.init), session: session.merging(mode.replica.vector).token)
+        }
+        router.register(Self.sync) { _, _ in
+            let pulled = try await mode.sync()
+            return SyncResponse(pulled: Int32(clamping: pulled), session: mode.replica.vector.token)
+        }
+        router.register(streaming: Self.watch) { request, _ in
+            let items = mode.replica.watch(after: request.afterId)
+            return AsyncThrowingStream { continuation in
+                let task = Task {
+                    for await item in items { continuation.yield(WatchEvent(item)) }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        }
+    }
+
+    static func check(_ field: String, _ value: String, limit: Int) throws {
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ConnectError(.invalidArgument, "missing required field \"\(field)\"")
+        }
+        guard value.utf8.count <= limit else {
+            throw ConnectError(.invalidArgument, "field \"\(field)\" is \(value.utf8.count) bytes; the limit is \(limit)")
+        }
+    }
+
+    static func session(_ token: String?) throws -> VersionVector {
+        guard let token else { return VersionVector() }
+        guard let vector = VersionVector(token: token) else {
+            throw ConnectError(.invalidArgument, "field \"session\" is not a token this service issued")
+        }
+        return vector
+    }
+
+    /// The caller's session plus the item it just wrote.
+    static func token(_ session: VersionVector, _ item: BoardItem) -> String {
+        var written = VersionVector()
+        written[item.origin] = item.seq
+        return session.merging(written).token
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

@@ -1,0 +1,79 @@
+public import BulletinCore
+public import Cluster
+public import RPC
+
+/// The read-your-writes mode: a post is durable here before it is acknowledged and spreads to
+/// the other replicas in the background (pushed at once, pulled by anti-entropy).
+///
+/// Guarantees: a read given a session answers only once this replica includes everything the
+/// session names (pulling from peers while it waits), so a client sees its own posts and never
+/// goes back in time, whichever replica it uses. Without a session, reads may be stale.
+public struct LocalFirstBoard: BoardMode {
+    public let replica: BoardReplica
+    let pushers: [ItemPusher]
+    let antiEntropy: BoardAntiEntropy
+    let interval: Duration
+    let sessionWait: Duration
+
+    public init(replica: BoardReplica, peers: PeerTransports, peerTimeout: Duration, antiEntropyInterval: Duration,
+                sessionWait: Duration = .seconds(5), logger: Logger = .disabled) {
+        self.replica = replica
+        pushers = peers.clients.values.map { ItemPusher(client: $0, timeout: peerTimeout) }
+        antiEntropy = BoardAntiEntropy(replica: replica, peers: peers, logger: logger)
+        interval = antiEntropyInterval
+        self.sessionWait = sessionWait
+    }
+
+    public func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+        try await catchUp(to: session)
+        let item = try await replica.accept(draft)
+        for pusher in pushers { pusher.push(item) }
+        return item
+    }
+
+    /// Waits until this replica includes `session`, pulling from peers meanwhile.
+    func catchUp(to session: VersionVector) async throws {
+        if session.isEmpty || replica.vector.includes(session) { return }
+        let puller = Task { [antiEntropy] in
+            while !Task.isCancelled, !replica.vector.includes(session) {
+                await antiEntropy.pullAll(timeout: .seconds(2))
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        defer { puller.cancel() }
+        guard await replica.wait(for: session, timeout: sessionWait) else {
+            throw ConnectError(.unavailable, "this replica cannot yet reach the writes your session names; retry, or use another replica")
+        }
+    }
+
+    public func reply(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+        guard let parent = try await find(draft.parentId, session: session) else {
+            throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
+        }
+        var draft = draft
+        draft.articleId = parent.articleId
+        return try await post(draft, session: session)
+    }
+
+    func find(_ id: Int64, session: VersionVector) async throws -> BoardItem? {
+        try await catchUp(to: session)
+        if let item = replica.read({ $0.item(id) }) { return item }
+        // A parent this replica has not heard of yet may exist elsewhere: pull once.
+        await antiEntropy.pullAll(timeout: .seconds(2))
+        return replica.read { $0.item(id) }
+    }
+
+    public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
+        try await catchUp(to: session)
+        return replica.read { $0.page(before: cursor, size: size) }
+    }
+
+    public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
+        try await catchUp(to: session)
+        return replica.read { $0.thread(id) }
+    }
+
+    public func sync() async throws -> Int { await antiEntropy.pullAll() }
+
+    public func run() async { await antiEntropy.run(every: interval) }
+}

@@ -1,0 +1,130 @@
+public import BulletinCore
+public import Cluster
+public import RPC
+import Synchronization
+
+/// The quorum mode: a post is acknowledged once `writeQuorum` replicas (this one included)
+/// hold it durably; a read merges `readQuorum` replicas. With NR + NW > N every read overlaps
+/// every acknowledged write, so it sees every acknowledged post. Anti-entropy repairs replicas
+/// that missed writes; reads repair this replica.
+public struct QuorumBoard: BoardMode {
+    public let replica: BoardReplica
+    let peers: PeerTransports
+    let pushers: [ItemPusher]
+    let readQuorum: Int
+    let writeQuorum: Int
+    let peerTimeout: Duration
+    let antiEntropy: BoardAntiEntropy
+    let interval: Duration
+
+    public init(replica: BoardReplica, peers: PeerTransports, readQuorum: Int, writeQuorum: Int, peerTimeout: Duration,
+                antiEntropyInterval: Duration, logger: Logger = .disabled) {
+        self.replica = replica
+        self.peers = peers
+        pushers = peers.clients.values.map { ItemPusher(client: $0, timeout: peerTimeout) }
+        self.readQuorum = readQuorum
+        self.writeQuorum = writeQuorum
+        self.peerTimeout = peerTimeout
+        antiEntropy = BoardAntiEntropy(replica: replica, peers: peers, logger: logger)
+        interval = antiEntropyInterval
+    }
+
+    public func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+        let item = try await replica.accept(draft)
+        let needed = writeQuorum - 1
+        guard needed > 0 else {
+            for pusher in pushers { pusher.push(item) }
+            return item
+        }
+        let acknowledged = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let tally = Mutex((acks: 0, failures: 0, done: false))
+            let total = pushers.count
+            for pusher in pushers {
+                pusher.push(item) { stored in
+                    let outcome = tally.withLock { t -> Bool? in
+                        if t.done { return nil }
+                        if stored { t.acks += 1 } else { t.failures += 1 }
+                        if t.acks >= needed { t.done = true; return true }
+                        if total - t.failures < needed { t.done = true; return false }
+                        return nil
+                    }
+                    if let outcome { continuation.resume(returning: outcome) }
+                }
+            }
+        }
+        guard acknowledged else {
+            throw ConnectError(.unavailable, "fewer than \(writeQuorum) replicas stored the post; it may or may not appear (retry with the same request id)")
+        }
+        return item
+    }
+
+    /// This replica's items plus those of enough peers to make `readQuorum`, repairing this
+    /// replica with what it lacked.
+    func merged(_ request: ReadRequest, local: [BoardItem]) async throws -> Board {
+        let needed = readQuorum - 1
+        var board = Board()
+        for item in local { board.insert(item) }
+        guard needed > 0 else { return board }
+        let options = CallOptions(timeout: peerTimeout)
+        var answers = 0
+        try await withThrowingTaskGroup(of: [BoardItem]?.self) { group in
+            for client in peers.clients.values {
+                group.addTask { try? await client.call(BulletinReplicaService.read, request, options: options).items }
+            }
+            for try await items in group {
+                guard let items else { continue }
+                for item in items { board.insert(item) }
+                answers += 1
+                if answers >= needed {
+                    group.cancelAll()
+                    break
+                }
+            }
+        }
+        guard answers >= needed else {
+            throw ConnectError(.unavailable, "fewer than \(readQuorum) replicas answered the read")
+        }
+        let known = Set(local.map(\.id))
+        let repairs = board.items.values.filter { !known.contains($0.id) }
+        if !repairs.isEmpty { Task { [replica] in _ = try? await replica.store(Array(repairs)) } }
+        return board
+    }
+
+    public func reply(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+        guard let parent = try await find(draft.parentId, session: session) else {
+            throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
+        }
+        var draft = draft
+        draft.articleId = parent.articleId
+        return try await post(draft, session: session)
+    }
+
+    func find(_ id: Int64, session: VersionVector) async throws -> BoardItem? {
+        try await thread(id, session: session).flatMap { thread in
+            thread.article.id == id ? thread.article : Self.find(id, in: thread.replies)
+        }
+    }
+
+    static func find(_ id: Int64, in trees: [ReplyTree]) -> BoardItem? {
+        for tree in trees {
+            if tree.reply.id == id { return tree.reply }
+            if let found = find(id, in: tree.replies) { return found }
+        }
+        return nil
+    }
+
+    public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
+        let local = replica.read { $0.pageItems(before: cursor, size: size) }
+        let board = try await merged(ReadRequest(before: cursor ?? 0, pageSize: Int32(size)), local: local)
+        return board.page(before: cursor, size: size)
+    }
+
+    public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
+        let local = replica.read { $0.threadItems(id) }
+        return try await merged(ReadRequest(threadId: id), local: local).thread(id)
+    }
+
+    public func sync() async throws -> Int { await antiEntropy.pullAll() }
+
+    public func run() async { await antiEntropy.run(every: interval) }
+}

@@ -1,0 +1,95 @@
+import Foundation
+public import BulletinCore
+import ReplicatedLog
+import Cluster
+import RPC
+
+extension SequentialBoard {
+    /// Applies committed entries in order: each command becomes an item with the next id (or
+    /// the earlier item of its request id, or a rejection), deterministically on every replica.
+    func apply(_ entries: [LogEntry]) {
+        for entry in entries {
+            guard !entry.isNoOp else { continue }
+            let outcome = Result { try applyCommand(entry.data) }
+            if let waiter = waiters.removeValue(forKey: entry.index) {
+                if waiter.term == entry.term {
+                    waiter.continuation.resume(with: outcome)
+                } else {
+                    waiter.continuation.resume(throwing: ConnectError(.unavailable, "leadership changed before the post committed; retry with the same request id"))
+                }
+            }
+        }
+    }
+
+    func applyCommand(_ data: [UInt8]) throws -> BoardItem {
+        let draft = try JSONDecoder().decode(BoardDraft.self, from: Data(data))
+        return try replica.read { board -> Result<BoardItem, ConnectError> in
+            if let requestId = draft.requestId, let earlier = board.item(requestId: requestId) { return .success(earlier) }
+            var draft = draft
+            if draft.kind == .reply {
+                guard let parent = board.item(draft.parentId) else {
+                    return .failure(ConnectError(.notFound, "parent \(draft.parentId) does not exist"))
+                }
+                draft.articleId = parent.articleId
+            }
+            let id = board.maxID + 1
+            return .success(draft.item(id: id, origin: "log", seq: UInt64(id)))
+        }.map { item in
+            replica.apply(item)
+            return item
+        }.get()
+    }
+
+    /// Proposes `draft` if this replica leads (waiting for it to apply), else forwards it to the leader.
+    func submit(_ draft: BoardDraft, timeout: Duration) async throws -> BoardItem {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if raft.isLeader {
+                guard case .appended(let index, let term) = raft.propose(Array((try JSONEncoder().encode(draft)))) else { continue }
+                return try await withCheckedThrowingContinuation { continuation in
+                    waiters[index] = (term, continuation)
+                    Task { await process() }
+                    Task {
+                        try? await Task.sleep(until: deadline)
+                        expire(index)
+                    }
+                }
+            }
+            if let leader = raft.leader, let client = peers[leader] {
+                do {
+                    return try await forward(draft, to: client)
+                } catch let error as ConnectError where error.code == .unavailable || error.code == .deadlineExceeded {
+                    // The leader may have failed: retry (the request id makes it harmless) until
+                    // a new one is elected or time runs out.
+                    guard ContinuousClock.now < deadline else { throw error }
+                    try await Task.sleep(for: .milliseconds(50))
+                    continue
+                }
+            }
+            guard ContinuousClock.now < deadline else {
+                throw ConnectError(.unavailable, "no leader elected yet; retry with the same request id")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func expire(_ index: UInt64) {
+        waiters.removeValue(forKey: index)?.continuation.resume(throwing: ConnectError(.deadlineExceeded, "the post did not commit in time; it may still appear (retry with the same request id)"))
+    }
+
+    nonisolated func forward(_ draft: BoardDraft, to client: RPCClient) async throws -> BoardItem {
+        let options = CallOptions(retryable: true)
+        switch draft.kind {
+        case .article:
+            let response = try await client.call(BoardService.post, PostRequest(author: draft.author, title: draft.title, body: draft.body, requestId: draft.requestId), options: options)
+            guard let article = response.article else { throw ConnectError(.internal, "the leader answered without an article") }
+            return BoardItem(id: article.id, kind: .article, author: article.author, title: article.title, body: article.body,
+                             createdAtMs: article.createdAtMs, origin: "log", seq: UInt64(article.id), requestId: draft.requestId)
+        case .reply:
+            let response = try await client.call(BoardService.reply, ReplyRequest(parentId: draft.parentId, author: draft.author, body: draft.body, requestId: draft.requestId), options: options)
+            guard let reply = response.reply else { throw ConnectError(.internal, "the leader answered without a reply") }
+            return BoardItem(id: reply.id, kind: .reply, parentId: reply.parentId, articleId: reply.articleId, author: reply.author,
+                             body: reply.body, createdAtMs: reply.createdAtMs, origin: "log", seq: UInt64(reply.id), requestId: draft.requestId)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+public import BulletinCore
+public import Cluster
+public import ReplicatedLog
+public import RPC
+public import Storage
+
+/// The sequential mode: every post goes through a replicated log with an elected leader.
+///
+/// Guarantees: a post is acknowledged once a majority holds it in its durable log; ids are
+/// assigned when entries apply, in log order, so they are monotonic and never reused across
+/// leader changes; any replica's board is a prefix of the leader's order. Followers forward
+/// writes to the leader; when the leader fails a new one is elected (election timeout
+/// 300–600 ms) and writes through any surviving majority succeed.
+public actor SequentialBoard: BoardMode {
+    public nonisolated let replica: BoardReplica
+    let selfID: String
+    let log: WriteAheadLog?
+    let peers: PeerTransports
+    let logger: Logger
+    let tickInterval: Duration
+    let peerTimeout: Duration
+    var raft: RaftNode
+    var senders: [String: LogSender] = [:]
+    var waiters: [UInt64: (term: UInt64, continuation: CheckedContinuation<BoardItem, any Error>)] = [:]
+    var lastLSN: UInt64 = 0
+    var durableLSN: UInt64 = 0
+    var lastRole: RaftNode.Role = .follower
+
+    public init(membership: ClusterMembership, replica: BoardReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
+                peers: PeerTransports, peerTimeout: Duration, tickInterval: Duration = .milliseconds(50), seed: UInt64,
+                logger: Logger = .disabled) throws {
+        let (hard, entries, commit) = try LogRecord.recover(recovery?.records ?? [])
+        self.replica = replica
+        selfID = membership.selfID
+        self.log = log
+        self.peers = peers
+        self.logger = logger
+        self.tickInterval = tickInterval
+        raft = RaftNode(configuration: .init(id: membership.selfID, members: membership.ids, electionTicks: 6...12),
+                        hardState: hard, log: entries, commitIndex: commit, seed: seed)
+        self.peerTimeout = peerTimeout
+    }
+
+    func connectSenders() {
+        guard senders.isEmpty else { return }
+        for (peer, client) in peers.clients {
+            senders[peer] = LogSender(peer: peer, selfID: selfID, client: client, timeout: peerTimeout) { [weak self] from, messages in
+                _ = await self?.receive(from: from, messages, replying: false)
+            }
+        }
+    }
+
+    /// Ticks the log until cancelled (elections, heartbeats).
+    public func run() async {
+        await process()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: tickInterval)
+            raft.tick()
+            await process()
+        }
+    }
+
+    /// Feeds messages from `peer`; when `replying`, returns (instead of sending) those for `peer`,
+    /// once what they acknowledge is durable.
+    func receive(from peer: String, _ messages: [RaftMessage], replying: Bool) async -> [RaftMessage] {
+        for message in messages { raft.step(message, from: peer) }
+        return await process(replyingTo: replying ? peer : nil)
+    }
+
+    /// Carries out the log's Ready: send what may go now, persist, apply, then send the rest.
+    @discardableResult
+    func process(replyingTo caller: String? = nil) async -> [RaftMessage] {
+        connectSenders()
+        let ready = raft.takeReady()
+        noteRoleChange()
+        var reply: [RaftMessage] = []
+        route(ready.sendNow, caller: caller, into: &reply)
+        var mark: (index: UInt64, term: UInt64)?
+        if let log {
+            if let hard = ready.hardState { lastLSN = log.append(LogRecord(hard: hard).encoded()) }
+            if !ready.entries.isEmpty {
+                lastLSN = log.append(LogRecord(entries: ready.entries).encoded())
+                mark = (raft.log.lastIndex, raft.log.lastTerm)
+            }
+            if let commit = ready.commitIndex { _ = log.append(LogRecord(commit: commit).encoded()) }
+        } else if !ready.entries.isEmpty {
+            mark = (raft.log.lastIndex, raft.log.lastTerm)
+        }
+        apply(ready.committed)
+        if let log, durableLSN < lastLSN, ready.mustPersistFirst || !ready.messages.isEmpty {
+            let target = lastLSN
+            do {
+                try await log.sync(upTo: target)
+                durableLSN = max(durableLSN, target)
+            } catch {
+                logger.error("cannot persist the replicated log", [("error", "\(error)")])
+                return []
+            }
+        }
+        if let mark {
+            raft.persisted(index: mark.index, term: mark.term)
+            await process()
+        }
+        route(ready.messages, caller: caller, into: &reply)
+        return reply
+    }
+
+    func route(_ messages: [OutgoingMessage], caller: String?, into reply: inout [RaftMessage]) {
+        var byPeer: [String: [RaftMessage]] = [:]
+        for outgoing in messages {
+            if outgoing.to == caller { reply.append(outgoing.message) } else { byPeer[outgoing.to, default: []].append(outgoing.message) }
+        }
+        for (peer, batch) in byPeer { senders[peer]?.send(batch) }
+    }
+
+    func noteRoleChange() {
+        guard raft.role != lastRole else { return }
+        lastRole = raft.role
+        if raft.role == .leader {
+            logger.notice("elected leader", [("term", "\(raft.term)")])
+        } else {
+            logger.info("role changed", [("role", raft.role.rawValue), ("term", "\(raft.term)"), ("leader", raft.leader ?? "-")])
+        }
+    }
+
+    public func status() -> StatusResponse {
+        StatusResponse(leader: raft.leader ?? "", term: raft.term, commitIndex: raft.commitIndex, appliedIndex: raft.appliedIndex,
+                       role: raft.role.rawValue)
+    }
+
+    public var leader: String? { raft.leader }
+}

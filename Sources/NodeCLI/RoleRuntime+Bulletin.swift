@@ -1,0 +1,42 @@
+import BulletinService
+import Cluster
+import RPC
+import Storage
+
+extension RoleRuntime {
+    static func bulletin(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
+        let (log, recovery) = try openLog(options, name: "bulletin-\(options.mode.rawValue)", logger: logger)
+        let membership = setup.membership
+        let nodeIndex = membership.ids.sorted().firstIndex(of: membership.selfID) ?? 0
+        let mode: any BoardMode
+        var sequential: SequentialBoard?
+        switch options.mode {
+        case .sequential:
+            let replica = try BoardReplica(origin: "log", nodeIndex: nodeIndex, log: nil)
+            let board = try SequentialBoard(membership: membership, replica: replica, log: log, recovery: recovery, peers: peers,
+                                            peerTimeout: options.peerTimeout, seed: UInt64.random(in: 1...UInt64.max), logger: logger)
+            sequential = board
+            mode = board
+        case .quorum:
+            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery)
+            mode = QuorumBoard(replica: replica, peers: peers, readQuorum: options.readQuorum ?? membership.quorum,
+                               writeQuorum: options.writeQuorum ?? membership.quorum, peerTimeout: options.peerTimeout,
+                               antiEntropyInterval: options.antiEntropyInterval, logger: logger)
+        case .readYourWrites:
+            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery)
+            mode = LocalFirstBoard(replica: replica, peers: peers, peerTimeout: options.peerTimeout,
+                                   antiEntropyInterval: options.antiEntropyInterval, logger: logger)
+        }
+        var runtime = RoleRuntime()
+        let limits = BoardService.Limits(author: 256, title: options.maxTitleBytes, body: options.maxPostBytes)
+        runtime.services = [BoardService(mode: mode, limits: limits), BulletinReplicaService(replica: mode.replica, log: sequential)]
+        runtime.peerServices = [BulletinReplicaService.name]
+        runtime.background = [{ await mode.run() }]
+        runtime.close = { log?.close() }
+        let page = BoardPage.html(nodeID: membership.selfID, mode: options.mode.rawValue, members: membership.members.map { ($0.id, "\($0.address)") })
+        runtime.plainRoutes["/"] = { _ in
+            HTTPResponse(status: .ok, headers: ["content-type": "text/html; charset=utf-8", "cache-control": "no-store"], body: page)
+        }
+        return runtime
+    }
+}

@@ -1,0 +1,107 @@
+import BulletinService
+import Foundation
+import RPC
+import Synchronization
+import Testing
+
+/// Bulletin boards of three real processes, one per mode: concurrent writers through random
+/// replicas lose nothing, the sequential leader can be killed mid-run, and read-your-writes
+/// sessions follow a client across replicas.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct BulletinEndToEndTests {
+    final class Progress: Sendable {
+        let acked = Atomic<Int>(0)
+    }
+
+    /// Posts `count` articles from one writer through random replicas, retrying each (same
+    /// request id) until acknowledged; returns request id → article id.
+    static func write(_ cluster: BoardCluster, writer: Int, count: Int, progress: Progress) async -> [String: Int64] {
+        var random = SeededGenerator(seed: UInt64(writer) + 1)
+        var acked: [String: Int64] = [:]
+        for post in 0..<count {
+            let requestId = "w\(writer)-p\(post)"
+            let request = PostRequest(author: "writer\(writer)", title: "post \(post)", body: "from writer \(writer)", requestId: requestId)
+            for _ in 0..<200 {
+                let replica = Int(random.next() % 3)
+                if let response = try? await cluster.clients[replica].call(BoardService.post, request, options: CallOptions(timeout: .seconds(3))),
+                   let article = response.article {
+                    acked[requestId] = article.id
+                    progress.acked.add(1, ordering: .relaxed)
+                    break
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        return acked
+    }
+
+    static func runWriters(_ cluster: BoardCluster, progress: Progress = Progress()) async -> [String: Int64] {
+        await withTaskGroup(of: [String: Int64].self) { group in
+            for writer in 0..<8 { group.addTask { await write(cluster, writer: writer, count: 50, progress: progress) } }
+            return await group.reduce(into: [:]) { $0.merge($1) { a, _ in a } }
+        }
+    }
+
+    /// After Sync, every replica lists exactly the acknowledged posts, each id once.
+    static func expectEverywhere(_ cluster: BoardCluster, _ acked: [String: Int64]) async throws {
+        #expect(acked.count == 400, "only \(acked.count) of 400 posts were acknowledged")
+        #expect(Set(acked.values).count == acked.count, "two posts were given the same id")
+        for index in 0..<3 {
+            _ = try await cluster.clients[index].call(BoardService.sync, SyncRequest(), options: CallOptions(timeout: .seconds(15)))
+            let listed = try await cluster.articleIDs(at: index)
+            #expect(listed.count == Set(listed).count, "replica \(index) lists an id twice")
+            let missing = Set(acked.values).subtracting(listed)
+            #expect(missing.isEmpty, "replica \(index) lacks \(missing.count) acknowledged posts")
+            #expect(listed.count == acked.count, "replica \(index) lists \(listed.count) posts for \(acked.count) acknowledged")
+            #expect(listed == listed.sorted(by: >), "replica \(index) does not list newest first")
+        }
+    }
+
+    @Test(arguments: ["quorum", "read-your-writes"])
+    func everyAcknowledgedPostReachesEveryReplica(mode: String) async throws {
+        let cluster = try await BoardCluster(mode: mode)
+        let acked = await Self.runWriters(cluster)
+        try await Self.expectEverywhere(cluster, acked)
+        await cluster.stop()
+    }
+
+    @Test func sequentialSurvivesKillingTheLeaderMidRun() async throws {
+        let cluster = try await BoardCluster(mode: "sequential")
+        let first = try await cluster.leader()
+        let progress = Progress()
+        let load = Task { await Self.runWriters(cluster, progress: progress) }
+        while progress.acked.load(ordering: .relaxed) < 100 { try await Task.sleep(for: .milliseconds(5)) }
+        cluster.kill(first)
+        let ackedBeforeKill = progress.acked.load(ordering: .relaxed)
+        let second = try await cluster.leader()
+        #expect(second != first)
+        let acked = await load.value
+        #expect(ackedBeforeKill < 400, "the leader was killed only after the run")
+        try await cluster.restart(first)
+        try await Self.expectEverywhere(cluster, acked)
+        // Ids follow the log order: the newest article has the highest id, none reused.
+        let ids = Array(acked.values).sorted()
+        #expect(ids.first ?? 0 >= 1)
+        await cluster.stop()
+    }
+
+    @Test func readYourWritesFollowsTheClientAcrossReplicas() async throws {
+        let cluster = try await BoardCluster(mode: "read-your-writes")
+        var random = SeededGenerator(seed: 7)
+        var session: String?
+        for round in 0..<40 {
+            let writeAt = Int(random.next() % 3)
+            let readAt = (writeAt + 1 + Int(random.next() % 2)) % 3
+            let posted = try await cluster.clients[writeAt].call(BoardService.post,
+                PostRequest(author: "ann", title: "round \(round)", body: "b", session: session))
+            session = posted.session
+            let id = try #require(posted.article?.id)
+            let page = try await cluster.clients[readAt].call(BoardService.list, ListRequest(pageSize: 5, session: session))
+            #expect(page.articles.first?.id == id, "round \(round): replica \(readAt) did not show the post made at \(writeAt)")
+            let thread = try await cluster.clients[readAt].call(BoardService.get, GetRequest(id: id, session: session))
+            #expect(thread.article?.title == "round \(round)")
+            session = thread.session
+        }
+        await cluster.stop()
+    }
+}

@@ -1,0 +1,82 @@
+import BulletinService
+import Foundation
+import RPC
+
+/// Three real `node serve --role bulletin` processes on free ports, with clients to each.
+final class BoardCluster: @unchecked Sendable {
+    // @unchecked: `nodes` is only replaced by the test that owns the cluster, between phases of
+    // the test, never concurrently with the load tasks (which use `clients`, a `let`).
+    let mode: String
+    let directory = NSTemporaryDirectory() + "bulletin-e2e-\(UUID().uuidString)"
+    let ids = ["n1", "n2", "n3"]
+    let ports: [Int]
+    let clients: [RPCClient]
+    /// Clients sending the cluster token (for the peer-only `Replica` service).
+    let peerClients: [RPCClient]
+    var nodes: [NodeProcess?] = []
+
+    init(mode: String) async throws {
+        self.mode = mode
+        ports = try FreePorts.pick(3, host: "127.0.0.1")
+        let addresses = try ports.map { try SocketAddress(parsing: "127.0.0.1:\($0)") }
+        clients = addresses.map { RPCClient(transport: PooledSocketTransport(address: $0, maxConnections: 16)) }
+        peerClients = addresses.map {
+            RPCClient(transport: HeaderTransport(PooledSocketTransport(address: $0, maxConnections: 2), headers: ["authorization": "Bearer secret"]))
+        }
+        for index in 0..<3 { nodes.append(try NodeProcess(arguments(index))) }
+        for node in nodes { _ = try await node?.waitForLine(prefix: "listening on ") }
+    }
+
+    func arguments(_ index: Int) -> [String] {
+        let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
+        return ["serve", "--role", "bulletin", "--mode", mode, "--id", ids[index], "--listen", "127.0.0.1:\(ports[index])",
+                "--peers", peers, "--data-dir", "\(directory)/\(ids[index])", "--cluster-token", "secret",
+                "--anti-entropy-interval", "500ms", "--peer-timeout", "1s", "--log-level", "warning"]
+    }
+
+    func kill(_ index: Int) {
+        nodes[index]?.signal(SIGKILL)
+        nodes[index] = nil
+    }
+
+    func restart(_ index: Int) async throws {
+        let node = try NodeProcess(arguments(index))
+        _ = try await node.waitForLine(prefix: "listening on ")
+        nodes[index] = node
+    }
+
+    /// The index of the sequential leader, once one is known to every live replica.
+    func leader(timeout: Duration = .seconds(20)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for index in 0..<3 where nodes[index] != nil {
+                if let status = try? await peerClients[index].call(BulletinReplicaService.status, StatusRequest()), status.role == "leader" {
+                    return index
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ProcessError("no leader elected")
+    }
+
+    /// Every article id a replica lists, page by page.
+    func articleIDs(at index: Int) async throws -> [Int64] {
+        var ids: [Int64] = []
+        var token = ""
+        repeat {
+            let page = try await clients[index].call(BoardService.list, ListRequest(pageSize: 1000, pageToken: token),
+                                                     options: CallOptions(timeout: .seconds(10)))
+            ids += page.articles.map(\.id)
+            token = page.nextPageToken
+        } while !token.isEmpty
+        return ids
+    }
+
+    func stop() async {
+        for node in nodes.compactMap({ $0 }) {
+            node.signal(SIGTERM)
+            _ = try? await node.waitForExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
