@@ -25,6 +25,8 @@ struct NodeCommandTests {
         (["serve", "--role", "register", "--peers", "n1=127.0.0.1:1,n1=127.0.0.1:2"], "appears twice"),
         (["serve", "--role", "register", "--peer-transport", "carrier-pigeon"], "--peer-transport must be"),
         (["serve", "--role", "register", "--fsync", "sometimes"], "--fsync must be"),
+        (["serve", "--role", "bulletin", "--mode", "eventual"], "unknown --mode 'eventual'"),
+        (["serve", "--role", "bulletin", "--read-quorum", "0"], "--read-quorum must be"),
         (["serve", "--role", "register", "--peers", "n1=127.0.0.1:1", "--cluster-file", "x.json"], "not both"),
         (["serve", "--role", "register", "--max-connections", "0"], "--max-connections must be"),
         (["call"], "missing <address>"),

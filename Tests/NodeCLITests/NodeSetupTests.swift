@@ -43,4 +43,21 @@ struct NodeSetupTests {
         let bad = try file("too many words here\n")
         #expect(throws: UsageError.self) { try NodeSetup.resolve(try options(["--client-tokens", bad]), environment: [:]) }
     }
+
+    @Test func bulletinModesAndQuorumsAreValidated() throws {
+        func bulletin(_ arguments: [String]) throws -> ServeOptions {
+            guard case .serve(let options) = try NodeCommand.parse(["serve", "--role", "bulletin"] + arguments) else {
+                throw ProcessError("not serve")
+            }
+            return options
+        }
+        #expect(try bulletin(["--mode", "read-your-write"]).mode == .readYourWrites)
+        #expect(try bulletin(["--mode", "READ-YOUR-WRITES"]).mode == .readYourWrites)
+        #expect(try bulletin([]).mode == .sequential)
+        let three = ["--id", "n1", "--peers", "n1=127.0.0.1:1,n2=127.0.0.1:2,n3=127.0.0.1:3"]
+        #expect(throws: Never.self) { try NodeSetup.resolve(try bulletin(three + ["--mode", "quorum", "--read-quorum", "1", "--write-quorum", "3"]), environment: [:]) }
+        #expect(throws: UsageError.self) { try NodeSetup.resolve(try bulletin(three + ["--mode", "quorum", "--read-quorum", "1", "--write-quorum", "2"]), environment: [:]) }
+        #expect(throws: UsageError.self) { try NodeSetup.resolve(try bulletin(three + ["--mode", "quorum", "--write-quorum", "4"]), environment: [:]) }
+        #expect(throws: UsageError.self) { try NodeSetup.resolve(try bulletin(three + ["--read-quorum", "2"]), environment: [:]) }
+    }
 }

@@ -1,0 +1,130 @@
+import BulletinCore
+import Cluster
+import Foundation
+import RPC
+import Storage
+import Testing
+import TestSupport
+@testable import BulletinService
+
+/// The bulletin API in process (single replica, each mode) over the in-memory transport.
+@Suite(.timeLimit(.minutes(1)))
+struct BoardServiceTests {
+    static func router(_ mode: any BoardMode, limits: BoardService.Limits = .init(), log: SequentialBoard? = nil) -> RPCRouter {
+        var router = RPCRouter()
+        router.register(BoardService(mode: mode, limits: limits))
+        router.register(BulletinReplicaService(replica: mode.replica, log: log))
+        return router
+    }
+
+    static func client(_ router: RPCRouter) -> RPCClient {
+        let network = InMemoryNetwork(seed: 1)
+        network.attach("n1", responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))
+        return RPCClient(transport: network.transport(from: "client", to: "n1"))
+    }
+
+    static func localFirst() throws -> LocalFirstBoard {
+        LocalFirstBoard(replica: try BoardReplica(origin: "n1", nodeIndex: 0, log: nil), peers: PeerTransports(clients: [:]),
+                        peerTimeout: .seconds(1), antiEntropyInterval: .seconds(60))
+    }
+
+    @Test func servicesMatchTheirProto() throws {
+        let problems = try ProtoContract.problems(router: Self.router(try Self.localFirst()),
+                                                  services: [BoardService.name, BulletinReplicaService.name])
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func badInputGetsClearErrorsAndChangesNothing() async throws {
+        let mode = try Self.localFirst()
+        let client = Self.client(Self.router(mode, limits: .init(author: 8, title: 10, body: 20)))
+        func code(_ call: @Sendable () async throws -> Void) async -> (ConnectCode?, String) {
+            do { try await call(); return (nil, "") } catch let error as ConnectError { return (error.code, error.message) } catch { return (nil, "\(error)") }
+        }
+        let cases: [(String, @Sendable () async throws -> Void, ConnectCode, String)] = [
+            ("empty author", { _ = try await client.call(BoardService.post, PostRequest(author: " ", title: "t", body: "b")) }, .invalidArgument, "author"),
+            ("empty title", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "", body: "b")) }, .invalidArgument, "title"),
+            ("empty body", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "t", body: "")) }, .invalidArgument, "body"),
+            ("long title", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: String(repeating: "x", count: 11), body: "b")) }, .invalidArgument, "limit is 10"),
+            ("long author", { _ = try await client.call(BoardService.post, PostRequest(author: String(repeating: "é", count: 5), title: "t", body: "b")) }, .invalidArgument, "author"),
+            ("bad session", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "t", body: "b", session: "garbage")) }, .invalidArgument, "session"),
+            ("unknown parent", { _ = try await client.call(BoardService.reply, ReplyRequest(parentId: 12345, author: "a", body: "b")) }, .notFound, "parent 12345"),
+            ("missing parent", { _ = try await client.call(BoardService.reply, ReplyRequest(parentId: 0, author: "a", body: "b")) }, .invalidArgument, "parentId"),
+            ("unknown id", { _ = try await client.call(BoardService.get, GetRequest(id: 99)) }, .notFound, "99"),
+            ("bad page token", { _ = try await client.call(BoardService.list, ListRequest(pageToken: "abc")) }, .invalidArgument, "pageToken"),
+            ("page too big", { _ = try await client.call(BoardService.list, ListRequest(pageSize: 5000)) }, .invalidArgument, "pageSize"),
+        ]
+        for (name, call, expected, text) in cases {
+            let (got, message) = await code(call)
+            #expect(got == expected, "\(name): got \(String(describing: got)) \(message)")
+            #expect(message.contains(text), "\(name): message \"\(message)\" does not mention \(text)")
+        }
+        #expect(mode.replica.read { $0.count } == 0)
+    }
+
+    @Test func postReplyListGetAndIdempotentRetry() async throws {
+        let mode = try Self.localFirst()
+        let client = Self.client(Self.router(mode))
+        let first = try await client.call(BoardService.post, PostRequest(author: "ann", title: "hello", body: "world", requestId: "r1"))
+        let retry = try await client.call(BoardService.post, PostRequest(author: "ann", title: "hello", body: "world", requestId: "r1"))
+        #expect(first.article == retry.article)
+        let article = try #require(first.article)
+        let reply = try await client.call(BoardService.reply, ReplyRequest(parentId: article.id, author: "bob", body: "hi"))
+        let nested = try await client.call(BoardService.reply, ReplyRequest(parentId: try #require(reply.reply).id, author: "cy", body: "yo"))
+        #expect(nested.reply?.articleId == article.id)
+        let list = try await client.call(BoardService.list, ListRequest())
+        #expect(list.articles.map(\.id) == [article.id])
+        #expect(list.articles.first?.replyCount == 2)
+        let thread = try await client.call(BoardService.get, GetRequest(id: try #require(nested.reply).id))
+        #expect(thread.article?.id == article.id)
+        #expect(thread.replies.first?.replies.first?.body == "yo")
+        #expect(VersionVector(token: nested.session)?["n1"] == 3)
+    }
+
+    @Test func watchSendsExistingThenNewItems() async throws {
+        let mode = try Self.localFirst()
+        let client = Self.client(Self.router(mode))
+        _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "old", body: "b"))
+        let events = client.stream(BoardService.watch, WatchRequest())
+        var iterator = events.makeAsyncIterator()
+        let old = try await iterator.next()
+        #expect(old?.article?.title == "old")
+        _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "new", body: "b"))
+        let new = try await iterator.next()
+        #expect(new?.article?.title == "new")
+    }
+
+    @Test func singleSequentialReplicaElectsItselfAndSurvivesRestart() async throws {
+        let directory = NSTemporaryDirectory() + "seq-\(UUID().uuidString)"
+        let membership = ClusterMembership.single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
+        func open() throws -> (SequentialBoard, WriteAheadLogHandle) {
+            let (log, recovery) = try WriteAheadLog.open(directory: directory)
+            let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
+                                            log: log, recovery: recovery, peers: PeerTransports(clients: [:]), peerTimeout: .seconds(1),
+                                            tickInterval: .milliseconds(5), seed: 3)
+            return (board, WriteAheadLogHandle(log: log))
+        }
+        let (board, handle) = try open()
+        let runner = Task { await board.run() }
+        let client = Self.client(Self.router(board, log: board))
+        var ids: [Int64] = []
+        for index in 0..<5 {
+            let posted = try await client.call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b"))
+            ids.append(try #require(posted.article).id)
+        }
+        #expect(ids == [1, 2, 3, 4, 5])
+        runner.cancel()
+        handle.log.close()
+        let (again, reopened) = try open()
+        let rerun = Task { await again.run() }
+        let after = try await Self.client(Self.router(again, log: again)).call(BoardService.post, PostRequest(author: "a", title: "t5", body: "b"))
+        #expect(after.article?.id == 6)
+        #expect(again.replica.read { $0.count } == 6)
+        rerun.cancel()
+        reopened.log.close()
+    }
+}
+
+/// Holds a log so a test can close it (the type is not otherwise needed).
+struct WriteAheadLogHandle {
+    let log: WriteAheadLog
+}
