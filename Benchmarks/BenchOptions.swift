@@ -20,6 +20,8 @@ struct BenchOptions {
     var rate: Double?
     var distribution = KeyChooser.Distribution.uniform
     var fsync = "always"
+    var modes = ["sequential", "quorum", "read-your-writes"]
+    var articles = 10_000
 
     static let usage = """
     Usage: swift run -c release node-bench <scenario> [options]
@@ -28,6 +30,9 @@ struct BenchOptions {
       rpc               Health/Check round trips: pooled keep-alive sockets vs URLSession
       consensus-decide  time from pool creation to decision with N voting agents (--members 3,9)
       register-write    ABD writes on a 3-replica cluster (also register-read, register-mixed)
+      bulletin-post     posts on a 3-replica bulletin board, per --mode
+      bulletin-list     List (newest 20) on a board holding --articles posts, per --mode
+      failover          posts while the sequential leader is SIGKILLed: time to the next acknowledged post
 
     Options:
       --concurrency 1,64      concurrent callers (a list runs each in turn)
@@ -41,6 +46,8 @@ struct BenchOptions {
       --keys 1000             register: keys, chosen uniformly
       --value-size 100        register: bytes per value
       --distribution uniform  register: key popularity, uniform or zipfian (theta 0.99)
+      --mode M,M              bulletin: sequential,quorum,read-your-writes (default all three)
+      --articles 10000        bulletin-list: posts on the board before measuring
       --rate N                open loop: N operations per second in total, latency measured from when
                               each was due (concurrency = most operations in flight)
       --compare etcd          register: run the same load on a 3-member etcd cluster (etcd on the PATH)
@@ -109,6 +116,8 @@ struct BenchOptions {
                 let target = try value(argument)
                 guard target == "etcd" else { throw BenchError("--compare supports etcd") }
                 options.compare = target
+            case "--mode": options.modes = try value(argument).split(separator: ",").map(String.init)
+            case "--articles": options.articles = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--articles takes a positive number") }()
             case "--strategy": options.strategies = try value(argument).split(separator: ",").map(String.init)
             case "--help", "-h": throw BenchError(usage)
             default:

@@ -89,6 +89,28 @@ enum NodeBench {
                 reports += theirs
             }
             return reports
+        case "bulletin-post", "bulletin-list":
+            var options = options
+            if options.concurrency.isEmpty { options.concurrency = [1, 64] }
+            if let target = options.target {
+                let addresses = try target.split(separator: ",").map { try SocketAddress(parsing: String($0)) }
+                return try await BulletinScenario.run(options.scenario, mode: "target", options: options, addresses: addresses)
+            }
+            var reports: [RunReport] = []
+            for mode in options.modes {
+                let cluster = try await NodeCluster(role: "bulletin", replicas: options.replicas,
+                                                    extraArguments: ["--fsync", options.fsync, "--mode", mode])
+                defer { cluster.stop() }
+                reports += try await BulletinScenario.run(options.scenario, mode: mode, options: options, addresses: cluster.addresses)
+            }
+            return reports
+        case "failover":
+            var options = options
+            if options.concurrency.isEmpty { options.concurrency = [8] }
+            let cluster = try await NodeCluster(role: "bulletin", replicas: options.replicas,
+                                                extraArguments: ["--fsync", options.fsync, "--mode", "sequential"])
+            defer { cluster.stop() }
+            return try await BulletinScenario.failover(options: options, cluster: cluster)
         default:
             throw BenchError("unknown scenario '\(options.scenario)'\n\n\(BenchOptions.usage)")
         }

@@ -7,6 +7,9 @@ import Synchronization
 final class NodeCluster {
     private(set) var processes: [Process] = []
     private(set) var addresses: [SocketAddress] = []
+    private(set) var ids: [String] = []
+    /// The cluster token of clusters the benchmark starts (peer-only services need it).
+    static let benchToken = "node-bench"
     let directory: String
 
     static var nodeBinary: URL {
@@ -23,11 +26,13 @@ final class NodeCluster {
             let process = Process()
             process.executableURL = Self.nodeBinary
             process.arguments = ["serve", "--role", role, "--id", id, "--listen", "127.0.0.1:\(port)",
-                                 "--peers", peers, "--data-dir", "\(directory)/\(id)", "--log-level", "warning"] + extraArguments
+                                 "--peers", peers, "--data-dir", "\(directory)/\(id)", "--log-level", "warning",
+                                 "--cluster-token", Self.benchToken] + extraArguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
             try process.run()
             processes.append(process)
+            self.ids.append(id)
             addresses.append(try SocketAddress(parsing: "127.0.0.1:\(port)"))
             ClusterRegistry.shared.track(process)
         }

@@ -94,7 +94,12 @@ public actor SequentialBoard: BoardMode {
                 try await log.sync(upTo: target)
                 durableLSN = max(durableLSN, target)
             } catch {
-                logger.error("cannot persist the replicated log", [("error", "\(error)")])
+                // After shutdown closed the log this is expected; otherwise acknowledging
+                // anything would be a lie, so nothing is sent.
+                let closing = (error as? StorageError)?.reason == "the log is closed"
+                if closing { logger.debug("log closed; not acknowledging") } else {
+                    logger.error("cannot persist the replicated log", [("error", "\(error)")])
+                }
                 return []
             }
         }

@@ -31,6 +31,18 @@ struct ScenarioSmokeTests {
         expectWorking(try await NodeBench.run(options(scenario)), count: 1)
     }
 
+    @Test(arguments: ["bulletin-post", "bulletin-list"])
+    func bulletinScenariosRunInEveryMode(_ scenario: String) async throws {
+        expectWorking(try await NodeBench.run(options(scenario) { $0.articles = 50 }), count: 3)
+    }
+
+    @Test func failoverReportsTheTimeToTheNextWrite() async throws {
+        let reports = try await NodeBench.run(options("failover") { $0.duration = .seconds(2) })
+        #expect(reports.count == 1)
+        #expect(reports[0].result.histogram.total > 0)
+        #expect(reports[0].note.contains("after the kill"), "\(reports[0].note)")
+    }
+
     @Test func rpcScenarioComparesTransports() async throws {
         expectWorking(try await NodeBench.run(options("rpc")), count: 2)
     }
