@@ -42,7 +42,14 @@ struct ClusterCommand {
         for ((id, port), child) in zip(zip(ids, ports), children) {
             Console.out("  \(id)  \(options.host):\(port)  pid \(child.processIdentifier)")
         }
-        Console.out("try: node call \(options.host):\(ports[0]) node.v1.Health/Check    (Ctrl-C stops the cluster)")
+        switch options.role {
+        case .bulletin:
+            Console.out("open http://\(options.host):\(ports[0])/ in a browser, or try: node call \(options.host):\(ports[0]) bulletin.v1.Bulletin/List    (Ctrl-C stops the cluster)")
+        case .register:
+            Console.out("try: node call \(options.host):\(ports[0]) register.v1.Register/Write '{\"key\":\"x\",\"value\":\"1\"}'    (Ctrl-C stops the cluster)")
+        case .consensus:
+            Console.out("try: node call \(options.host):\(ports[0]) node.v1.Health/Check    (Ctrl-C stops the cluster)")
+        }
 
         let outcome = await withTaskGroup(of: Int32.self) { group -> Int32 in
             group.addTask {

@@ -21,6 +21,7 @@ public struct ClusterOptions: Equatable, Sendable {
             case "--base-port": options.basePort = try scanner.int(for: argument, in: 1...65_000)
             case "--host": options.host = try scanner.value(for: argument)
             case "--data-dir": options.dataDir = try scanner.value(for: argument)
+            case "--mode": options.serveArguments += ["--mode", try BulletinMode(parsing: scanner.value(for: argument)).rawValue]
             case "--": options.serveArguments = scanner.rest()
             default: throw UsageError("unknown option '\(argument)' (pass serve options after --)", command: "cluster")
             }

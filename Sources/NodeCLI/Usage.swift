@@ -116,5 +116,6 @@ public enum Usage {
       --base-port P    use ports P…P+N-1 (default: free ports chosen by the system)
       --host HOST      address to bind (default 127.0.0.1)
       --data-dir DIR   parent of each replica's data dir (default: a new temporary directory)
+      --mode MODE      bulletin: sequential (default), quorum or read-your-writes
     """
 }
