@@ -36,17 +36,28 @@ public final class BoardReplica: Sendable {
     }
 
     /// Gives `draft` an id and this replica's next sequence number and stores it (or returns
-    /// the item an earlier request with the same id produced).
+    /// the item an earlier request with the same id produced), once durable.
     public func accept(_ draft: BoardDraft) async throws -> BoardItem {
-        let (item, lsn) = try state.withLock { state -> (BoardItem, UInt64) in
+        let (item, lsn) = try prepare(draft)
+        try await durable(lsn)
+        return item
+    }
+
+    /// `accept` without waiting: the item and the log position to wait for with `durable`
+    /// (so a coordinator can send the item to its peers while its own copy reaches the disk).
+    public func prepare(_ draft: BoardDraft) throws -> (BoardItem, UInt64) {
+        try state.withLock { state -> (BoardItem, UInt64) in
             if let requestId = draft.requestId, let earlier = state.board.item(requestId: requestId) { return (earlier, state.lastLSN) }
             let counter = max(draft.createdAtMs, (state.board.maxID >> 8) + 1)
             let item = draft.item(id: counter << 8 | nodeIndex, origin: origin, seq: state.board.lastSeq(origin) + 1)
             try add(item, &state)
             return (item, state.lastLSN)
         }
+    }
+
+    /// Waits until the log is durable up to `lsn`.
+    public func durable(_ lsn: UInt64) async throws {
         if let log, lsn > 0 { try await log.sync(upTo: lsn) }
-        return item
     }
 
     /// Stores the items not held yet; returns how many, once durable.

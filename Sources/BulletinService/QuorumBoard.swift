@@ -30,12 +30,15 @@ public struct QuorumBoard: BoardMode {
     }
 
     public func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
-        let item = try await replica.accept(draft)
+        // Peers get the item while this replica's copy reaches the disk.
+        let (item, lsn) = try replica.prepare(draft)
         let needed = writeQuorum - 1
         guard needed > 0 else {
             for pusher in pushers { pusher.push(item) }
+            try await replica.durable(lsn)
             return item
         }
+        async let local: Void = replica.durable(lsn)
         let acknowledged = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let tally = Mutex((acks: 0, failures: 0, done: false))
             let total = pushers.count
@@ -52,6 +55,7 @@ public struct QuorumBoard: BoardMode {
                 }
             }
         }
+        try await local
         guard acknowledged else {
             throw ConnectError(.unavailable, "fewer than \(writeQuorum) replicas stored the post; it may or may not appear (retry with the same request id)")
         }

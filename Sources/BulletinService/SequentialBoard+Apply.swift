@@ -12,6 +12,7 @@ extension SequentialBoard {
             guard !entry.isNoOp else { continue }
             let outcome = Result { try applyCommand(entry.data) }
             if let waiter = waiters.removeValue(forKey: entry.index) {
+                waiter.timer.cancel()
                 if waiter.term == entry.term {
                     waiter.continuation.resume(with: outcome)
                 } else {
@@ -47,12 +48,12 @@ extension SequentialBoard {
             if raft.isLeader {
                 guard case .appended(let index, let term) = raft.propose(Array((try JSONEncoder().encode(draft)))) else { continue }
                 return try await withCheckedThrowingContinuation { continuation in
-                    waiters[index] = (term, continuation)
-                    Task { await process() }
-                    Task {
-                        try? await Task.sleep(until: deadline)
+                    let timer = Task {
+                        guard (try? await Task.sleep(until: deadline)) != nil else { return }
                         expire(index)
                     }
+                    waiters[index] = (term, continuation, timer)
+                    Task { await process() }
                 }
             }
             if let leader = raft.leader, let client = peers[leader] {

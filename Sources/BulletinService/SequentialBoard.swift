@@ -22,7 +22,9 @@ public actor SequentialBoard: BoardMode {
     let peerTimeout: Duration
     var raft: RaftNode
     var senders: [String: LogSender] = [:]
-    var waiters: [UInt64: (term: UInt64, continuation: CheckedContinuation<BoardItem, any Error>)] = [:]
+    /// Posts proposed here, by log index: the term they were proposed in, who waits, and the
+    /// timer that gives up on them.
+    var waiters: [UInt64: (term: UInt64, continuation: CheckedContinuation<BoardItem, any Error>, timer: Task<Void, Never>)] = [:]
     var lastLSN: UInt64 = 0
     var durableLSN: UInt64 = 0
     var lastRole: RaftNode.Role = .follower

@@ -58,3 +58,22 @@ fuzz roles --checks all --exclude-checks positive_data_acceptance --exclude-path
 kill -TERM $pid
 wait $pid
 echo "interop: node exited cleanly"
+
+# The bulletin role's services (client and peer-only), on a single read-your-writes replica and
+# a single sequential one.
+for mode in read-your-writes sequential; do
+    "$node_bin" serve --role bulletin --mode "$mode" --listen 127.0.0.1:0 --log-level warning > "$work/bulletin.out" 2> "$work/bulletin.log" &
+    pid=$!
+    for _ in $(seq 1 200); do
+        grep -q '^listening on ' "$work/bulletin.out" 2>/dev/null && break
+        sleep 0.05
+    done
+    address=$(sed -n 's/^listening on //p' "$work/bulletin.out")
+    [ -n "$address" ] || { echo "interop: bulletin node did not start"; cat "$work/bulletin.log"; exit 1; }
+    curl -sf "http://$address/openapi.json" > "$work/openapi.json"
+    fuzz "bulletin-$mode" --checks all --exclude-checks positive_data_acceptance --exclude-path-regex '^/node[.]v1[.]|Watch'
+    kill -TERM $pid
+    wait $pid
+    rm -f "$work/bulletin.out"
+done
+echo "interop: bulletin nodes exited cleanly"
