@@ -65,7 +65,8 @@ public struct BoardService: RPCService {
             }
             var cursor: Int64?
             if !request.pageToken.isEmpty {
-                guard let value = Int64(request.pageToken), value > 0 else {
+                guard request.pageToken.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                      let value = Int64(request.pageToken), value > 0 else {
                     throw ConnectError(.invalidArgument, "field \"pageToken\" is not a token this service issued")
                 }
                 cursor = value
@@ -90,6 +91,7 @@ public struct BoardService: RPCService {
             return SyncResponse(pulled: Int32(clamping: pulled), session: mode.replica.vector.token)
         }
         router.register(streaming: Self.watch) { request, _ in
+            guard request.afterId >= 0 else { throw ConnectError(.invalidArgument, "field \"afterId\" must not be negative") }
             let items = mode.replica.watch(after: request.afterId)
             return AsyncThrowingStream { continuation in
                 let task = Task {

@@ -34,6 +34,7 @@ public struct BulletinReplicaService: RPCService {
             return StoreResponse(stored: Int32(try await replica.store(request.items)))
         }
         router.register(Self.pull) { request, _ in
+            guard request.limit >= 0 else { throw ConnectError(.invalidArgument, "field \"limit\" must not be negative") }
             let limit = request.limit > 0 ? Int(request.limit) : 5000
             let items = replica.read { $0.missing(from: request.digest, limit: limit + 1) }
             return PullResponse(items: Array(items.prefix(limit)), more: items.count > limit)

@@ -109,8 +109,9 @@ struct OriginDigestMessage: ProtoMessage, Equatable {
     init(from decoder: any Decoder) throws {
         let r = try ProtoReader(decoder, Self.schema)
         origin = try r.string("origin") ?? ""
-        digest = BoardDigest.Origin(contiguous: try r.uint64("contiguous") ?? 0,
-                                    above: try r.repeatedInt64("above").map { UInt64(max(0, $0)) })
+        let above = try r.repeatedInt64("above")
+        guard above.allSatisfy({ $0 >= 0 }) else { throw ConnectError(.invalidArgument, "field \"above\" holds uint64 values") }
+        digest = BoardDigest.Origin(contiguous: try r.uint64("contiguous") ?? 0, above: above.map { UInt64($0) })
     }
 
     func encode(to encoder: any Encoder) throws {
