@@ -47,13 +47,19 @@ extension SequentialBoard {
         while true {
             if raft.isLeader {
                 guard case .appended(let index, let term) = raft.propose(Array((try JSONEncoder().encode(draft)))) else { continue }
-                return try await withCheckedThrowingContinuation { continuation in
-                    let timer = Task {
-                        guard (try? await Task.sleep(until: deadline)) != nil else { return }
-                        expire(index)
+                // The caller's deadline (its handler is cancelled then) or ours, whichever comes first.
+                return try await withTaskCancellationHandler {
+                    try await withCheckedThrowingContinuation { continuation in
+                        let timer = Task {
+                            guard (try? await Task.sleep(until: deadline)) != nil else { return }
+                            expire(index)
+                        }
+                        waiters[index] = (term, continuation, timer)
+                        if Task.isCancelled { expire(index) }
+                        Task { await process() }
                     }
-                    waiters[index] = (term, continuation, timer)
-                    Task { await process() }
+                } onCancel: {
+                    Task { await self.expire(index) }
                 }
             }
             if let leader = raft.leader, let client = peers[leader] {
@@ -75,7 +81,9 @@ extension SequentialBoard {
     }
 
     func expire(_ index: UInt64) {
-        waiters.removeValue(forKey: index)?.continuation.resume(throwing: ConnectError(.deadlineExceeded, "the post did not commit in time; it may still appear (retry with the same request id)"))
+        guard let waiter = waiters.removeValue(forKey: index) else { return }
+        waiter.timer.cancel()
+        waiter.continuation.resume(throwing: ConnectError(.deadlineExceeded, "the post did not commit in time; it may still appear (retry with the same request id)"))
     }
 
     nonisolated func forward(_ draft: BoardDraft, to client: RPCClient) async throws -> BoardItem {
