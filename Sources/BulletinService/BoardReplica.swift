@@ -112,23 +112,35 @@ public final class BoardReplica: Sendable {
         return stream
     }
 
-    /// Waits until the board includes `vector`, at most `timeout`; false when it did not.
+    /// Waits until the board includes `vector`, at most `timeout` (or until the calling task is
+    /// cancelled, e.g. at its RPC deadline); false when it did not.
     public func wait(for vector: VersionVector, timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let token = state.withLock { state -> Int? in
-                if state.board.vector.includes(vector) { return nil }
-                state.nextToken += 1
-                state.waiters[state.nextToken] = (vector, continuation)
-                return state.nextToken
-            }
-            guard let token else {
-                continuation.resume(returning: true)
-                return
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.state.withLock { state in state.waiters.removeValue(forKey: token)?.resume.resume(returning: false) }
-            }
+        let token = state.withLock { state -> Int in
+            state.nextToken += 1
+            return state.nextToken
         }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let waiting = state.withLock { state -> Bool in
+                    if state.board.vector.includes(vector) || Task.isCancelled { return false }
+                    state.waiters[token] = (vector, continuation)
+                    return true
+                }
+                guard waiting else {
+                    continuation.resume(returning: vector.isEmpty || self.vector.includes(vector))
+                    return
+                }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.giveUp(token)
+                }
+            }
+        } onCancel: {
+            giveUp(token)
+        }
+    }
+
+    private func giveUp(_ token: Int) {
+        state.withLock { state in state.waiters.removeValue(forKey: token)?.resume.resume(returning: false) }
     }
 }

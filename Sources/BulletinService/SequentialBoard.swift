@@ -41,7 +41,9 @@ public actor SequentialBoard: BoardMode {
         self.tickInterval = tickInterval
         raft = RaftNode(configuration: .init(id: membership.selfID, members: membership.ids, electionTicks: 6...12),
                         hardState: hard, log: entries, commitIndex: commit, seed: seed)
-        self.peerTimeout = peerTimeout
+        // A log message stuck on a slow call holds back the heartbeats queued behind it, so give
+        // up well within the election timeout (6–12 ticks) rather than after --peer-timeout.
+        self.peerTimeout = min(peerTimeout, tickInterval * 4)
     }
 
     func connectSenders() {

@@ -15,13 +15,15 @@ struct SequentialSimulationTests {
         let faults = FaultModel(dropRate: 0.02, duplicateRate: 0.02, delay: .zero ... .milliseconds(1))
         let cluster = try await SimulatedBoardCluster(seed: seed, faults: faults)
         let acked = AckedPosts()
+        // A stalled cluster fails the test (with the watchdog's picture of it) instead of hanging.
+        let giveUpAt = ContinuousClock.now + .seconds(60)
         let writers = (0..<4).map { writer in
             Task {
                 var random = SeededGenerator(seed: seed &* 100 &+ UInt64(writer))
                 for post in 0..<15 {
                     let requestId = "s\(seed)-w\(writer)-p\(post)"
                     let request = PostRequest(author: "w\(writer)", title: "post \(post)", body: "b", requestId: requestId)
-                    for _ in 0..<400 {
+                    for _ in 0..<400 where ContinuousClock.now < giveUpAt {
                         let node = cluster.ids[Int(random.next() % 3)]
                         if let article = try? await cluster.client(to: node).call(BoardService.post, request, options: CallOptions(timeout: .milliseconds(250))).article {
                             acked.posts.withLock { $0[requestId] = article.id }
@@ -48,6 +50,20 @@ struct SequentialSimulationTests {
         try await Task.sleep(for: .milliseconds(100))
         try await cluster.restart(crashed)
         let crashAt = ContinuousClock.now - started
+        let watchdog = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(15))
+                var lines: [String] = []
+                for id in cluster.ids {
+                    if let board = await cluster.boards[id] {
+                        let status = await board.status()
+                        lines.append("\(id) \(status.role) t\(status.term) leader=\(status.leader) c\(status.commitIndex) a\(status.appliedIndex)")
+                    }
+                }
+                print("seed \(seed) STUCK? acked=\(acked.posts.withLock { $0.count }) crashed=\(crashed) \(lines)")
+            }
+        }
+        defer { watchdog.cancel() }
         for writer in writers { await writer.value }
         let writersDone = ContinuousClock.now - started
 

@@ -36,7 +36,7 @@ actor SimulatedBoardCluster {
         restarts += 1
         let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
                                         log: log, recovery: recovery, peers: peers, peerTimeout: .milliseconds(100),
-                                        tickInterval: .milliseconds(5), seed: seed &* 31 &+ restarts)
+                                        tickInterval: .milliseconds(10), seed: seed &* 31 &+ restarts)
         var router = RPCRouter()
         router.register(BoardService(mode: board))
         router.register(BulletinReplicaService(replica: board.replica, log: board))
