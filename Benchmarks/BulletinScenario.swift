@@ -11,21 +11,21 @@ enum BulletinScenario {
         addresses.map { RPCClient(transport: PooledSocketTransport(address: $0, maxConnections: 128)) }
     }
 
-    static func post(_ client: RPCClient, _ worker: Int, _ sequence: Int, size: Int) async throws {
-        let body = String(repeating: "b", count: size)
+    static func post(_ client: RPCClient, _ worker: Int, _ sequence: Int, body: String) async throws {
         _ = try await client.call(BoardService.post, PostRequest(author: "bench-\(worker)", title: "post \(sequence)", body: body,
                                                                  requestId: "w\(worker)-\(sequence)-\(UInt32.random(in: 0...UInt32.max))"))
     }
 
     static func run(_ kind: String, mode: String, options: BenchOptions, addresses: [SocketAddress]) async throws -> [RunReport] {
         let clients = clients(addresses)
+        let body = String(repeating: "b", count: options.valueSize)
         if kind == "bulletin-list" {
             // Fill the board first (64 writers), then measure reads of the newest page.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<64 {
                     group.addTask {
                         for sequence in stride(from: writer, to: options.articles, by: 64) {
-                            try await post(clients[sequence % clients.count], writer, sequence, size: options.valueSize)
+                            try await post(clients[sequence % clients.count], writer, sequence, body: body)
                         }
                     }
                 }
@@ -42,7 +42,7 @@ enum BulletinScenario {
                 if kind == "bulletin-list" {
                     _ = try await client.call(BoardService.list, ListRequest(pageSize: 20))
                 } else {
-                    try await post(client, worker, sequence, size: options.valueSize)
+                    try await post(client, worker, sequence, body: body)
                 }
             }
             let suffix = kind == "bulletin-list" ? " articles=\(options.articles)" : ""
@@ -55,6 +55,7 @@ enum BulletinScenario {
     /// reports the time from the kill to the first acknowledged post and the errors in between.
     static func failover(options: BenchOptions, cluster: NodeCluster) async throws -> [RunReport] {
         let clients = clients(cluster.addresses)
+        let body = String(repeating: "b", count: options.valueSize)
         let peers = cluster.addresses.map {
             RPCClient(transport: HeaderTransport(PooledSocketTransport(address: $0, maxConnections: 2), headers: ["authorization": "Bearer \(NodeCluster.benchToken)"]))
         }
@@ -83,7 +84,7 @@ enum BulletinScenario {
             while true {
                 let client = clients[(worker + sequence + attempt) % clients.count]
                 do {
-                    try await post(client, worker, sequence, size: options.valueSize)
+                    try await post(client, worker, sequence, body: body)
                     // Only a post begun after the kill proves the cluster took writes again.
                     if let killed = marks.killedAt.withLock({ $0 }), began > killed {
                         marks.firstSuccess.withLock { if $0 == nil { $0 = .now } }

@@ -104,17 +104,7 @@ public struct QuorumBoard: BoardMode {
     }
 
     func find(_ id: Int64, session: VersionVector) async throws -> BoardItem? {
-        try await thread(id, session: session).flatMap { thread in
-            thread.article.id == id ? thread.article : Self.find(id, in: thread.replies)
-        }
-    }
-
-    static func find(_ id: Int64, in trees: [ReplyTree]) -> BoardItem? {
-        for tree in trees {
-            if tree.reply.id == id { return tree.reply }
-            if let found = find(id, in: tree.replies) { return found }
-        }
-        return nil
+        try await merged(ReadRequest(threadId: id), local: replica.read { $0.threadItems(id) }).item(id)
     }
 
     public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {

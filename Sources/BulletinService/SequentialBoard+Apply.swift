@@ -23,22 +23,19 @@ extension SequentialBoard {
     }
 
     func applyCommand(_ data: [UInt8]) throws -> BoardItem {
-        let draft = try JSONDecoder().decode(BoardDraft.self, from: Data(data))
-        return try replica.read { board -> Result<BoardItem, ConnectError> in
-            if let requestId = draft.requestId, let earlier = board.item(requestId: requestId) { return .success(earlier) }
-            var draft = draft
-            if draft.kind == .reply {
-                guard let parent = board.item(draft.parentId) else {
-                    return .failure(ConnectError(.notFound, "parent \(draft.parentId) does not exist"))
-                }
-                draft.articleId = parent.articleId
+        var draft = try JSONDecoder().decode(BoardDraft.self, from: Data(data))
+        if let requestId = draft.requestId, let earlier = replica.read({ $0.item(requestId: requestId) }) { return earlier }
+        if draft.kind == .reply {
+            guard let parent = replica.read({ $0.item(draft.parentId) }) else {
+                throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
             }
-            let id = board.maxID + 1
-            return .success(draft.item(id: id, origin: "log", seq: UInt64(id)))
-        }.map { item in
-            replica.apply(item)
-            return item
-        }.get()
+            draft.articleId = parent.articleId
+        }
+        // Only this actor adds items to a sequential board, so maxID cannot move in between.
+        let id = replica.read { $0.maxID } + 1
+        let item = draft.item(id: id, origin: "log", seq: UInt64(id))
+        replica.apply(item)
+        return item
     }
 
     /// Proposes `draft` if this replica leads (waiting for it to apply), else forwards it to the leader.

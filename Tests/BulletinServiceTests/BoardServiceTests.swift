@@ -96,12 +96,12 @@ struct BoardServiceTests {
     @Test func singleSequentialReplicaElectsItselfAndSurvivesRestart() async throws {
         let directory = NSTemporaryDirectory() + "seq-\(UUID().uuidString)"
         let membership = ClusterMembership.single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
-        func open() throws -> (SequentialBoard, WriteAheadLogHandle) {
+        func open() throws -> (SequentialBoard, WriteAheadLog) {
             let (log, recovery) = try WriteAheadLog.open(directory: directory)
             let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
                                             log: log, recovery: recovery, peers: PeerTransports(clients: [:]), peerTimeout: .seconds(1),
                                             tickInterval: .milliseconds(5), seed: 3)
-            return (board, WriteAheadLogHandle(log: log))
+            return (board, log)
         }
         let (board, handle) = try open()
         let runner = Task { await board.run() }
@@ -113,18 +113,13 @@ struct BoardServiceTests {
         }
         #expect(ids == [1, 2, 3, 4, 5])
         runner.cancel()
-        handle.log.close()
+        handle.close()
         let (again, reopened) = try open()
         let rerun = Task { await again.run() }
         let after = try await Self.client(Self.router(again, log: again)).call(BoardService.post, PostRequest(author: "a", title: "t5", body: "b"))
         #expect(after.article?.id == 6)
         #expect(again.replica.read { $0.count } == 6)
         rerun.cancel()
-        reopened.log.close()
+        reopened.close()
     }
-}
-
-/// Holds a log so a test can close it (the type is not otherwise needed).
-struct WriteAheadLogHandle {
-    let log: WriteAheadLog
 }
