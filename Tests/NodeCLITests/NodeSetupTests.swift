@@ -60,4 +60,12 @@ struct NodeSetupTests {
         #expect(throws: UsageError.self) { try NodeSetup.resolve(try bulletin(three + ["--mode", "quorum", "--write-quorum", "4"]), environment: [:]) }
         #expect(throws: UsageError.self) { try NodeSetup.resolve(try bulletin(three + ["--read-quorum", "2"]), environment: [:]) }
     }
+
+    @Test func clusterPassesTheBulletinModeToEveryReplica() throws {
+        guard case .cluster(let options) = try NodeCommand.parse(["cluster", "--role", "bulletin", "--mode", "read-your-write"]) else {
+            throw ProcessError("not cluster")
+        }
+        #expect(options.serveArguments == ["--mode", "read-your-writes"])
+        #expect(throws: UsageError.self) { try NodeCommand.parse(["cluster", "--role", "bulletin", "--mode", "eventual"]) }
+    }
 }

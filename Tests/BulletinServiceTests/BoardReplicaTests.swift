@@ -1,0 +1,41 @@
+import BulletinCore
+import Testing
+@testable import BulletinService
+
+@Suite(.timeLimit(.minutes(1)))
+struct BoardReplicaTests {
+    static func item(_ seq: UInt64) -> BoardItem {
+        BoardItem(id: Int64(seq), kind: .article, author: "a", title: "t", body: "b", createdAtMs: 1, origin: "n2", seq: seq)
+    }
+
+    @Test func waitReturnsOnceTheVectorIsIncluded() async throws {
+        let replica = try BoardReplica(origin: "n1", nodeIndex: 0, log: nil)
+        let waiting = Task { await replica.wait(for: VersionVector(["n2": 2]), timeout: .seconds(50)) }
+        replica.apply(Self.item(1))
+        replica.apply(Self.item(2))
+        #expect(await waiting.value)
+        #expect(await replica.wait(for: VersionVector(), timeout: .seconds(50)))
+    }
+
+    /// A cancelled caller (an RPC past its deadline) stops waiting at once: with a 120 s timeout,
+    /// ignoring cancellation would exceed the suite's time limit.
+    @Test func waitEndsWhenTheCallerIsCancelled() async throws {
+        let replica = try BoardReplica(origin: "n1", nodeIndex: 0, log: nil)
+        let waiting = Task { await replica.wait(for: VersionVector(["n2": 5]), timeout: .seconds(120)) }
+        try await Task.sleep(for: .milliseconds(20))
+        waiting.cancel()
+        #expect(await waiting.value == false)
+    }
+
+    @Test func watchersSeeExistingThenNewItemsOnce() async throws {
+        let replica = try BoardReplica(origin: "n1", nodeIndex: 0, log: nil)
+        replica.apply(Self.item(1))
+        var events = replica.watch(after: 0).makeAsyncIterator()
+        replica.apply(Self.item(2))
+        replica.apply(Self.item(2))   // a duplicate is not an event
+        replica.apply(Self.item(3))
+        var seen: [Int64] = []
+        for _ in 0..<3 { if let item = await events.next() { seen.append(item.id) } }
+        #expect(seen == [1, 2, 3])
+    }
+}
