@@ -20,10 +20,15 @@ let package = Package(
             name: "CNodeSystem",
             linkerSettings: [.linkedLibrary("z")]
         ),
+        // A strict JSON parser, writer and Codable decoder/encoder (stdlib only).
+        .target(
+            name: "JSON",
+            swiftSettings: swiftSettings
+        ),
         // The RPC layer: sockets, HTTP/1.1, Connect protocol, router, clients, logging.
         .target(
             name: "RPC",
-            dependencies: ["CNodeSystem"],
+            dependencies: ["CNodeSystem", "JSON"],
             swiftSettings: swiftSettings
         ),
         // The write-ahead log and data-directory lock shared by every role.
@@ -96,6 +101,11 @@ let package = Package(
             name: "NodeBench",
             dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService"],
             path: "Benchmarks",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JSONTests",
+            dependencies: ["JSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

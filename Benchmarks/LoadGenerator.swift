@@ -27,7 +27,7 @@ struct LoadGenerator {
         let start = ContinuousClock.now
         let results = await withTaskGroup(of: Result.self) { group -> [Result] in
             for worker in 0..<concurrency {
-                group.addTask { [rate] in
+                group.addTask(executorPreference: EventLoop.next()) { [rate] in
                     var result = Result()
                     var sequence = 0
                     while !flags.done.load(ordering: .relaxed) {

@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 
 int cnode_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -36,6 +37,12 @@ int cnode_epoll_wait(int epfd, cnode_event *events, int capacity, int timeout_ms
 }
 
 int cnode_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+static _Thread_local void *current_loop = NULL;
+void cnode_set_current_loop(void *loop) { current_loop = loop; }
+void *cnode_current_loop(void) { return current_loop; }
+
+void cnode_set_thread_name(const char *name) { prctl(PR_SET_NAME, name, 0, 0, 0); }
 
 int cnode_inflate_init_gzip(z_stream *stream) {
     memset(stream, 0, sizeof *stream);

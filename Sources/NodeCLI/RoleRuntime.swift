@@ -28,7 +28,11 @@ struct RoleRuntime {
             logger.warning("no --data-dir: state lives in memory only and is lost when the node stops")
             return (nil, nil)
         }
-        let (log, recovery) = try WriteAheadLog.open(directory: dataDir + "/" + name, options: .init(fsync: options.fsync))
+        // Appends made on an event loop are written and fsynced by that loop before it sleeps
+        // (group commit per iteration), not handed to the flusher thread.
+        let walOptions = WriteAheadLog.Options(fsync: options.fsync, callerFlushes: { EventLoop.current != nil })
+        let (log, recovery) = try WriteAheadLog.open(directory: dataDir + "/" + name, options: walOptions)
+        EventLoop.whenIdle { log.flushPending() }
         logger.info("recovered \(name) state", [("recovery", recovery.description)])
         if recovery.droppedBytes > 0 {
             logger.warning("dropped a torn or corrupt log tail", [("bytes", "\(recovery.droppedBytes)")])

@@ -40,7 +40,7 @@ final class PeerBatcher: Sendable {
             return true
         }
         // Detached from the caller's RPC context: a batch serves many callers and must not inherit one's deadline.
-        if start { Task { await RPCContext.$current.withValue(nil) { await self.drainQueries() } } }
+        if start { Task(executorPreference: EventLoop.current) { await RPCContext.$current.withValue(nil) { await self.drainQueries() } } }
     }
 
     func store(_ key: String, _ entry: Entry, _ done: @escaping StoreCallback) {
@@ -50,7 +50,7 @@ final class PeerBatcher: Sendable {
             state.storesInFlight += 1
             return true
         }
-        if start { Task { await RPCContext.$current.withValue(nil) { await self.drainStores() } } }
+        if start { Task(executorPreference: EventLoop.current) { await RPCContext.$current.withValue(nil) { await self.drainStores() } } }
     }
 
     private func drainQueries() async {

@@ -25,7 +25,8 @@ enum RecordFile {
         while bytes.count - offset >= headerBytes {
             let length = Int(readUInt32(bytes, offset))
             let crc = readUInt32(bytes, offset + 4)
-            guard length <= maxRecordBytes, bytes.count - offset - headerBytes >= length else { break }
+            // Records are never empty: a zero header is the preallocated space after the last one.
+            guard length > 0, length <= maxRecordBytes, bytes.count - offset - headerBytes >= length else { break }
             let payloadStart = offset + headerBytes
             let valid = bytes.withUnsafeBytes { raw in
                 CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[payloadStart..<(payloadStart + length)])) == crc
@@ -70,8 +71,25 @@ enum RecordFile {
         }
     }
 
+    /// Writes all of `bytes` at file offset `position`.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], at position: Int, path: String) throws(StorageError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in pwrite(fd, raw.baseAddress! + offset, raw.count - offset, off_t(position + offset)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StorageError("write", path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+
     static func fsync(_ fd: Int32, path: String) throws(StorageError) {
         guard Glibc.fsync(fd) == 0 else { throw StorageError("fsync", path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    static func fdatasync(_ fd: Int32, path: String) throws(StorageError) {
+        guard Glibc.fdatasync(fd) == 0 else { throw StorageError("fdatasync", path: path, reason: String(cString: strerror(errno))) }
     }
 
     /// fsyncs a directory so that created, renamed or removed entries are durable.

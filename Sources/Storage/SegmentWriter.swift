@@ -16,12 +16,18 @@ final class SegmentWriter: Sendable {
     let directory: String
     private let tail = Mutex(Tail())
 
-    /// The open segment: its descriptor, index and size.
+    /// The open segment: its descriptor, index, logical size (where the next record goes) and
+    /// allocated size (zeros past the logical end, preallocated so that an fsync after a write
+    /// need not also record a new file size).
     struct Tail {
         var fd: Int32 = -1
         var index: UInt64 = 0
         var size = 0
+        var allocated = 0
     }
+
+    /// How much more space to preallocate each time the segment fills up.
+    static let preallocationChunk = 4 << 20
 
     private init(directory: String) {
         self.directory = directory
@@ -60,12 +66,18 @@ final class SegmentWriter: Sendable {
         }
         indices.removeAll { $0 < firstSegment }
         var corruptAt: Int?
+        var lastValidEnd: Int?
         for (position, index) in indices.enumerated() {
             let path = directory + "/" + segmentName(index)
             let bytes = try RecordFile.readAll(path)
             let headerValid = bytes.count >= magic.count && Array(bytes[0..<magic.count]) == magic
             let (records, end) = headerValid ? RecordFile.scan(bytes, from: magic.count) : ([], 0)
             recovery.records.append(contentsOf: records)
+            if headerValid, bytes[end...].allSatisfy({ $0 == 0 }) {
+                // A preallocated tail: the clean end of what was written.
+                if position == indices.count - 1 { lastValidEnd = end }
+                continue
+            }
             if end < bytes.count {
                 recovery.droppedBytes += bytes.count - end
                 guard truncate(path, off_t(end)) == 0 else {
@@ -85,38 +97,56 @@ final class SegmentWriter: Sendable {
         }
         let writer = SegmentWriter(directory: directory)
         if let last = indices.last {
-            try writer.openSegment(last, create: false)
+            try writer.openSegment(last, create: false, validEnd: corruptAt == nil ? lastValidEnd : nil)
         } else {
             try writer.openSegment(max(firstSegment, 1), create: true)
         }
         return (writer, recovery)
     }
 
-    private func openSegment(_ index: UInt64, create: Bool) throws(StorageError) {
+    /// Opens segment `index` for writing at `validEnd` (default: its end).
+    private func openSegment(_ index: UInt64, create: Bool, validEnd: Int? = nil) throws(StorageError) {
         let path = directory + "/" + Self.segmentName(index)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError("open", path: path, reason: String(cString: strerror(errno))) }
-        var size = Int(lseek(fd, 0, SEEK_END))
+        let physical = Int(lseek(fd, 0, SEEK_END))
+        var size = validEnd ?? physical
         if size < Self.magic.count {
             // New, or torn before its header was complete.
             _ = ftruncate(fd, 0)
-            try RecordFile.writeAll(fd, Self.magic, path: path)
+            try RecordFile.writeAll(fd, Self.magic, at: 0, path: path)
             try RecordFile.fsync(fd, path: path)
             try RecordFile.fsyncDirectory(directory)
             size = Self.magic.count
         }
-        tail.withLock { $0 = Tail(fd: fd, index: index, size: size) }
+        tail.withLock { $0 = Tail(fd: fd, index: index, size: size, allocated: max(size, Int(lseek(fd, 0, SEEK_END)))) }
     }
 
+    /// Writes `bytes` at the logical end, preallocating ahead when the segment is full (the
+    /// space is made durable by a full fsync once per chunk, not once per write).
     func write(_ bytes: [UInt8]) throws(StorageError) {
-        let open = current
-        try RecordFile.writeAll(open.fd, bytes, path: Self.segmentName(open.index))
-        tail.withLock { $0.size += bytes.count }
+        var open = current
+        if open.size + bytes.count > open.allocated {
+            let target = max(open.size + bytes.count, open.allocated + Self.preallocationChunk)
+            // Where the file system cannot preallocate, writes simply extend the file.
+            if posix_fallocate(open.fd, off_t(open.allocated), off_t(target - open.allocated)) == 0 {
+                try RecordFile.fsync(open.fd, path: Self.segmentName(open.index))
+                open.allocated = target
+            }
+        }
+        try RecordFile.writeAll(open.fd, bytes, at: open.size, path: Self.segmentName(open.index))
+        let written = bytes.count
+        tail.withLock { tail in
+            tail.size += written
+            tail.allocated = max(open.allocated, tail.size)
+        }
     }
 
+    /// Makes what was written durable: `fdatasync`, which also records a new file size when the
+    /// write went past the preallocated space.
     func sync() throws(StorageError) {
         let open = current
-        try RecordFile.fsync(open.fd, path: Self.segmentName(open.index))
+        try RecordFile.fdatasync(open.fd, path: Self.segmentName(open.index))
     }
 
     /// Closes the current segment and starts the next.
@@ -156,9 +186,14 @@ final class SegmentWriter: Sendable {
         }
     }
 
+    /// Closes the segment, first cutting off its preallocated zeros (a crash instead leaves them,
+    /// which recovery recognises as the clean end).
     func close() {
         tail.withLock { tail in
-            if tail.fd >= 0 { Glibc.close(tail.fd) }
+            if tail.fd >= 0 {
+                _ = ftruncate(tail.fd, off_t(tail.size))
+                Glibc.close(tail.fd)
+            }
             tail.fd = -1
         }
     }

@@ -6,30 +6,22 @@ import Glibc
 #endif
 
 extension WriteAheadLog {
-    /// The flusher thread: take everything queued, write it, fsync once, wake the waiters.
-    func flushLoop() {
+    /// Writes and fsyncs everything queued, on the calling thread, unless another thread is
+    /// already doing so (that thread then drains what was queued meanwhile). Event loops call it
+    /// before they sleep; it returns at once when nothing is queued.
+    public func flushPending() {
         while true {
             let batch = state.withLock { state -> [(lsn: UInt64, item: Item)]? in
-                if state.pending.isEmpty {
-                    if state.closing { return nil }
-                    state.flusherIdle = true
-                    return []
-                }
+                guard !state.flushing, !state.closed, state.failure == nil, !state.pending.isEmpty else { return nil }
+                state.flushing = true
                 let taken = state.pending
                 state.pending.removeAll(keepingCapacity: true)
                 return taken
             }
-            guard let batch else { break }
-            if batch.isEmpty {
-                wakeup.wait()
-                if options.fsync == .batch {
-                    let window = options.batchWindow.components
-                    usleep(UInt32(window.seconds * 1_000_000 + window.attoseconds / 1_000_000_000_000))
-                }
-                continue
-            }
+            guard let batch else { return }
             let result = Result<(Int, Int), StorageError> { () throws(StorageError) -> (Int, Int) in try write(batch) }
             let ready = state.withLock { state -> [(continuation: CheckedContinuation<Void, any Error>, error: StorageError?)] in
+                state.flushing = false
                 switch result {
                 case .success(let (fsyncs, writes)):
                     state.fsyncs += fsyncs
@@ -55,16 +47,54 @@ extension WriteAheadLog {
             for (continuation, error) in ready {
                 if let error { continuation.resume(throwing: error) } else { continuation.resume() }
             }
-            if case .failure = result { break }
+            if case .failure = result { return }
+        }
+    }
+
+    /// The flusher thread: flush what is queued, sleep until woken, repeat until closed.
+    func flushLoop() {
+        enum Next { case sleep, again, stop }
+        while true {
+            flushPending()
+            let next = state.withLock { state -> Next in
+                if state.failure != nil { return .stop }
+                if state.flushing { return state.closing ? .again : .sleep }
+                if !state.pending.isEmpty { return .again }
+                if state.closing {
+                    state.closed = true
+                    return .stop
+                }
+                state.flusherIdle = true
+                return .sleep
+            }
+            switch next {
+            case .stop:
+                break
+            case .again:
+                // Closing while an event loop finishes its batch: wait for it, then drain.
+                if state.withLock({ $0.flushing }) { usleep(50) }
+                continue
+            case .sleep:
+                wakeup.wait()
+                if options.fsync == .batch {
+                    let window = options.batchWindow.components
+                    usleep(UInt32(window.seconds * 1_000_000 + window.attoseconds / 1_000_000_000_000))
+                }
+                continue
+            }
+            break
         }
         // Fail anything still queued or waiting (closed or broken log).
         let leftovers = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            state.closed = true
             if state.failure == nil { state.failure = StorageError("append", path: directory, reason: "the log is closed") }
             defer { state.waiters.removeAll() }
             return state.waiters.map(\.continuation)
         }
         let failure = state.withLock { $0.failure }
         for continuation in leftovers { continuation.resume(throwing: failure ?? StorageError("append", path: directory, reason: "closed")) }
+        // No one else flushes once `closed` is set, but one may still be finishing: wait it out.
+        while state.withLock({ $0.flushing }) { usleep(50) }
         segments.close()
         stopped.signal()
     }

@@ -9,8 +9,10 @@ import Glibc
 /// An append-only, checksummed log of records in segment files, with snapshots, shared by every role.
 ///
 /// `append` and `snapshot` are synchronous and never block: they enqueue in call order and return
-/// a log sequence number (LSN). A dedicated flusher thread writes everything queued in one write,
-/// fsyncs once per batch (group commit, per `FsyncPolicy`) and then wakes `sync(upTo:)` callers.
+/// a log sequence number (LSN). Whoever flushes (the flusher thread, or an event loop between
+/// iterations, see `Options.callerFlushes`) writes everything queued in one write, fsyncs once per
+/// batch (group commit, per `FsyncPolicy`) and then wakes `sync(upTo:)` callers; one thread
+/// flushes at a time.
 /// Guarantees: when `sync(upTo: n)` returns (policy `always`/`batch`), records up to LSN `n` are on
 /// disk; `open` replays the snapshot then every valid record in order, and stops at the first torn
 /// or corrupt record, truncating it away and reporting what it dropped; after a snapshot, segments
@@ -24,10 +26,19 @@ public final class WriteAheadLog: Sendable {
         /// With `.batch`, how long the flusher waits for more appends before writing.
         public var batchWindow: Duration
 
-        public init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500)) {
+        /// Returns true when the calling thread promises to call `flushPending()` before it next
+        /// sleeps (an event loop with the log as an idle hook). Appends from such a thread do not
+        /// wake the flusher thread: the thread writes and fsyncs them itself between loop
+        /// iterations (group commit per iteration, as Redis does), saving two thread wake-ups per
+        /// write. Ignored with `.batch`, whose window needs the flusher thread.
+        public var callerFlushes: (@Sendable () -> Bool)?
+
+        public init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500),
+                    callerFlushes: (@Sendable () -> Bool)? = nil) {
             self.fsync = fsync
             self.segmentBytes = segmentBytes
             self.batchWindow = batchWindow
+            self.callerFlushes = callerFlushes
         }
     }
 
@@ -59,6 +70,10 @@ public final class WriteAheadLog: Sendable {
         var waiters: [(lsn: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var failure: StorageError?
         var closing = false
+        /// Set once the flusher thread has stopped: nobody may write any more.
+        var closed = false
+        /// Some thread is writing a batch; only that thread touches the segments.
+        var flushing = false
         var flusherIdle = false
         var fsyncs = 0
         var writes = 0
@@ -93,7 +108,8 @@ public final class WriteAheadLog: Sendable {
     /// Queues a record; returns its LSN. Records are written in the order of these calls.
     @discardableResult
     public func append(_ payload: [UInt8]) -> UInt64 {
-        enqueue(.record(payload))
+        precondition(!payload.isEmpty, "write-ahead log records must not be empty")
+        return enqueue(.record(payload))
     }
 
     /// Queues a snapshot of the state that the records so far produced: once written, replay
@@ -141,10 +157,12 @@ public final class WriteAheadLog: Sendable {
     }
 
     private func enqueue(_ item: Item) -> UInt64 {
+        let callerFlushes = options.fsync != .batch && options.callerFlushes?() == true
         let (lsn, wake) = state.withLock { state -> (UInt64, Bool) in
             let lsn = state.nextLSN
             state.nextLSN += 1
             state.pending.append((lsn, item))
+            guard !callerFlushes || state.closing else { return (lsn, false) }
             defer { state.flusherIdle = false }
             return (lsn, state.flusherIdle)
         }

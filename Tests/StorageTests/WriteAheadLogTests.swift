@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Storage
 
@@ -56,6 +57,55 @@ struct WriteAheadLogTests {
             #expect(second.droppedBytes == 0)
             third.close()
         }
+    }
+
+    /// A crash leaves the preallocated zeros after the last record: recovery treats them as the
+    /// clean end (nothing dropped) and the log continues right after the last record.
+    @Test func aPreallocatedTailIsTheCleanEndAfterACrash() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory)
+        for index in 0..<10 { log.append(payload(index)) }
+        try await log.sync(upTo: log.append(payload(10)))
+        // Copy the segment while the log is open, as a crash would leave it.
+        let segment = SegmentWriter.segmentName(1)
+        let crashed = try RecordFile.readAll(directory + "/" + segment)
+        log.close()
+        let written = try RecordFile.readAll(directory + "/" + segment)
+        #expect(crashed.count > written.count, "the open segment is preallocated")
+        #expect(Array(crashed[0..<written.count]) == written && crashed[written.count...].allSatisfy { $0 == 0 })
+        let copy = temporaryDirectory()
+        try Data(crashed).write(to: URL(fileURLWithPath: copy + "/" + segment))
+        let (recovered, report) = try WriteAheadLog.open(directory: copy)
+        #expect(report.records == (0...10).map(payload))
+        #expect(report.droppedBytes == 0)
+        try await recovered.sync(upTo: recovered.append(payload(11)))
+        recovered.close()
+        let (again, replay) = try WriteAheadLog.open(directory: copy)
+        #expect(replay.records == (0...11).map(payload))
+        #expect(replay.droppedBytes == 0)
+        again.close()
+    }
+
+    /// A caller that flushes itself (an event loop) does not wake the flusher thread; its
+    /// `flushPending` writes, fsyncs and wakes the waiters; `close` still flushes what is queued.
+    @Test func aCallerThatFlushesItselfBypassesTheFlusherThread() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(callerFlushes: { true }))
+        while !log.state.withLock({ $0.flusherIdle }) { try await Task.sleep(for: .milliseconds(1)) }
+        let lsn = log.append(payload(1))
+        let waiter = Task { try await log.sync(upTo: lsn) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(log.fsyncCount == 0, "nobody flushed yet")
+        log.flushPending()
+        try await waiter.value
+        #expect(log.fsyncCount == 1)
+        log.flushPending()
+        #expect(log.fsyncCount == 1, "nothing queued: no fsync")
+        log.append(payload(2))
+        log.close()
+        let (again, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(replay.records == [payload(1), payload(2)])
+        again.close()
     }
 
     @Test func flippedBitsAreDetected() async throws {

@@ -30,6 +30,14 @@ int cnode_accept(int fd, struct sockaddr *address, unsigned int *length);
 /// eventfd used to wake the loop.
 int cnode_eventfd(void);
 
+/// The event loop running on this thread (NULL on other threads), kept in a C thread-local:
+/// Swift has no cheap thread-local storage of its own.
+void cnode_set_current_loop(void *loop);
+void *cnode_current_loop(void);
+
+/// Names the calling thread (15 bytes at most), so profilers and `ps -L` show it.
+void cnode_set_thread_name(const char *name);
+
 /// zlib's init macros do not import into Swift.
 int cnode_inflate_init_gzip(z_stream *stream);
 int cnode_deflate_init_gzip(z_stream *stream, int level);

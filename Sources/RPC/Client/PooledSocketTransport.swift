@@ -86,8 +86,12 @@ public final class PooledSocketTransport: ClientTransport {
         while true {
             enum Step { case reuse(ClientConnection), open, wait }
             var stale: [ClientConnection] = []
+            let here = EventLoop.current
             let step: Step = pool.withLock { pool in
-                while let connection = pool.idle.popLast() {
+                // A connection watched by the caller's own loop answers without a thread hop;
+                // one on another loop is used only when no new one may be opened.
+                while let index = pool.idle.lastIndex(where: { here == nil || $0.loop === here }) ?? (pool.open < maxConnections ? nil : pool.idle.indices.last) {
+                    let connection = pool.idle.remove(at: index)
                     if ContinuousClock.now - connection.lastUsed > maxIdle || connection.isStale() {
                         stale.append(connection)
                         pool.open -= 1
@@ -107,7 +111,7 @@ public final class PooledSocketTransport: ClientTransport {
                 return connection
             case .open:
                 do {
-                    return try await ClientConnection.open(to: address, deadline: deadline)
+                    return try await ClientConnection.open(to: address, loop: here ?? .next(), deadline: deadline)
                 } catch is EventLoop.WaitTimeout {
                     release()
                     throw ConnectError(.deadlineExceeded, "connecting to \(address) did not finish before the deadline")

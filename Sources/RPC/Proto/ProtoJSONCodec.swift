@@ -1,14 +1,20 @@
-import Foundation
+import JSON
 
-/// Encodes and decodes messages as proto3 JSON bytes.
+/// Encodes and decodes messages as proto3 JSON bytes, with our own JSON parser and writer.
 ///
 /// Guarantees: decoding failures are `ConnectError(.invalidArgument)` with a message naming the
 /// problem (bad JSON, wrong type, unknown or missing field); an empty body decodes as `{}`.
+/// Encoding writes fields in the order the message writes them (its .proto order).
 public enum ProtoJSONCodec {
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(ConnectError) -> T {
-        let data = bytes.isEmpty ? Data("{}".utf8) : Data(bytes)
+        let value: JSONValue
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            value = bytes.isEmpty ? .object(JSONObject()) : try JSONParser.parse(bytes)
+        } catch {
+            throw ConnectError(.invalidArgument, "request body is not valid JSON: \(error)")
+        }
+        do {
+            return try JSONValueDecoder(value).decode(T.self)
         } catch let error as ConnectError {
             throw error
         } catch let DecodingError.typeMismatch(_, context) {
@@ -18,18 +24,15 @@ public enum ProtoJSONCodec {
         } catch let DecodingError.keyNotFound(key, _) {
             throw ConnectError(.invalidArgument, "missing required field \"\(key.stringValue)\"")
         } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as? NSError)?.userInfo["NSDebugDescription"] as? String
-            throw ConnectError(.invalidArgument, "request body is not valid JSON: \(underlying ?? context.debugDescription)")
+            throw ConnectError(.invalidArgument, "field \"\(path(context.codingPath))\": \(context.debugDescription)")
         } catch {
             throw ConnectError(.invalidArgument, "cannot decode request: \(error)")
         }
     }
 
     public static func encode<T: Encodable>(_ value: T) throws(ConnectError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         do {
-            return Array(try encoder.encode(value))
+            return try JSONValueEncoder.bytes(value)
         } catch {
             throw ConnectError(.internal, "cannot encode response: \(error)")
         }

@@ -15,7 +15,8 @@ import Glibc
 /// socket resumes its task on this thread without a cross-thread wake-up.
 /// Guarantees: every waiter is resumed exactly once (readiness, deregistration or task
 /// cancellation); jobs enqueued from any thread run on the loop thread in FIFO order.
-/// Code running on a loop must not block (no fsync, no sleep): it would stall every socket.
+/// Code running on a loop must not block (no fsync, no sleep): it would stall every socket; the
+/// one exception is an idle hook (`whenIdle`), which runs between iterations.
 public final class EventLoop: TaskExecutor, Sendable {
     /// The process-wide loops, one per core; `next()` spreads connections over them.
     public static let group: [EventLoop] = {
@@ -34,6 +35,15 @@ public final class EventLoop: TaskExecutor, Sendable {
 
     /// The first loop, for code that does not care which.
     public static var shared: EventLoop { group[0] }
+
+    /// The loop whose thread is running the caller, if any. Work started from a handler with
+    /// this as its executor preference (and sockets it opens here) stays on one thread: no
+    /// cross-thread wake-up when their replies arrive.
+    public static var current: EventLoop? {
+        guard let pointer = cnode_current_loop() else { return nil }
+        // Loops are created once per process (`group`) and never freed, so the pointer stays valid.
+        return Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue()
+    }
 
     private struct Registration {
         var readReady = false
@@ -70,6 +80,7 @@ public final class EventLoop: TaskExecutor, Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
+    private let idleHooks = Mutex<[@Sendable () -> Void]>([])
     private let waits = Mutex(Waits())
     private let jobs = Mutex(Jobs())
 
@@ -81,9 +92,20 @@ public final class EventLoop: TaskExecutor, Sendable {
         epollFD = epfd
         wakeFD = wake
         _ = cnode_epoll_add(epfd, wake)
-        let thread = Thread { [self] in self.run() }
-        thread.name = name
+        let thread = Thread { [self] in
+            cnode_set_thread_name(name)
+            cnode_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
+            self.run()
+        }
         thread.start()
+    }
+
+    /// Runs `hook` on every loop each time that loop has run out of jobs, before it waits for
+    /// sockets. For work that batches what one iteration produced, such as a write-ahead log's
+    /// group commit: the hook may block briefly (an fsync); jobs it enqueues run before the loop
+    /// sleeps.
+    public static func whenIdle(_ hook: @escaping @Sendable () -> Void) {
+        for loop in group { loop.idleHooks.withLock { $0.append(hook) } }
     }
 
     // MARK: - TaskExecutor
@@ -223,6 +245,7 @@ public final class EventLoop: TaskExecutor, Sendable {
                 for job in batch { job.runSynchronously(on: executor) }
                 batch.removeAll(keepingCapacity: true)
             }
+            for hook in idleHooks.withLock({ $0 }) { hook() }
             var expired: [CheckedContinuation<Void, any Error>] = []
             let timerTimeout = expireTimers(into: &expired)
             for continuation in expired { continuation.resume(throwing: WaitTimeout()) }
