@@ -27,7 +27,9 @@ final class NodeCluster {
             process.executableURL = Self.nodeBinary
             process.arguments = ["serve", "--role", role, "--id", id, "--listen", "127.0.0.1:\(port)",
                                  "--peers", peers, "--data-dir", "\(directory)/\(id)", "--log-level", "warning",
-                                 "--cluster-token", Self.benchToken] + extraArguments
+                                 "--cluster-token", Self.benchToken,
+                                 // The replicas share this machine's cores, as `node cluster` arranges.
+                                 "--event-loops", "\(max(1, ProcessInfo.processInfo.activeProcessorCount / replicas))"] + extraArguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
             try process.run()

@@ -22,12 +22,15 @@ struct ClusterCommand {
         let (exits, exitSink) = AsyncStream<(String, Int32)>.makeStream()
         let signals = SignalWatcher()
         var children: [Process] = []
+        // Replicas sharing this machine share its cores: one loop each unless told otherwise.
+        let loops = options.serveArguments.contains("--event-loops") ? [] :
+            ["--event-loops", "\(max(1, ProcessInfo.processInfo.activeProcessorCount / options.replicas))"]
         for (id, port) in zip(ids, ports) {
             let process = Process()
             process.executableURL = executable
             process.arguments = ["serve", "--role", options.role.rawValue, "--id", id,
                                  "--listen", "\(options.host):\(port)", "--peers", peers,
-                                 "--data-dir", "\(dataRoot)/\(id)"] + options.serveArguments
+                                 "--data-dir", "\(dataRoot)/\(id)"] + loops + options.serveArguments
             process.terminationHandler = { exitSink.yield((id, $0.terminationStatus)) }
             do {
                 try process.run()

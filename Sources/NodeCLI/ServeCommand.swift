@@ -8,6 +8,7 @@ struct ServeCommand {
     let options: ServeOptions
 
     func run() async -> Int32 {
+        if let loops = options.eventLoops { EventLoop.configure(count: loops) }
         let logger = Logger(level: options.logLevel, format: options.logFormat)
             .with("node", options.id).with("role", options.role.rawValue)
         let setup: NodeSetup

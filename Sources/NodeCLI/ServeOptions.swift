@@ -19,6 +19,8 @@ public struct ServeOptions: Equatable, Sendable {
     public var failureTimeout = Duration.seconds(2)
     public var fsync = FsyncPolicy.always
     public var maxPools = 10_000
+    /// Event-loop threads (nil: one per core).
+    public var eventLoops: Int?
     public var maxValueBytes = 1 << 20
     public var peerTimeout = Duration.seconds(2)
     public var antiEntropyInterval = Duration.seconds(5)
@@ -98,6 +100,7 @@ public struct ServeOptions: Equatable, Sendable {
             case "--write-quorum": options.writeQuorum = try scanner.int(for: argument, in: 1...1000)
             case "--max-title-bytes": options.maxTitleBytes = try scanner.int(for: argument, in: 1...(1 << 20))
             case "--max-post-bytes": options.maxPostBytes = try scanner.int(for: argument, in: 1...(1 << 30))
+            case "--event-loops": options.eventLoops = try scanner.int(for: argument, in: 1...16)
             case "--max-pools": options.maxPools = try scanner.int(for: argument, in: 1...10_000_000)
             case "--max-connections": options.maxConnections = try scanner.int(for: argument, in: 1...1_000_000)
             case "--drain-timeout": options.drainTimeout = try scanner.duration(for: argument)

@@ -48,6 +48,8 @@ public enum Usage {
       --fsync POLICY          always (default: acknowledged writes are on disk), batch, or never
       --max-pools N           consensus: pools held at once before CreatePool is refused (default 10000)
       --max-value-bytes N     register: largest value accepted (default 1048576)
+      --event-loops N         event-loop threads (default: one per core; `node cluster` divides the
+                          cores among its replicas)
       --peer-timeout D        register, bulletin: patience for one peer call (default 2s)
       --anti-entropy-interval D  register, bulletin: how often replicas exchange versions (default 5s)
       --mode MODE             bulletin: sequential (default), quorum or read-your-writes

@@ -19,14 +19,26 @@ import Glibc
 /// one exception is an idle hook (`whenIdle`), which runs between iterations.
 public final class EventLoop: TaskExecutor, Sendable {
     /// The process-wide loops, one per core; `next()` spreads connections over them.
+    /// Created on first use: `configure(count:)` if it was called, else `NODE_EVENT_LOOPS`, else
+    /// one per core (at most 16).
     public static let group: [EventLoop] = {
-        let count = max(1, min(Int(ProcessInfo.processInfo.environment["NODE_EVENT_LOOPS"] ?? "") ?? ProcessInfo.processInfo.activeProcessorCount, 16))
+        let configured = requestedCount.load(ordering: .acquiring)
+        let fallback = Int(ProcessInfo.processInfo.environment["NODE_EVENT_LOOPS"] ?? "") ?? ProcessInfo.processInfo.activeProcessorCount
+        let count = max(1, min(configured > 0 ? configured : fallback, 16))
         return (0..<count).map { index in
             do { return try EventLoop(name: "node-loop-\(index)") } catch { fatalError("cannot create an event loop: \(error)") }
         }
     }()
 
     private static let counter = Atomic<Int>(0)
+    private static let requestedCount = Atomic<Int>(0)
+
+    /// Sets how many loops `group` will have. Only effective before the first use of any loop
+    /// (processes call it at start-up): several processes sharing a machine do best with the
+    /// cores divided among them, since every extra thread adds cross-thread wake-ups.
+    public static func configure(count: Int) {
+        requestedCount.store(count, ordering: .releasing)
+    }
 
     /// The loop for the next connection (round-robin).
     public static func next() -> EventLoop {
