@@ -50,7 +50,7 @@ let package = Package(
         // The consensus role: the pool service, its durable node and the voting agent.
         .target(
             name: "ConsensusService",
-            dependencies: ["ConsensusCore", "RPC", "Storage", "Cluster"],
+            dependencies: ["ConsensusCore", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings
         ),
         // ABD register building blocks as pure values (stdlib only).
@@ -61,7 +61,7 @@ let package = Package(
         // The register role: ABD coordinator, durable replica, peer batching, anti-entropy, client.
         .target(
             name: "RegisterService",
-            dependencies: ["RegisterCore", "RPC", "Storage", "Cluster"],
+            dependencies: ["RegisterCore", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings
         ),
         // A Raft-style replicated log as a pure state machine (stdlib only).
@@ -77,7 +77,7 @@ let package = Package(
         // The bulletin role: the three consistency modes, the replicated-log shell, the web page.
         .target(
             name: "BulletinService",
-            dependencies: ["BulletinCore", "ReplicatedLog", "RPC", "Storage", "Cluster"],
+            dependencies: ["BulletinCore", "ReplicatedLog", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings
         ),
         // Test helpers shared by test targets (never linked into `node`).

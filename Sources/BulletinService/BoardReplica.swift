@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 public import BulletinCore
 public import Storage
@@ -29,8 +30,7 @@ public final class BoardReplica: Sendable {
         self.log = log
         var board = Board()
         if let recovery {
-            let decoder = JSONDecoder()
-            for bytes in recovery.records { board.insert(try decoder.decode(BoardItem.self, from: Data(bytes))) }
+            for bytes in recovery.records { board.insert(try JSONValueDecoder.decode(BoardItem.self, from: bytes)) }
         }
         state = Mutex(State(board: board))
     }
@@ -80,7 +80,7 @@ public final class BoardReplica: Sendable {
 
     private func add(_ item: BoardItem, _ state: inout State) throws -> Bool {
         guard state.board.insert(item) else { return false }
-        if let log { state.lastLSN = log.append(Array(try JSONEncoder().encode(item))) }
+        if let log { state.lastLSN = log.append(try JSONValueEncoder.bytes(item)) }
         for watcher in state.watchers.values { watcher.yield(item) }
         if !state.waiters.isEmpty {
             let vector = state.board.vector

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import ReplicatedLog
 
@@ -22,16 +23,15 @@ struct LogRecord: Codable {
 
     var logEntries: [LogEntry] { (entries ?? []).map { LogEntry(term: $0.t, index: $0.i, data: Array($0.d.utf8)) } }
 
-    func encoded() -> [UInt8] { (try? Array(JSONEncoder().encode(self))) ?? [] }
+    func encoded() -> [UInt8] { (try? JSONValueEncoder.bytes(self)) ?? [] }
 
     /// Rebuilds the persisted state from the log's records.
     static func recover(_ records: [[UInt8]]) throws -> (HardState, RaftLog, UInt64) {
         var hard = HardState()
         var log = RaftLog()
         var commit: UInt64 = 0
-        let decoder = JSONDecoder()
         for bytes in records {
-            let record = try decoder.decode(LogRecord.self, from: Data(bytes))
+            let record = try JSONValueDecoder.decode(LogRecord.self, from: bytes)
             if let value = record.hard { hard = value }
             if record.entries != nil { log.restore(record.logEntries) }
             if let value = record.commit { commit = max(commit, value) }

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 public import BulletinCore
 import ReplicatedLog
@@ -23,7 +24,7 @@ extension SequentialBoard {
     }
 
     func applyCommand(_ data: [UInt8]) throws -> BoardItem {
-        var draft = try JSONDecoder().decode(BoardDraft.self, from: Data(data))
+        var draft = try JSONValueDecoder.decode(BoardDraft.self, from: data)
         if let requestId = draft.requestId, let earlier = replica.read({ $0.item(requestId: requestId) }) { return earlier }
         if draft.kind == .reply {
             guard let parent = replica.read({ $0.item(draft.parentId) }) else {
@@ -43,7 +44,7 @@ extension SequentialBoard {
         let deadline = ContinuousClock.now + timeout
         while true {
             if raft.isLeader {
-                guard case .appended(let index, let term) = raft.propose(Array((try JSONEncoder().encode(draft)))) else { continue }
+                guard case .appended(let index, let term) = raft.propose(try JSONValueEncoder.bytes(draft)) else { continue }
                 // The caller's deadline (its handler is cancelled then) or ours, whichever comes first.
                 return try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in

@@ -1,3 +1,4 @@
+import JSON
 public import ConsensusCore
 import Foundation
 public import RPC
@@ -37,11 +38,11 @@ public actor ConsensusNode {
         var book = PoolBook(limits: limits)
         if let recovery {
             if let snapshot = recovery.snapshot {
-                book = try JSONDecoder().decode(PoolBook.self, from: Data(snapshot))
+                book = try JSONValueDecoder.decode(PoolBook.self, from: snapshot)
                 book.limits = limits
             }
             for record in recovery.records {
-                book.apply(try JSONDecoder().decode(PoolEvent.self, from: Data(record)))
+                book.apply(try JSONValueDecoder.decode(PoolEvent.self, from: record))
             }
         }
         self.book = book
@@ -121,15 +122,14 @@ public actor ConsensusNode {
     func commit(_ events: [PoolEvent]) async throws {
         guard !events.isEmpty else { return }
         var touched: [String: VotingPool?] = [:]
-        let encoder = JSONEncoder()
         for event in events {
             book.apply(event)
             touched[event.poolID] = book.pools[event.poolID]
-            if let log { lastLSN = log.append(Array(try encoder.encode(event))) }
+            if let log { lastLSN = log.append(try JSONValueEncoder.bytes(event)) }
         }
         recordsSinceSnapshot += events.count
         if let log, recordsSinceSnapshot >= snapshotEvery {
-            lastLSN = log.snapshot(Array(try encoder.encode(book)))
+            lastLSN = log.snapshot(try JSONValueEncoder.bytes(book))
             recordsSinceSnapshot = 0
         }
         if let log { try await log.sync(upTo: lastLSN) }

@@ -148,6 +148,14 @@ public final class JSONObjectBuilder {
     public func append<T: Encodable>(_ key: String, encoding value: T) throws {
         fields.append((key, try JSONValueEncoder.node(value, path: [])))
     }
+
+    /// Appends a list of `values`, each encoded (without going through `Array`'s container).
+    public func append<T: Encodable>(_ key: String, encodingEach values: [T]) throws {
+        let list = JSONArrayBuilder()
+        list.items.reserveCapacity(values.count)
+        for value in values { list.items.append(try JSONValueEncoder.node(value, path: [])) }
+        fields.append((key, .array(list)))
+    }
 }
 
 /// A list under construction.

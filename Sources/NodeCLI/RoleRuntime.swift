@@ -29,10 +29,10 @@ struct RoleRuntime {
             return (nil, nil)
         }
         // Appends made on an event loop are written and fsynced by that loop before it sleeps
-        // (group commit per iteration), not handed to the flusher thread.
+        // (group commit per iteration, no thread hop); a busy loop hands them to the flusher thread.
         let walOptions = WriteAheadLog.Options(fsync: options.fsync, callerFlushes: { EventLoop.current != nil })
         let (log, recovery) = try WriteAheadLog.open(directory: dataDir + "/" + name, options: walOptions)
-        EventLoop.whenIdle { log.flushPending() }
+        EventLoop.whenIdle { busy in log.flushPending(mayBlock: !busy) }
         logger.info("recovered \(name) state", [("recovery", recovery.description)])
         if recovery.droppedBytes > 0 {
             logger.warning("dropped a torn or corrupt log tail", [("bytes", "\(recovery.droppedBytes)")])

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 public import RegisterCore
 public import Storage
@@ -33,10 +34,9 @@ public final class ReplicaState: Sendable {
         self.snapshotEvery = snapshotEvery
         var store = ReplicaStore()
         if let recovery {
-            if let snapshot = recovery.snapshot { store = try JSONDecoder().decode(ReplicaStore.self, from: Data(snapshot)) }
-            let decoder = JSONDecoder()
+            if let snapshot = recovery.snapshot { store = try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot) }
             for bytes in recovery.records {
-                let record = try decoder.decode(Record.self, from: Data(bytes))
+                let record = try JSONValueDecoder.decode(Record.self, from: bytes)
                 store.store(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v))
             }
         }
@@ -55,20 +55,19 @@ public final class ReplicaState: Sendable {
     /// Stores the entries that are newer than what is stored; returns how many, once durable.
     @discardableResult
     public func store(_ items: [(String, Entry)]) async throws -> Int {
-        let encoder = JSONEncoder()
         let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
             var stored = 0
             for (key, entry) in items where state.store.store(key, entry) {
                 stored += 1
                 if let log {
                     let record = Record(k: key, c: entry.version.counter, w: entry.version.writer, v: entry.value)
-                    state.lastLSN = log.append(Array(try encoder.encode(record)))
+                    state.lastLSN = log.append(try JSONValueEncoder.bytes(record))
                     state.lsnOf[key] = state.lastLSN
                     state.sinceSnapshot += 1
                 }
             }
             if let log, state.sinceSnapshot >= snapshotEvery {
-                state.lastLSN = log.snapshot(Array(try encoder.encode(state.store)))
+                state.lastLSN = log.snapshot(try JSONValueEncoder.bytes(state.store))
                 state.sinceSnapshot = 0
             }
             return (stored, state.lastLSN)

@@ -6,9 +6,22 @@ import Glibc
 #endif
 
 extension WriteAheadLog {
+    /// Event loops call this after each iteration. `mayBlock` (the loop was about to sleep):
+    /// flush on this thread. Otherwise (the loop has more work): hand what is queued to the
+    /// flusher thread, so the fsync overlaps with that work.
+    public func flushPending(mayBlock: Bool) {
+        if mayBlock { return flushPending() }
+        let wake = state.withLock { state -> Bool in
+            guard !state.pending.isEmpty, state.flusherIdle else { return false }
+            state.flusherIdle = false
+            return true
+        }
+        if wake { wakeup.signal() }
+    }
+
     /// Writes and fsyncs everything queued, on the calling thread, unless another thread is
-    /// already doing so (that thread then drains what was queued meanwhile). Event loops call it
-    /// before they sleep; it returns at once when nothing is queued.
+    /// already doing so (that thread then drains what was queued meanwhile). It returns at once
+    /// when nothing is queued.
     public func flushPending() {
         while true {
             let batch = state.withLock { state -> [(lsn: UInt64, item: Item)]? in
@@ -58,8 +71,9 @@ extension WriteAheadLog {
             flushPending()
             let next = state.withLock { state -> Next in
                 if state.failure != nil { return .stop }
-                if state.flushing { return state.closing ? .again : .sleep }
-                if !state.pending.isEmpty { return .again }
+                if state.flushing && state.closing { return .again }
+                // Another thread is flushing: it drains what is queued, so sleep.
+                if !state.flushing && !state.pending.isEmpty { return .again }
                 if state.closing {
                     state.closed = true
                     return .stop

@@ -72,18 +72,21 @@ struct ClientConnection: Sendable {
 
     /// The next parser event, reading from the socket as needed.
     mutating func nextEvent(received: inout Bool, deadline: ContinuousClock.Instant? = nil) async throws -> HTTPResponseParser.Event {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             do {
                 if let event = try parser.next() { return event }
             } catch {
                 throw Failure(message: "malformed response: \(error.message)", receivedResponseBytes: true)
             }
-            let result = try chunk.withUnsafeMutableBytes { try socket.read(into: $0) }
+            // Read into stack space: no heap buffer to allocate and zero per call.
+            let result = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { chunk in
+                let result = try socket.read(into: chunk)
+                if case .bytes(let count) = result { parser.append(UnsafeRawBufferPointer(rebasing: chunk[0..<count])) }
+                return result
+            }
             switch result {
-            case .bytes(let count):
+            case .bytes:
                 received = true
-                chunk.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             case .wouldBlock:
                 try await loop.readable(socket, deadline: deadline)
             case .endOfFile:

@@ -6,14 +6,23 @@ public struct MessageSchema: Sendable {
     public let name: String
     public let fields: [FieldSchema]
 
+    /// Both spellings of every field name to its position (messages are decoded per request).
+    private let positions: [String: Int]
+
     public init(_ name: String, _ fields: [FieldSchema]) {
         self.name = name
         self.fields = fields
+        var positions: [String: Int] = [:]
+        for (position, field) in fields.enumerated() {
+            positions[field.name] = position
+            positions[field.jsonName] = position
+        }
+        self.positions = positions
     }
 
     /// The field whose proto or JSON name is `key`.
     public func field(named key: String) -> FieldSchema? {
-        fields.first { $0.jsonName == key || $0.name == key }
+        positions[key].map { fields[$0] }
     }
 }
 

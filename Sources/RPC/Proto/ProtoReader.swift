@@ -101,7 +101,16 @@ public struct ProtoReader {
     }
 
     public func repeated<T: Decodable>(_ field: String, of type: T.Type = T.self) throws -> [T] {
-        try decode(field, as: [T].self) ?? []
+        guard let (key, value) = present(field) else { return [] }
+        let mismatch = ConnectError(.invalidArgument, "field \"\(key)\": expected \(Self.describe([T].self))")
+        guard case .array(let items) = value else { throw mismatch }
+        do {
+            return try items.map { try JSONValueDecoder($0).decode(T.self) }
+        } catch let error as ConnectError {
+            throw error
+        } catch {
+            throw mismatch
+        }
     }
 
     public func repeatedInt64(_ field: String) throws -> [Int64] {

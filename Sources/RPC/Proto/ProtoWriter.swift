@@ -86,7 +86,12 @@ public struct ProtoWriter {
 
     /// A repeated field; empty is omitted.
     public mutating func write<T: Encodable>(_ field: String, _ values: [T]) throws {
-        if !values.isEmpty { try put(field, encoding: values) }
+        guard !values.isEmpty else { return }
+        if case .object(let object) = sink {
+            try object.append(field, encodingEach: values)
+        } else {
+            try put(field, encoding: values)
+        }
     }
 
     /// A map field, keys in sorted order; empty is omitted.

@@ -92,7 +92,7 @@ public final class EventLoop: TaskExecutor, Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let idleHooks = Mutex<[@Sendable () -> Void]>([])
+    private let idleHooks = Mutex<[@Sendable (_ busy: Bool) -> Void]>([])
     private let waits = Mutex(Waits())
     private let jobs = Mutex(Jobs())
 
@@ -112,11 +112,12 @@ public final class EventLoop: TaskExecutor, Sendable {
         thread.start()
     }
 
-    /// Runs `hook` on every loop each time that loop has run out of jobs, before it waits for
-    /// sockets. For work that batches what one iteration produced, such as a write-ahead log's
-    /// group commit: the hook may block briefly (an fsync); jobs it enqueues run before the loop
-    /// sleeps.
-    public static func whenIdle(_ hook: @escaping @Sendable () -> Void) {
+    /// Runs `hook` on every loop each time that loop has run out of jobs. For work that batches
+    /// what one iteration produced, such as a write-ahead log's group commit. `busy` says more
+    /// socket events are already waiting: the hook must not block then (hand the work to another
+    /// thread). Otherwise the loop was about to sleep, and the hook may block briefly (an fsync);
+    /// jobs it enqueues run before the loop sleeps.
+    public static func whenIdle(_ hook: @escaping @Sendable (_ busy: Bool) -> Void) {
         for loop in group { loop.idleHooks.withLock { $0.append(hook) } }
     }
 
@@ -244,8 +245,6 @@ public final class EventLoop: TaskExecutor, Sendable {
 
     private func run() {
         var events = [cnode_event](repeating: cnode_event(), count: 256)
-        var toResume: [CheckedContinuation<Void, any Error>] = []
-        toResume.reserveCapacity(256)
         var batch: [UnownedJob] = []
         batch.reserveCapacity(256)
         let executor = asUnownedTaskExecutor()
@@ -257,11 +256,18 @@ public final class EventLoop: TaskExecutor, Sendable {
                 for job in batch { job.runSynchronously(on: executor) }
                 batch.removeAll(keepingCapacity: true)
             }
-            for hook in idleHooks.withLock({ $0 }) { hook() }
             var expired: [CheckedContinuation<Void, any Error>] = []
             let timerTimeout = expireTimers(into: &expired)
             for continuation in expired { continuation.resume(throwing: WaitTimeout()) }
             if !expired.isEmpty { continue }
+            // Sockets already ready mean a busy loop: hooks must not block it.
+            let ready = poll(&events, timeout: 0)
+            let hooks = idleHooks.withLock { $0 }
+            if ready > 0 {
+                for hook in hooks { hook(true) }
+                continue
+            }
+            for hook in hooks { hook(false) }
             // Sleep in epoll only if no job arrived since the queue was drained.
             let timeout: Int32 = jobs.withLock { jobs in
                 if jobs.queue.isEmpty {
@@ -270,44 +276,48 @@ public final class EventLoop: TaskExecutor, Sendable {
                 }
                 return 0
             }
-            let n = events.withUnsafeMutableBufferPointer {
-                cnode_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
-            }
+            _ = poll(&events, timeout: timeout)
             jobs.withLock { $0.sleeping = false }
-            if n < 0 {
-                if errno == EINTR { continue }
-                fatalError("epoll_wait failed: \(SocketError.last("epoll_wait"))")
-            }
-            waits.withLock { waits in
-                for i in 0..<Int(n) {
-                    let event = events[i]
-                    if event.fd == wakeFD { continue }
-                    guard var registration = waits.table[event.fd] else { continue }
-                    if event.readable != 0 {
-                        if let reader = registration.reader {
-                            toResume.append(reader)
-                            registration.reader = nil
-                        } else {
-                            registration.readReady = true
-                        }
-                    }
-                    if event.writable != 0 {
-                        if let writer = registration.writer {
-                            toResume.append(writer)
-                            registration.writer = nil
-                        } else {
-                            registration.writeReady = true
-                        }
-                    }
-                    waits.table[event.fd] = registration
-                }
-            }
-            for i in 0..<Int(n) where events[i].fd == wakeFD {
-                var value: UInt64 = 0
-                _ = Glibc.read(wakeFD, &value, 8)
-            }
-            for continuation in toResume { continuation.resume() }
-            toResume.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Waits up to `timeout` ms for socket events and resumes their waiters; returns how many.
+    private func poll(_ events: inout [cnode_event], timeout: Int32) -> Int {
+        let n = events.withUnsafeMutableBufferPointer {
+            cnode_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
+        }
+        if n < 0 {
+            if errno == EINTR { return 0 }
+            fatalError("epoll_wait failed: \(SocketError.last("epoll_wait"))")
+        }
+        var toResume: [CheckedContinuation<Void, any Error>] = []
+        waits.withLock { waits in
+            for event in events[0..<Int(n)] where event.fd != wakeFD {
+                guard var registration = waits.table[event.fd] else { continue }
+                if event.readable != 0 {
+                    if let reader = registration.reader {
+                        toResume.append(reader)
+                        registration.reader = nil
+                    } else {
+                        registration.readReady = true
+                    }
+                }
+                if event.writable != 0 {
+                    if let writer = registration.writer {
+                        toResume.append(writer)
+                        registration.writer = nil
+                    } else {
+                        registration.writeReady = true
+                    }
+                }
+                waits.table[event.fd] = registration
+            }
+        }
+        for event in events[0..<Int(n)] where event.fd == wakeFD {
+            var value: UInt64 = 0
+            _ = Glibc.read(wakeFD, &value, 8)
+        }
+        for continuation in toResume { continuation.resume() }
+        return Int(n)
     }
 }
