@@ -13,7 +13,6 @@ extension SequentialBoard {
             guard !entry.isNoOp else { continue }
             let outcome = Result { try applyCommand(entry.data) }
             if let waiter = waiters.removeValue(forKey: entry.index) {
-                waiter.timer.cancel()
                 if waiter.term == entry.term {
                     waiter.continuation.resume(with: outcome)
                 } else {
@@ -48,11 +47,7 @@ extension SequentialBoard {
                 // The caller's deadline (its handler is cancelled then) or ours, whichever comes first.
                 return try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in
-                        let timer = Task {
-                            guard (try? await Task.sleep(until: deadline)) != nil else { return }
-                            expire(index)
-                        }
-                        waiters[index] = (term, continuation, timer)
+                        waiters[index] = (term, continuation, deadline)
                         if Task.isCancelled { expire(index) }
                         Task { await process() }
                     }
@@ -78,9 +73,14 @@ extension SequentialBoard {
         }
     }
 
+    /// Gives up on posts whose callers' deadlines passed (checked every tick).
+    func expireOverdue() {
+        let now = ContinuousClock.now
+        for (index, waiter) in waiters where waiter.deadline <= now { expire(index) }
+    }
+
     func expire(_ index: UInt64) {
         guard let waiter = waiters.removeValue(forKey: index) else { return }
-        waiter.timer.cancel()
         waiter.continuation.resume(throwing: ConnectError(.deadlineExceeded, "the post did not commit in time; it may still appear (retry with the same request id)"))
     }
 

@@ -14,6 +14,9 @@ public import Storage
 /// 300–600 ms) and writes through any surviving majority succeed.
 public actor SequentialBoard: BoardMode {
     public nonisolated let replica: BoardReplica
+    /// The event loop the actor runs on: calls from connection tasks on that loop need no hop.
+    nonisolated let loop: EventLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
     let selfID: String
     let log: WriteAheadLog?
     let peers: PeerTransports
@@ -22,18 +25,22 @@ public actor SequentialBoard: BoardMode {
     let peerTimeout: Duration
     var raft: RaftNode
     var senders: [String: LogSender] = [:]
-    /// Posts proposed here, by log index: the term they were proposed in, who waits, and the
-    /// timer that gives up on them.
-    var waiters: [UInt64: (term: UInt64, continuation: CheckedContinuation<BoardItem, any Error>, timer: Task<Void, Never>)] = [:]
+    /// Posts proposed here, by log index: the term they were proposed in, who waits, and when to
+    /// give up on them (each tick expires the overdue ones).
+    var waiters: [UInt64: (term: UInt64, continuation: CheckedContinuation<BoardItem, any Error>, deadline: ContinuousClock.Instant)] = [:]
+    /// A commit index not yet in the log: written with the next entries, or at the next tick. It
+    /// only speeds up recovery (Raft re-learns it from the leader), so it never costs an fsync of its own.
+    var unloggedCommit: UInt64?
     var lastLSN: UInt64 = 0
     var durableLSN: UInt64 = 0
     var lastRole: RaftNode.Role = .follower
 
     public init(membership: ClusterMembership, replica: BoardReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
                 peers: PeerTransports, peerTimeout: Duration, tickInterval: Duration = .milliseconds(50), seed: UInt64,
-                logger: Logger = .disabled) throws {
+                logger: Logger = .disabled, loop: EventLoop = .next()) throws {
         let (hard, entries, commit) = try LogRecord.recover(recovery?.records ?? [])
         self.replica = replica
+        self.loop = loop
         selfID = membership.selfID
         self.log = log
         self.peers = peers
@@ -61,6 +68,11 @@ public actor SequentialBoard: BoardMode {
         while !Task.isCancelled {
             try? await Task.sleep(for: tickInterval)
             raft.tick()
+            expireOverdue()
+            if let log, let commit = unloggedCommit {
+                _ = log.append(LogRecord(commit: commit).encoded())
+                unloggedCommit = nil
+            }
             await process()
         }
     }
@@ -82,12 +94,12 @@ public actor SequentialBoard: BoardMode {
         route(ready.sendNow, caller: caller, into: &reply)
         var mark: (index: UInt64, term: UInt64)?
         if let log {
-            if let hard = ready.hardState { lastLSN = log.append(LogRecord(hard: hard).encoded()) }
-            if !ready.entries.isEmpty {
-                lastLSN = log.append(LogRecord(entries: ready.entries).encoded())
-                mark = (raft.log.lastIndex, raft.log.lastTerm)
+            if let commit = ready.commitIndex { unloggedCommit = commit }
+            if ready.hardState != nil || !ready.entries.isEmpty {
+                lastLSN = log.append(LogRecord(hard: ready.hardState, entries: ready.entries.isEmpty ? nil : ready.entries, commit: unloggedCommit).encoded())
+                unloggedCommit = nil
+                if !ready.entries.isEmpty { mark = (raft.log.lastIndex, raft.log.lastTerm) }
             }
-            if let commit = ready.commitIndex { _ = log.append(LogRecord(commit: commit).encoded()) }
         } else if !ready.entries.isEmpty {
             mark = (raft.log.lastIndex, raft.log.lastTerm)
         }

@@ -14,10 +14,12 @@ import Glibc
 /// Connection tasks run with this loop as their executor preference (as in SwiftNIO): a ready
 /// socket resumes its task on this thread without a cross-thread wake-up.
 /// Guarantees: every waiter is resumed exactly once (readiness, deregistration or task
-/// cancellation); jobs enqueued from any thread run on the loop thread in FIFO order.
+/// cancellation); jobs enqueued from any thread run on the loop thread in FIFO order. Being one
+/// thread, a loop is also a `SerialExecutor`: an actor can run on it (`unownedExecutor`), so
+/// its calls from connection tasks on the same loop need no thread hop.
 /// Code running on a loop must not block (no fsync, no sleep): it would stall every socket; the
 /// one exception is an idle hook (`whenIdle`), which runs between iterations.
-public final class EventLoop: TaskExecutor, Sendable {
+public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
     /// The process-wide loops, one per core; `next()` spreads connections over them.
     /// Created on first use: `configure(count:)` if it was called, else `NODE_EVENT_LOOPS`, else
     /// one per core (at most 16).
@@ -121,7 +123,11 @@ public final class EventLoop: TaskExecutor, Sendable {
         for loop in group { loop.idleHooks.withLock { $0.append(hook) } }
     }
 
-    // MARK: - TaskExecutor
+    // MARK: - TaskExecutor and SerialExecutor
+
+    public func checkIsolated() {
+        precondition(EventLoop.current === self, "expected to run on \(self)")
+    }
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
@@ -247,13 +253,14 @@ public final class EventLoop: TaskExecutor, Sendable {
         var events = [cnode_event](repeating: cnode_event(), count: 256)
         var batch: [UnownedJob] = []
         batch.reserveCapacity(256)
-        let executor = asUnownedTaskExecutor()
+        let taskExecutor = asUnownedTaskExecutor()
+        let serialExecutor = asUnownedSerialExecutor()
         while true {
             // Run everything queued, including jobs the jobs enqueue, before polling again.
             while true {
                 jobs.withLock { jobs in swap(&jobs.queue, &batch) }
                 if batch.isEmpty { break }
-                for job in batch { job.runSynchronously(on: executor) }
+                for job in batch { job.runSynchronously(isolatedTo: serialExecutor, taskExecutor: taskExecutor) }
                 batch.removeAll(keepingCapacity: true)
             }
             var expired: [CheckedContinuation<Void, any Error>] = []
