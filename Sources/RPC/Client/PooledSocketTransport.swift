@@ -92,7 +92,11 @@ public final class PooledSocketTransport: ClientTransport {
                 // one on another loop is used only when no new one may be opened.
                 while let index = pool.idle.lastIndex(where: { here == nil || $0.loop === here }) ?? (pool.open < maxConnections ? nil : pool.idle.indices.last) {
                     let connection = pool.idle.remove(at: index)
-                    if ContinuousClock.now - connection.lastUsed > maxIdle || connection.isStale() {
+                    // A connection used moments ago is taken on trust (the peek is a syscall per
+                    // call); one the server closed since then fails before any response byte,
+                    // and retryable calls are retried.
+                    let idle = ContinuousClock.now - connection.lastUsed
+                    if idle > maxIdle || (idle > .milliseconds(250) && connection.isStale()) {
                         stale.append(connection)
                         pool.open -= 1
                         continue
@@ -158,16 +162,27 @@ public final class PooledSocketTransport: ClientTransport {
 
     /// The request bytes: request line, Connect headers, metadata, body.
     static func serialize(path: String, host: String, body: [UInt8], options: CallOptions, streaming: Bool) -> [UInt8] {
-        var head = "POST \(path) HTTP/1.1\r\nhost: \(host)\r\n"
-        head += streaming ? "content-type: application/connect+json\r\n" : "content-type: application/json\r\n"
-        head += "connect-protocol-version: 1\r\ncontent-length: \(body.count)\r\n"
+        // Appended piece by piece: no intermediate strings on this per-call path.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(192 + path.utf8.count + body.count)
+        bytes.append(contentsOf: "POST ".utf8)
+        bytes.append(contentsOf: path.utf8)
+        bytes.append(contentsOf: " HTTP/1.1\r\nhost: ".utf8)
+        bytes.append(contentsOf: host.utf8)
+        bytes.append(contentsOf: streaming ? "\r\ncontent-type: application/connect+json".utf8 : "\r\ncontent-type: application/json".utf8)
+        bytes.append(contentsOf: "\r\nconnect-protocol-version: 1\r\ncontent-length: ".utf8)
+        bytes.append(contentsOf: String(body.count).utf8)
         if let timeout = options.timeout, options.sendTimeoutHeader {
-            let ms = max(1, timeout.wholeMilliseconds)
-            head += "connect-timeout-ms: \(ms)\r\n"
+            bytes.append(contentsOf: "\r\nconnect-timeout-ms: ".utf8)
+            bytes.append(contentsOf: String(max(1, timeout.wholeMilliseconds)).utf8)
         }
-        for (name, value) in options.headers { head += "\(name): \(value)\r\n" }
-        head += "\r\n"
-        var bytes = Array(head.utf8)
+        for (name, value) in options.headers {
+            bytes.append(contentsOf: "\r\n".utf8)
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: value.utf8)
+        }
+        bytes.append(contentsOf: "\r\n\r\n".utf8)
         bytes.append(contentsOf: body)
         return bytes
     }

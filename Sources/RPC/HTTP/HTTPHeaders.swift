@@ -16,7 +16,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public mutating func add(_ name: String, _ value: String) {
-        fields.append((name.lowercased(), value))
+        fields.append((Self.lowercased(name), value))
+    }
+
+    /// Header names are ASCII tokens and almost always lower-case already: then no copy.
+    static func lowercased(_ name: String) -> String {
+        var hasUpper = false
+        for byte in name.utf8 {
+            if byte >= 0x80 { return name.lowercased() }
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { hasUpper = true }
+        }
+        guard hasUpper else { return name }
+        return String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     /// Replaces every field called `name` with one field.
@@ -26,19 +37,19 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public mutating func remove(_ name: String) {
-        let key = name.lowercased()
+        let key = Self.lowercased(name)
         fields.removeAll { $0.name == key }
     }
 
     /// The first value of `name`, or `nil`.
     public subscript(name: String) -> String? {
-        let key = name.lowercased()
+        let key = Self.lowercased(name)
         return fields.first { $0.name == key }?.value
     }
 
     /// Every value of `name`, in order.
     public func values(_ name: String) -> [String] {
-        let key = name.lowercased()
+        let key = Self.lowercased(name)
         return fields.filter { $0.name == key }.map(\.value)
     }
 
