@@ -12,12 +12,16 @@ extension SequentialBoard {
         for entry in entries {
             guard !entry.isNoOp else { continue }
             let outcome = Result { try applyCommand(entry.data) }
+            let changed = ConnectError(.unavailable, "leadership changed before the post committed; retry with the same request id")
             if let waiter = waiters.removeValue(forKey: entry.index) {
                 if waiter.term == entry.term {
                     waiter.continuation.resume(with: outcome)
                 } else {
-                    waiter.continuation.resume(throwing: ConnectError(.unavailable, "leadership changed before the post committed; retry with the same request id"))
+                    waiter.continuation.resume(throwing: changed)
                 }
+            } else if let term = proposed.removeValue(forKey: entry.index) {
+                // Applied before its proposer got to wait: keep the outcome for it.
+                early[entry.index] = term == entry.term ? outcome : .failure(changed)
             }
         }
     }
@@ -44,9 +48,17 @@ extension SequentialBoard {
         while true {
             if raft.isLeader {
                 guard case .appended(let index, let term) = raft.propose(try JSONValueEncoder.bytes(draft)) else { continue }
+                // The entry may apply before the waiter below is in place: the calls that set it up
+                // may suspend (they do on an event-loop executor), letting a tick commit it.
+                proposed[index] = term
                 // The caller's deadline (its handler is cancelled then) or ours, whichever comes first.
                 return try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in
+                        if let outcome = early.removeValue(forKey: index) {
+                            continuation.resume(with: outcome)
+                            return
+                        }
+                        proposed[index] = nil
                         waiters[index] = (term, continuation, deadline)
                         if Task.isCancelled { expire(index) }
                         Task { await process() }

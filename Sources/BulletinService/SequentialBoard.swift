@@ -28,6 +28,10 @@ public actor SequentialBoard: BoardMode {
     /// Posts proposed here, by log index: the term they were proposed in, who waits, and when to
     /// give up on them (each tick expires the overdue ones).
     var waiters: [UInt64: (term: UInt64, continuation: CheckedContinuation<BoardItem, any Error>, deadline: ContinuousClock.Instant)] = [:]
+    /// Posts proposed here whose proposer is not yet waiting (by index: the term), and the
+    /// outcomes of those that applied in that gap.
+    var proposed: [UInt64: UInt64] = [:]
+    var early: [UInt64: Result<BoardItem, any Error>] = [:]
     /// A commit index not yet in the log: written with the next entries, or at the next tick. It
     /// only speeds up recovery (Raft re-learns it from the leader), so it never costs an fsync of its own.
     var unloggedCommit: UInt64?

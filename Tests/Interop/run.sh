@@ -45,8 +45,9 @@ PYTHONPATH=$gen "$venv/bin/python" Tests/Interop/interop_test.py "http://$addres
 curl -sf "http://$address/openapi.json" > "$work/openapi.json"
 fuzz() { # name, extra schemathesis arguments...
     local name=$1; shift
-    "$venv/bin/schemathesis" run "$work/openapi.json" --url "http://$address" --max-examples 40 --workers 1 \
-        --request-timeout 5 --seed 1 "$@" \
+    # Run inside the work directory: schemathesis keeps its cache (.schemathesis/) in the current one.
+    (cd "$work" && "$venv/bin/schemathesis" run "$work/openapi.json" --url "http://$address" --max-examples 40 --workers 1 \
+        --request-timeout 5 --seed 1 "$@") \
         > "$work/schemathesis-$name.log" 2>&1 || { tail -60 "$work/schemathesis-$name.log"; exit 1; }
     tail -3 "$work/schemathesis-$name.log"
 }

@@ -5,6 +5,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
     case missingHost
     case unsupportedVersion
     case headerTooLarge
+    case requestLineTooLong
     case bodyTooLarge
     case invalidContentLength
     case conflictingFraming
@@ -19,6 +20,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
             .badRequest
         case .unsupportedVersion: .httpVersionNotSupported
         case .headerTooLarge: .headerFieldsTooLarge
+        case .requestLineTooLong: .uriTooLong
         case .bodyTooLarge: .contentTooLarge
         case .unsupportedTransferEncoding: .notImplemented
         case .unsupportedExpectation: .expectationFailed
@@ -32,6 +34,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
         case .missingHost: "HTTP/1.1 request without a Host header"
         case .unsupportedVersion: "only HTTP/1.0 and HTTP/1.1 are supported"
         case .headerTooLarge: "request header section is too large"
+        case .requestLineTooLong: "request line (URL) is too long"
         case .bodyTooLarge: "request body is larger than the server accepts"
         case .invalidContentLength: "invalid Content-Length"
         case .conflictingFraming: "both Content-Length and Transfer-Encoding, or conflicting Content-Length values"

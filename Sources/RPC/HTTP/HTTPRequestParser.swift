@@ -5,14 +5,18 @@
 /// Guarantees: a request is produced only with its whole body, so bytes of one request can never be
 /// read as the start of the next; after the first error the parser produces nothing more.
 public struct HTTPRequestParser: Sendable {
-    /// Size limits; exceeding them yields `.headerTooLarge` (431) or `.bodyTooLarge` (413).
+    /// Size limits; exceeding them yields `.requestLineTooLong` (414), `.headerTooLarge` (431)
+    /// or `.bodyTooLarge` (413). The request line has its own, larger limit: a Connect GET
+    /// carries its whole message in the URL.
     public struct Limits: Sendable {
         public var maxHeaderBytes: Int
         public var maxBodyBytes: Int
+        public var maxRequestLineBytes: Int
 
-        public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 4 * 1024 * 1024) {
+        public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 4 * 1024 * 1024, maxRequestLineBytes: Int = 64 * 1024) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
+            self.maxRequestLineBytes = maxRequestLineBytes
         }
     }
 
@@ -73,10 +77,10 @@ public struct HTTPRequestParser: Sendable {
                 return nil
             case .head:
                 guard let end = findHeadEnd() else {
-                    if buffer.count - position > limits.maxHeaderBytes { return fail(.headerTooLarge) }
+                    if let error = headOverLimits(end: buffer.count) { return fail(error) }
                     return nil
                 }
-                if end - position > limits.maxHeaderBytes { return fail(.headerTooLarge) }
+                if let error = headOverLimits(end: end) { return fail(error) }
                 let head = buffer[position..<(end + 2)]
                 position = end + 4
                 switch parseHead(head) {
@@ -173,6 +177,14 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Index of the `\r\n\r\n` that ends the head, skipping empty lines before a request line.
+    /// Whether the head so far (from `position` to `end`) breaks the request-line or header limit.
+    private func headOverLimits(end: Int) -> HTTPParseError? {
+        let lineEnd = buffer[position..<end].firstIndex(of: 10) ?? end
+        if lineEnd - position > limits.maxRequestLineBytes { return .requestLineTooLong }
+        if end - lineEnd > limits.maxHeaderBytes { return .headerTooLarge }
+        return nil
+    }
+
     private mutating func findHeadEnd() -> Int? {
         while buffer.count - position >= 2, buffer[position] == 13, buffer[position + 1] == 10 {
             position += 2

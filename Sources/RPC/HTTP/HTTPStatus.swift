@@ -14,6 +14,7 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
     public static let requestTimeout = HTTPStatus(408)
     public static let conflict = HTTPStatus(409)
     public static let contentTooLarge = HTTPStatus(413)
+    public static let uriTooLong = HTTPStatus(414)
     public static let unsupportedMediaType = HTTPStatus(415)
     public static let expectationFailed = HTTPStatus(417)
     public static let tooManyRequests = HTTPStatus(429)
@@ -36,6 +37,7 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
         case 408: "Request Timeout"
         case 409: "Conflict"
         case 413: "Content Too Large"
+        case 414: "URI Too Long"
         case 415: "Unsupported Media Type"
         case 417: "Expectation Failed"
         case 429: "Too Many Requests"

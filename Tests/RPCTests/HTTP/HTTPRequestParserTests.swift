@@ -132,6 +132,17 @@ struct HTTPRequestParserTests {
         #expect(parseAll(endless, chunk: 1000).last == .failed(.headerTooLarge))
     }
 
+    /// A Connect GET carries its message in the URL: long request lines are fine up to their own
+    /// limit (64 KiB), beyond it 414.
+    @Test func longRequestLinesHaveTheirOwnLimit() {
+        let long = "GET /a?message=" + String(repeating: "m", count: 40 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+        #expect(requests(parseAll(long, chunk: 4096)).first?.target.count == 40 * 1024 + 11)
+        let tooLong = "GET /a?message=" + String(repeating: "m", count: 65 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+        #expect(parseAll(tooLong).last == .failed(.requestLineTooLong))
+        #expect(parseAll(String(tooLong.prefix(66 * 1024)), chunk: 4096).last == .failed(.requestLineTooLong))
+        #expect(HTTPParseError.requestLineTooLong.status.code == 414)
+    }
+
     @Test func bodyOverTheLimitIs413() {
         let limits = HTTPRequestParser.Limits(maxBodyBytes: 10)
         #expect(parseAll("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n", limits: limits).last == .failed(.bodyTooLarge))

@@ -1,0 +1,58 @@
+import Synchronization
+import Testing
+@testable import RPC
+
+/// An actor that runs on a given event loop.
+private actor LoopBound {
+    nonisolated let loop: EventLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+    var count = 0
+
+    init(loop: EventLoop) { self.loop = loop }
+
+    func increment() -> Bool {
+        count += 1
+        return EventLoop.current === loop
+    }
+}
+
+@Suite(.serialized)
+struct EventLoopTests {
+    @Test func tasksPreferringALoopRunOnItsThread() async {
+        let loop = EventLoop.group[0]
+        let onLoop = await Task(executorPreference: loop) { EventLoop.current === loop }.value
+        #expect(onLoop)
+        #expect(EventLoop.current == nil || EventLoop.group.contains { $0 === EventLoop.current })
+    }
+
+    /// An actor whose executor is a loop runs every call on that loop's thread, serially.
+    @Test func anActorCanRunOnALoop() async {
+        let loop = EventLoop.group[EventLoop.group.count - 1]
+        let bound = LoopBound(loop: loop)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<200 { group.addTask { await bound.increment() } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0 })
+        #expect(await bound.count == 200)
+    }
+
+    /// Idle hooks run on every loop once it runs out of jobs, saying whether sockets are waiting.
+    @Test func idleHooksRunWhenALoopRunsOutOfWork() async throws {
+        let calls = Mutex<[ObjectIdentifier: Int]>([:])
+        EventLoop.whenIdle { _ in
+            guard let loop = EventLoop.current else { return }
+            calls.withLock { $0[ObjectIdentifier(loop), default: 0] += 1 }
+        }
+        for loop in EventLoop.group {
+            // A job on each loop makes it go round (and run its hooks) at least once more.
+            await Task(executorPreference: loop) {}.value
+        }
+        var seen = 0
+        for _ in 0..<200 where seen < EventLoop.group.count {
+            seen = calls.withLock { $0.count }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(seen == EventLoop.group.count)
+    }
+}
