@@ -48,9 +48,12 @@ extension SequentialBoard {
         while true {
             if raft.isLeader {
                 guard case .appended(let index, let term) = raft.propose(try JSONValueEncoder.bytes(draft)) else { continue }
-                // The entry may apply before the waiter below is in place: the calls that set it up
-                // may suspend (they do on an event-loop executor), letting a tick commit it.
+                // The entry may apply before the waiter below is in place: processing it suspends,
+                // and so may the calls that set the waiter up (on an event-loop executor).
                 proposed[index] = term
+                // Send the entry to the followers and persist it now (its outcome waits in `early`
+                // if it applies before the waiter below is set up).
+                await process()
                 // The caller's deadline (its handler is cancelled then) or ours, whichever comes first.
                 return try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in
@@ -61,7 +64,6 @@ extension SequentialBoard {
                         proposed[index] = nil
                         waiters[index] = (term, continuation, deadline)
                         if Task.isCancelled { expire(index) }
-                        Task { await process() }
                     }
                 } onCancel: {
                     Task { await self.expire(index) }
