@@ -29,7 +29,7 @@ final class NodeCluster {
                                  "--peers", peers, "--data-dir", "\(directory)/\(id)", "--log-level", "warning",
                                  "--cluster-token", Self.benchToken,
                                  // The replicas share this machine's cores, as `node cluster` arranges.
-                                 "--event-loops", "\(max(1, ProcessInfo.processInfo.activeProcessorCount / replicas))"] + extraArguments
+                                 "--event-loops", "\(EventLoop.share(among: replicas))"] + extraArguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
             try process.run()

@@ -35,7 +35,7 @@ final class ItemPusher: Sendable {
             return true
         }
         // Detached from the caller's RPC context: a batch serves many callers.
-        if start { Task(executorPreference: EventLoop.current) { await RPCContext.$current.withValue(nil) { await self.drain() } } }
+        if start { RPCContext.detach { await self.drain() } }
     }
 
     private func drain() async {

@@ -37,7 +37,7 @@ final class LogSender: Sendable {
             state.running = true
             return true
         }
-        if start { Task(executorPreference: EventLoop.current) { await RPCContext.$current.withValue(nil) { await self.drain() } } }
+        if start { RPCContext.detach { await self.drain() } }
     }
 
     private func drain() async {

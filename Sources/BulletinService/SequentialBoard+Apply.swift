@@ -12,16 +12,15 @@ extension SequentialBoard {
         for entry in entries {
             guard !entry.isNoOp else { continue }
             let outcome = Result { try applyCommand(entry.data) }
-            let changed = ConnectError(.unavailable, "leadership changed before the post committed; retry with the same request id")
             if let waiter = waiters.removeValue(forKey: entry.index) {
                 if waiter.term == entry.term {
                     waiter.continuation.resume(with: outcome)
                 } else {
-                    waiter.continuation.resume(throwing: changed)
+                    waiter.continuation.resume(throwing: Self.leadershipChanged)
                 }
             } else if let term = proposed.removeValue(forKey: entry.index) {
                 // Applied before its proposer got to wait: keep the outcome for it.
-                early[entry.index] = term == entry.term ? outcome : .failure(changed)
+                early[entry.index] = term == entry.term ? outcome : .failure(Self.leadershipChanged)
             }
         }
     }
@@ -85,6 +84,10 @@ extension SequentialBoard {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    static var leadershipChanged: ConnectError {
+        ConnectError(.unavailable, "leadership changed before the post committed; retry with the same request id")
     }
 
     /// Gives up on posts whose callers' deadlines passed (checked every tick).

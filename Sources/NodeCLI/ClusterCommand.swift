@@ -24,7 +24,7 @@ struct ClusterCommand {
         var children: [Process] = []
         // Replicas sharing this machine share its cores: one loop each unless told otherwise.
         let loops = options.serveArguments.contains("--event-loops") ? [] :
-            ["--event-loops", "\(max(1, ProcessInfo.processInfo.activeProcessorCount / options.replicas))"]
+            ["--event-loops", "\(EventLoop.share(among: options.replicas))"]
         for (id, port) in zip(ids, ports) {
             let process = Process()
             process.executableURL = executable

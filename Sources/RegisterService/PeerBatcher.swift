@@ -39,8 +39,7 @@ final class PeerBatcher: Sendable {
             state.queriesInFlight += 1
             return true
         }
-        // Detached from the caller's RPC context: a batch serves many callers and must not inherit one's deadline.
-        if start { Task(executorPreference: EventLoop.current) { await RPCContext.$current.withValue(nil) { await self.drainQueries() } } }
+        if start { RPCContext.detach { await self.drainQueries() } }
     }
 
     func store(_ key: String, _ entry: Entry, _ done: @escaping StoreCallback) {
@@ -50,7 +49,7 @@ final class PeerBatcher: Sendable {
             state.storesInFlight += 1
             return true
         }
-        if start { Task(executorPreference: EventLoop.current) { await RPCContext.$current.withValue(nil) { await self.drainStores() } } }
+        if start { RPCContext.detach { await self.drainStores() } }
     }
 
     private func drainQueries() async {

@@ -10,6 +10,8 @@ extension WriteAheadLog {
     /// flush on this thread. Otherwise (the loop has more work): hand what is queued to the
     /// flusher thread, so the fsync overlaps with that work.
     public func flushPending(mayBlock: Bool) {
+        // Appends this thread made woke the flusher themselves (`.batch` keeps its window).
+        guard callerFlushes else { return }
         if mayBlock { return flushPending() }
         let wake = state.withLock { state -> Bool in
             guard !state.pending.isEmpty, state.flusherIdle else { return false }

@@ -156,8 +156,13 @@ public final class WriteAheadLog: Sendable {
         lock.release()
     }
 
+    /// Whether appends from the calling thread are left for it to flush (see `Options.callerFlushes`).
+    var callerFlushes: Bool {
+        options.fsync != .batch && options.callerFlushes?() == true
+    }
+
     private func enqueue(_ item: Item) -> UInt64 {
-        let callerFlushes = options.fsync != .batch && options.callerFlushes?() == true
+        let callerFlushes = self.callerFlushes
         let (lsn, wake) = state.withLock { state -> (UInt64, Bool) in
             let lsn = state.nextLSN
             state.nextLSN += 1

@@ -1,5 +1,6 @@
 import Cluster
 import Foundation
+import RPC
 import Testing
 @testable import NodeCLI
 
@@ -67,5 +68,16 @@ struct NodeSetupTests {
         }
         #expect(options.serveArguments == ["--mode", "read-your-writes"])
         #expect(throws: UsageError.self) { try NodeCommand.parse(["cluster", "--role", "bulletin", "--mode", "eventual"]) }
+    }
+
+    @Test func eventLoopsAreAnOptionWithinBounds() throws {
+        #expect(try options([]).eventLoops == nil)
+        #expect(try options(["--event-loops", "3"]).eventLoops == 3)
+        #expect(throws: UsageError.self) { try options(["--event-loops", "0"]) }
+        #expect(throws: UsageError.self) { try options(["--event-loops", "17"]) }
+        // Co-located replicas divide the cores, one loop at least.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        #expect(EventLoop.share(among: 1) == cores)
+        #expect(EventLoop.share(among: cores * 4) == 1)
     }
 }

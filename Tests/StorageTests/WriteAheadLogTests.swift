@@ -108,6 +108,22 @@ struct WriteAheadLogTests {
         again.close()
     }
 
+    /// A busy caller (`mayBlock: false`) hands what it queued to the flusher thread instead of
+    /// flushing itself: the waiter is answered without the caller ever flushing.
+    @Test func aBusyCallerHandsItsAppendsToTheFlusherThread() async throws {
+        let directory = temporaryDirectory()
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(callerFlushes: { true }))
+        while !log.state.withLock({ $0.flusherIdle }) { try await Task.sleep(for: .milliseconds(1)) }
+        let lsn = log.append(payload(1))
+        log.flushPending(mayBlock: false)
+        try await log.sync(upTo: lsn)
+        #expect(log.fsyncCount == 1)
+        log.close()
+        let (again, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(replay.records == [payload(1)])
+        again.close()
+    }
+
     @Test func flippedBitsAreDetected() async throws {
         let directory = temporaryDirectory()
         let (log, _) = try WriteAheadLog.open(directory: directory)

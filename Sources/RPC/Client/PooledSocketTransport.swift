@@ -18,7 +18,7 @@ public final class PooledSocketTransport: ClientTransport {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let pool = Mutex(Pool())
+    let pool = Mutex(Pool())
     private let hostHeader: String
 
     public init(address: SocketAddress, maxConnections: Int = 64, maxIdle: Duration = .seconds(30)) {

@@ -176,7 +176,6 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
-    /// Index of the `\r\n\r\n` that ends the head, skipping empty lines before a request line.
     /// Whether the head so far (from `position` to `end`) breaks the request-line or header limit.
     private func headOverLimits(end: Int) -> HTTPParseError? {
         let lineEnd = buffer[position..<end].firstIndex(of: 10) ?? end
@@ -185,6 +184,7 @@ public struct HTTPRequestParser: Sendable {
         return nil
     }
 
+    /// Index of the `\r\n\r\n` that ends the head, skipping empty lines before a request line.
     private mutating func findHeadEnd() -> Int? {
         while buffer.count - position >= 2, buffer[position] == 13, buffer[position + 1] == 10 {
             position += 2

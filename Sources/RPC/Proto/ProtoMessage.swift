@@ -1,3 +1,4 @@
+public import JSON
 /// A message that travels as proto3 JSON and can describe its own schema.
 public protocol ProtoMessage: Codable, Sendable {
     static var schema: MessageSchema { get }
@@ -53,10 +54,4 @@ public struct EmptyMessage: ProtoMessage, Equatable {
 }
 
 /// A coding key for any field name.
-public struct ProtoKey: CodingKey, Hashable, Sendable {
-    public let stringValue: String
-    public var intValue: Int? { nil }
-    public init(_ string: String) { stringValue = string }
-    public init?(stringValue: String) { self.stringValue = stringValue }
-    public init?(intValue: Int) { nil }
-}
+public typealias ProtoKey = JSONKey

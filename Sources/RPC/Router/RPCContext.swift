@@ -27,6 +27,13 @@ public final class RPCContext: Sendable {
     /// behalf take their deadline from it.
     @TaskLocal public static var current: RPCContext?
 
+    /// Starts `work` that serves many calls (a peer batch): on the caller's event loop, so the
+    /// replies on its sockets need no thread hop, and outside the caller's RPC context, so it
+    /// inherits no one caller's deadline.
+    public static func detach(_ work: @escaping @Sendable () async -> Void) {
+        Task(executorPreference: EventLoop.current) { await $current.withValue(nil) { await work() } }
+    }
+
     /// Time left before the deadline, or nil when the call has none.
     public var remaining: Duration? {
         deadline.map { $0 - ContinuousClock.now }

@@ -42,6 +42,11 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
         requestedCount.store(count, ordering: .releasing)
     }
 
+    /// Loops for each of `processes` processes sharing this machine: its cores divided among them.
+    public static func share(among processes: Int) -> Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, processes))
+    }
+
     /// The loop for the next connection (round-robin).
     public static func next() -> EventLoop {
         group[counter.add(1, ordering: .relaxed).oldValue % group.count]

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import RPC
 
@@ -10,6 +11,27 @@ struct PooledSocketTransportTests {
             let reply = try await client.call(DiagnosticsService.echo, EchoMessage(message: "m\(index)"))
             #expect(reply.message == "m\(index)")
         }
+        await server.stop()
+    }
+
+    /// A caller on an event loop gets (and then reuses) a connection watched by that same loop,
+    /// so replies resume it without a thread hop.
+    @Test func callersOnALoopUseConnectionsOnThatLoop() async throws {
+        let server = try InProcessServer()
+        let transport = PooledSocketTransport(address: server.address, maxConnections: 8)
+        let client = RPCClient(transport: transport)
+        for loop in EventLoop.group {
+            for index in 0..<5 {
+                let reply = try await Task(executorPreference: loop) {
+                    try await client.call(DiagnosticsService.echo, EchoMessage(message: "m\(index)"))
+                }.value
+                #expect(reply.message == "m\(index)")
+            }
+        }
+        let loops = transport.pool.withLock { pool in pool.idle.map { ObjectIdentifier($0.loop) } }
+        // One connection per loop, each on its own loop.
+        #expect(loops.count == EventLoop.group.count)
+        #expect(Set(loops) == Set(EventLoop.group.map { ObjectIdentifier($0) }))
         await server.stop()
     }
 
