@@ -102,6 +102,20 @@ struct ServeEndToEndTests {
             let response = try #require(connection.readResponse())
             #expect(response.text == #"{"message":"\#(expected)"}"#)
         }
+        // A request that fills the server's 64 KiB read buffer exactly, with the next one behind it
+        // in the socket: the server must read on rather than wait for more bytes to arrive.
+        let head = echo(#"{"message":""}"#).utf8.count
+        // (the Content-Length grows from 2 to 5 digits)
+        let padding = String(repeating: "p", count: 65536 - head - 3)
+        let exact = echo(#"{"message":"\#(padding)"}"#)
+        #expect(exact.utf8.count == 65536)
+        // Both arrive while a slow request is being handled, so one read takes exactly the first.
+        connection.send(echo(#"{"message":"slow","delayMs":300}"#))
+        try await Task.sleep(for: .milliseconds(100))
+        connection.send(exact + echo(#"{"message":"after"}"#))
+        #expect(try #require(connection.readResponse()).text == #"{"message":"slow"}"#)
+        #expect(try #require(connection.readResponse()).body.count == padding.utf8.count + 14)
+        #expect(try #require(connection.readResponse()).text == #"{"message":"after"}"#)
         connection.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"mes\r\nf\r\nsage\":\"chunks\"}\r\n0\r\n\r\n")
         #expect(try #require(connection.readResponse()).text == #"{"message":"chunks"}"#)
         connection.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 15\r\n\r\n")

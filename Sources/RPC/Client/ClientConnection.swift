@@ -100,6 +100,8 @@ struct ClientConnection: Sendable {
     mutating func exchange(_ request: [UInt8], deadline: ContinuousClock.Instant? = nil) async throws -> Response {
         parser.reset()
         try await send(request, deadline: deadline)
+        // The reply cannot be there yet: wait for it instead of spending a read that finds nothing.
+        try await loop.readable(socket, deadline: deadline)
         var received = false
         var head: HTTPResponseParser.Head?
         var body: [UInt8] = []

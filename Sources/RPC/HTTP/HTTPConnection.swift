@@ -29,6 +29,8 @@ struct HTTPConnection: Sendable {
     private func serve(buffer: UnsafeMutableRawBufferPointer) async throws {
         var parser = HTTPRequestParser(limits: server.configuration.limits)
         var phase = ConnectionRegistry.Phase.idle
+        var responded = false
+        var drained = true
         func enter(_ next: ConnectionRegistry.Phase) -> Bool {
             guard next != phase else { return server.connections.isDraining }
             phase = next
@@ -53,6 +55,7 @@ struct HTTPConnection: Sendable {
                     let draining = enter(.writing)
                     let keepAlive = request.keepAlive && !draining && !server.isShuttingDown
                     try await send(response, for: request, keepAlive: keepAlive)
+                    responded = true
                     if !keepAlive {
                         socket.shutdownBoth()
                         return
@@ -61,8 +64,16 @@ struct HTTPConnection: Sendable {
             }
             let next: ConnectionRegistry.Phase = parser.isIdle ? .idle : (parser.isReadingHead ? .readingHead : .readingBody)
             if enter(next), next == .idle { return }
+            // Right after a response the client has rarely sent its next request yet: wait for it
+            // rather than spend a read that would only say "nothing yet". Only when the last read
+            // drained the socket: bytes left behind by a full buffer bring no new readiness edge.
+            if responded, drained, next == .idle {
+                responded = false
+                try await loop.readable(socket)
+            }
             switch try socket.read(into: buffer) {
             case .bytes(let count):
+                drained = count < buffer.count
                 server.metrics.addBytesIn(count)
                 parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             case .wouldBlock:

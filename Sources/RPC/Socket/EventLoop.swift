@@ -141,7 +141,8 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
             defer { jobs.sleeping = false }
             return jobs.sleeping
         }
-        if wake { wakeLoop() }
+        // The loop's own thread (resuming socket waiters right after epoll) is awake already.
+        if wake, EventLoop.current !== self { wakeLoop() }
     }
 
     // MARK: - Sockets
@@ -206,7 +207,8 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
                     return nil
                 }
                 if let immediate { continuation.resume(with: immediate) }
-                if wake { self.wakeLoop() }
+                // On the loop itself the timeout is recomputed before it next sleeps.
+                if wake, EventLoop.current !== self { self.wakeLoop() }
             }
         } onCancel: {
             let parked = waits.withLock { waits -> CheckedContinuation<Void, any Error>? in
