@@ -21,14 +21,17 @@ final class PeerBatcher: Sendable {
     let peer: String
     let client: RPCClient
     let timeout: Duration
+    /// Patience for a query call: short, since the coordinator then asks another peer.
+    let queryTimeout: Duration
     let maxInFlight: Int
     let maxBatch = 512
     private let state = Mutex(State())
 
-    init(peer: String, client: RPCClient, timeout: Duration, maxInFlight: Int = 4) {
+    init(peer: String, client: RPCClient, timeout: Duration, queryTimeout: Duration? = nil, maxInFlight: Int = 4) {
         self.peer = peer
         self.client = client
         self.timeout = timeout
+        self.queryTimeout = queryTimeout ?? timeout
         self.maxInFlight = maxInFlight
     }
 
@@ -62,7 +65,7 @@ final class PeerBatcher: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let response = try await client.call(ReplicaService.query, QueryRequest(keys: batch.map(\.key)), options: CallOptions(timeout: timeout, sendTimeoutHeader: false))
+                let response = try await client.call(ReplicaService.query, QueryRequest(keys: batch.map(\.key)), options: CallOptions(timeout: queryTimeout, sendTimeoutHeader: false))
                 guard response.entries.count == batch.count else {
                     throw ConnectError(.internal, "\(peer) answered \(response.entries.count) entries for \(batch.count) keys")
                 }

@@ -14,6 +14,7 @@ public final class RegisterCoordinator: Sendable {
     public let selfID: String
     public let replica: ReplicaState
     let peers: [PeerBatcher]
+    let preference: PeerPreference
     let replicaCount: Int
     /// Test-only fault: skip the read's write-back phase (breaks linearizability on purpose, so
     /// tests can show the checker catches it).
@@ -33,9 +34,13 @@ public final class RegisterCoordinator: Sendable {
         selfID = membership.selfID
         self.replica = replica
         replicaCount = membership.members.count
-        self.peers = membership.peers.compactMap { member in
-            peers[member.id].map { PeerBatcher(peer: member.id, client: $0, timeout: peerTimeout) }
+        // A query that gets no answer in this time is asked of the other peers too.
+        let hedge = min(peerTimeout, .milliseconds(250))
+        let batchers = membership.peers.compactMap { member in
+            peers[member.id].map { PeerBatcher(peer: member.id, client: $0, timeout: peerTimeout, queryTimeout: hedge) }
         }
+        self.peers = batchers
+        preference = PeerPreference(members: membership.members.map(\.id), selfID: membership.selfID, peers: batchers)
     }
 
     /// Writes `value` (nil: delete). A `requestID` seen recently returns that write's version; one
@@ -101,16 +106,31 @@ public final class RegisterCoordinator: Sendable {
         }
     }
 
+    /// Asks this node and ⌊N/2⌋ peers (a majority when all answer); each peer that fails or does
+    /// not answer in time is replaced by one not yet asked (see `PeerPreference`).
     private func queryQuorum(_ key: String) async throws -> [String: Entry?] {
         let waiter = QuorumWaiter<Entry?>(replicas: replicaCount)
-        for peer in peers {
-            let id = peer.peer
-            peer.query(key) { waiter.deliver($0, from: id) }
+        let order = preference.order()
+        let fanout = QueryFanout(first: min(order.count, replicaCount / 2))
+        @Sendable func ask(_ index: Int) {
+            let peer = order[index]
+            peer.query(key) { result in
+                switch result {
+                case .success:
+                    self.preference.answered(peer.peer)
+                case .failure:
+                    self.preference.suspect(peer.peer)
+                    if let next = fanout.claimNext(), next < order.count { ask(next) }
+                }
+                waiter.deliver(result, from: peer.peer)
+            }
         }
+        for index in 0..<fanout.first { ask(index) }
         do {
             let local = try await replica.query([key])
             waiter.deliver(.success(local.first ?? nil), from: selfID)
         } catch {
+            if let next = fanout.claimNext(), next < order.count { ask(next) }
             waiter.deliver(.failure(ConnectError(.unavailable, "local replica: \(error)")), from: selfID)
         }
         return try await waiter.wait()
@@ -120,7 +140,10 @@ public final class RegisterCoordinator: Sendable {
         let waiter = QuorumWaiter<Bool>(replicas: replicaCount)
         for peer in peers {
             let id = peer.peer
-            peer.store(key, entry) { result in waiter.deliver(result.map { true }, from: id) }
+            peer.store(key, entry) { result in
+                if case .success = result { self.preference.answered(id) }
+                waiter.deliver(result.map { true }, from: id)
+            }
         }
         do {
             try await replica.store([(key, entry)])
@@ -129,6 +152,25 @@ public final class RegisterCoordinator: Sendable {
             waiter.deliver(.failure(ConnectError(.unavailable, "local replica: \(error)")), from: selfID)
         }
         _ = try await waiter.wait()
+    }
+}
+
+/// Which peer a query phase asks next when one it asked fails: indexes into the preference
+/// order, each handed out once.
+final class QueryFanout: Sendable {
+    let first: Int
+    private let next: Mutex<Int>
+
+    init(first: Int) {
+        self.first = first
+        next = Mutex(first)
+    }
+
+    func claimNext() -> Int? {
+        next.withLock { next in
+            defer { next += 1 }
+            return next
+        }
     }
 }
 

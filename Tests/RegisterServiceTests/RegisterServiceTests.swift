@@ -63,6 +63,23 @@ struct RegisterServiceTests {
         await cluster.shutdown()
     }
 
+    /// A query phase asks one peer of three (n1's next on the ring, n2); when n2 is unreachable
+    /// it asks n3 instead, and keeps asking n3 first while n2 has not answered again.
+    @Test func queriesAskOnePeerAndPassOverAnUnreachableOne() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 5)
+        let client = cluster.client("c", to: "n1")
+        func queries() -> [String] {
+            cluster.network.trace.filter { $0.contains("Replica/Query") }.map { String($0.prefix(6)) }
+        }
+        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a"))
+        #expect(queries() == ["n1->n2"])
+        await cluster.crash("n2")
+        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "b"))
+        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k")).value == "b")
+        #expect(queries() == ["n1->n2", "n1->n2", "n1->n3", "n1->n3"])
+        await cluster.shutdown()
+    }
+
     @Test func badInputIsRejectedBeforeAnyEffect() async throws {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 5)
         let client = cluster.client("c", to: "n1")
