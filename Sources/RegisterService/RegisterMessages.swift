@@ -1,8 +1,9 @@
+public import JSON
 public import RegisterCore
 public import RPC
 
 /// `register.v1.Version`.
-public struct VersionMessage: ProtoMessage, Equatable, Comparable {
+public struct VersionMessage: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, Equatable, Comparable {
     public static let schema = MessageSchema("register.v1.Version", [
         FieldSchema("counter", 1, .int64),
         FieldSchema("writer_id", 2, .string),
@@ -30,6 +31,20 @@ public struct VersionMessage: ProtoMessage, Equatable, Comparable {
         var w = ProtoWriter(encoder)
         try w.write("counter", counter)
         try w.write("writerId", writerId)
+    }
+
+    public init?(canonicalJSON value: JSONValue) {
+        guard let object = CanonicalJSON.object(value, allowed: ["counter", "writerId"]),
+              let counter = CanonicalJSON.int64(object["counter"]), let writer = CanonicalJSON.string(object["writerId"]) else { return nil }
+        self.counter = counter ?? 0
+        writerId = writer ?? ""
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.int64("counter", counter, &out)
+        w.string("writerId", writerId, &out)
+        w.finish(&out)
     }
 }
 
@@ -67,7 +82,7 @@ public struct WriteRequest: ProtoMessage, Equatable {
 }
 
 /// `register.v1.WriteResponse` and `register.v1.DeleteResponse` (same shape).
-public struct WriteResponse: ProtoMessage, Equatable {
+public struct WriteResponse: ProtoMessage, ProtoJSONWritable, Equatable {
     public static let schema = MessageSchema("register.v1.WriteResponse", [FieldSchema("version", 1, .message { VersionMessage.schema })])
     public var version: VersionMessage
 
@@ -80,6 +95,12 @@ public struct WriteResponse: ProtoMessage, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var w = ProtoWriter(encoder)
         try w.write("version", version)
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.message("version", version, &out)
+        w.finish(&out)
     }
 }
 
@@ -118,7 +139,7 @@ public struct ReadRequest: ProtoMessage, Equatable {
 }
 
 /// `register.v1.ReadResponse`.
-public struct ReadResponse: ProtoMessage, Equatable {
+public struct ReadResponse: ProtoMessage, ProtoJSONWritable, Equatable {
     public static let schema = MessageSchema("register.v1.ReadResponse", [
         FieldSchema("found", 1, .bool),
         FieldSchema("value", 2, .string),
@@ -147,6 +168,14 @@ public struct ReadResponse: ProtoMessage, Equatable {
         try w.write("found", found)
         try w.write("value", value)
         try w.write("version", version)
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.bool("found", found, &out)
+        w.string("value", value, &out)
+        if let version { w.message("version", version, &out) }
+        w.finish(&out)
     }
 }
 

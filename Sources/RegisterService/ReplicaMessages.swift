@@ -1,8 +1,9 @@
+public import JSON
 public import RegisterCore
 public import RPC
 
 /// `register.v1.ReplicaEntry`: one key's stored entry as replicas exchange it.
-public struct ReplicaEntryMessage: ProtoMessage, Equatable {
+public struct ReplicaEntryMessage: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, Equatable {
     public static let schema = MessageSchema("register.v1.ReplicaEntry", [
         FieldSchema("key", 1, .string),
         FieldSchema("found", 2, .bool),
@@ -39,10 +40,37 @@ public struct ReplicaEntryMessage: ProtoMessage, Equatable {
         try w.write("value", entry.value ?? "")
         try w.write("tombstone", entry.value == nil)
     }
+
+    private static let canonicalFields: Set<String> = ["key", "found", "version", "value", "tombstone"]
+
+    public init?(canonicalJSON value: JSONValue) {
+        guard let object = CanonicalJSON.object(value, allowed: Self.canonicalFields),
+              let key = CanonicalJSON.string(object["key"]), let found = CanonicalJSON.bool(object["found"]),
+              let text = CanonicalJSON.string(object["value"]), let tombstone = CanonicalJSON.bool(object["tombstone"]) else { return nil }
+        var version = Version.zero
+        if let versionValue = object["version"] {
+            guard let message = VersionMessage(canonicalJSON: versionValue) else { return nil }
+            version = message.core
+        }
+        self.key = key ?? ""
+        entry = found == true ? Entry(version: version, value: tombstone == true ? nil : (text ?? "")) : nil
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.string("key", key, &out)
+        if let entry {
+            w.bool("found", true, &out)
+            w.message("version", VersionMessage(entry.version), &out)
+            w.string("value", entry.value ?? "", &out)
+            w.bool("tombstone", entry.value == nil, &out)
+        }
+        w.finish(&out)
+    }
 }
 
 /// `register.v1.QueryRequest`.
-public struct QueryRequest: ProtoMessage, Equatable {
+public struct QueryRequest: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, Equatable {
     public static let schema = MessageSchema("register.v1.QueryRequest", [FieldSchema("keys", 1, .string, .repeated)])
     public var keys: [String]
 
@@ -54,44 +82,41 @@ public struct QueryRequest: ProtoMessage, Equatable {
         var w = ProtoWriter(encoder)
         try w.write("keys", keys)
     }
+
+    public init?(canonicalJSON value: JSONValue) {
+        guard let object = CanonicalJSON.object(value, allowed: ["keys"]), let keys = CanonicalJSON.strings(object["keys"]) else { return nil }
+        self.keys = keys
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.strings("keys", keys, &out)
+        w.finish(&out)
+    }
 }
 
 /// `register.v1.QueryResponse`.
-public struct QueryResponse: ProtoMessage, Equatable {
+public struct QueryResponse: ReplicaEntryList, Equatable {
     public static let schema = MessageSchema("register.v1.QueryResponse", [
         FieldSchema("entries", 1, .message { ReplicaEntryMessage.schema }, .repeated),
     ])
     public var entries: [ReplicaEntryMessage]
 
     public init(entries: [ReplicaEntryMessage]) { self.entries = entries }
-
-    public init(from decoder: any Decoder) throws { entries = try ProtoReader(decoder, Self.schema).repeated("entries") }
-
-    public func encode(to encoder: any Encoder) throws {
-        var w = ProtoWriter(encoder)
-        try w.write("entries", entries)
-    }
 }
 
 /// `register.v1.StoreRequest`.
-public struct StoreRequest: ProtoMessage, Equatable {
+public struct StoreRequest: ReplicaEntryList, Equatable {
     public static let schema = MessageSchema("register.v1.StoreRequest", [
         FieldSchema("entries", 1, .message { ReplicaEntryMessage.schema }, .repeated),
     ])
     public var entries: [ReplicaEntryMessage]
 
     public init(entries: [ReplicaEntryMessage]) { self.entries = entries }
-
-    public init(from decoder: any Decoder) throws { entries = try ProtoReader(decoder, Self.schema).repeated("entries") }
-
-    public func encode(to encoder: any Encoder) throws {
-        var w = ProtoWriter(encoder)
-        try w.write("entries", entries)
-    }
 }
 
 /// `register.v1.StoreResponse`.
-public struct StoreResponse: ProtoMessage, Equatable {
+public struct StoreResponse: ProtoMessage, ProtoJSONWritable, Equatable {
     public static let schema = MessageSchema("register.v1.StoreResponse", [FieldSchema("stored", 1, .int32)])
     public var stored: Int32
 
@@ -102,6 +127,12 @@ public struct StoreResponse: ProtoMessage, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var w = ProtoWriter(encoder)
         try w.write("stored", stored)
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.int32("stored", stored, &out)
+        w.finish(&out)
     }
 }
 

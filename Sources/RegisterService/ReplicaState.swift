@@ -10,11 +10,31 @@ import Synchronization
 /// policy); `query` returns only durable entries (it waits for the log to catch up with what it
 /// shows), so nothing a replica reported can be lost by its crash.
 public final class ReplicaState: Sendable {
+    /// One stored entry in the log: `{"k":key,"c":counter,"w":writer,"v":value}` (no `v`: a
+    /// tombstone).
     struct Record: Codable {
         var k: String
         var c: UInt64
         var w: String
         var v: String?
+
+        /// The record's JSON, written directly (this is on every store's path).
+        static func bytes(key: String, entry: Entry) -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(key.utf8.count + (entry.value?.utf8.count ?? 0) + entry.version.writer.utf8.count + 40)
+            out.append(contentsOf: #"{"k":"#.utf8)
+            JSONWriter.writeString(key, into: &out)
+            out.append(contentsOf: #","c":"#.utf8)
+            out.append(contentsOf: String(entry.version.counter).utf8)
+            out.append(contentsOf: #","w":"#.utf8)
+            JSONWriter.writeString(entry.version.writer, into: &out)
+            if let value = entry.value {
+                out.append(contentsOf: #","v":"#.utf8)
+                JSONWriter.writeString(value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
     }
 
     struct State: ~Copyable {
@@ -60,8 +80,7 @@ public final class ReplicaState: Sendable {
             for (key, entry) in items where state.store.store(key, entry) {
                 stored += 1
                 if let log {
-                    let record = Record(k: key, c: entry.version.counter, w: entry.version.writer, v: entry.value)
-                    state.lastLSN = log.append(try JSONValueEncoder.bytes(record))
+                    state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
                     state.lsnOf[key] = state.lastLSN
                     state.sinceSnapshot += 1
                 }

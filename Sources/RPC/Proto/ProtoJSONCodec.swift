@@ -13,6 +13,9 @@ public enum ProtoJSONCodec {
         } catch {
             throw ConnectError(.invalidArgument, "request body is not valid JSON: \(error)")
         }
+        if let readable = T.self as? any ProtoJSONReadable.Type, let message = readable.init(canonicalJSON: value) as? T {
+            return message
+        }
         do {
             return try JSONValueDecoder(value).decode(T.self)
         } catch let error as ConnectError {
@@ -31,6 +34,12 @@ public enum ProtoJSONCodec {
     }
 
     public static func encode<T: Encodable>(_ value: T) throws(ConnectError) -> [UInt8] {
+        if let writable = value as? any ProtoJSONWritable {
+            var out: [UInt8] = []
+            out.reserveCapacity(128)
+            writable.writeJSON(into: &out)
+            return out
+        }
         do {
             return try JSONValueEncoder.bytes(value)
         } catch {
