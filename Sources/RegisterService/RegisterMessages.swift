@@ -49,7 +49,7 @@ public struct VersionMessage: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable
 }
 
 /// `register.v1.WriteRequest`.
-public struct WriteRequest: ProtoMessage, Equatable {
+public struct WriteRequest: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, Equatable {
     public static let schema = MessageSchema("register.v1.WriteRequest", [
         FieldSchema("key", 1, .string, required: true),
         FieldSchema("value", 2, .string),
@@ -79,10 +79,28 @@ public struct WriteRequest: ProtoMessage, Equatable {
         try w.write("value", value)
         try w.write("requestId", requestId ?? "")
     }
+
+    /// Canonical input only; an empty or missing key is left to `init(from:)` to judge.
+    public init?(canonicalJSON value: JSONValue) {
+        guard let object = CanonicalJSON.object(value, allowed: ["key", "value", "requestId"]),
+              let key = CanonicalJSON.string(object["key"]) ?? nil, !key.isEmpty,
+              let text = CanonicalJSON.string(object["value"]), let requestId = CanonicalJSON.string(object["requestId"]) else { return nil }
+        self.key = key
+        self.value = text ?? ""
+        self.requestId = requestId.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.string("key", key, &out)
+        w.string("value", value, &out)
+        w.string("requestId", requestId ?? "", &out)
+        w.finish(&out)
+    }
 }
 
 /// `register.v1.WriteResponse` and `register.v1.DeleteResponse` (same shape).
-public struct WriteResponse: ProtoMessage, ProtoJSONWritable, Equatable {
+public struct WriteResponse: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, Equatable {
     public static let schema = MessageSchema("register.v1.WriteResponse", [FieldSchema("version", 1, .message { VersionMessage.schema })])
     public var version: VersionMessage
 
@@ -95,6 +113,16 @@ public struct WriteResponse: ProtoMessage, ProtoJSONWritable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var w = ProtoWriter(encoder)
         try w.write("version", version)
+    }
+
+    public init?(canonicalJSON value: JSONValue) {
+        guard let object = CanonicalJSON.object(value, allowed: ["version"]) else { return nil }
+        if let versionValue = object["version"] {
+            guard let version = VersionMessage(canonicalJSON: versionValue) else { return nil }
+            self.version = version
+        } else {
+            version = VersionMessage(.zero)
+        }
     }
 
     public func writeJSON(into out: inout [UInt8]) {
@@ -122,7 +150,7 @@ public struct DeleteResponse: ProtoMessage, Equatable {
 }
 
 /// `register.v1.ReadRequest`.
-public struct ReadRequest: ProtoMessage, Equatable {
+public struct ReadRequest: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, Equatable {
     public static let schema = MessageSchema("register.v1.ReadRequest", [FieldSchema("key", 1, .string, required: true)])
     public var key: String
 
@@ -136,10 +164,23 @@ public struct ReadRequest: ProtoMessage, Equatable {
         var w = ProtoWriter(encoder)
         try w.write("key", key)
     }
+
+    /// Canonical input only; an empty or missing key is left to `init(from:)` to judge.
+    public init?(canonicalJSON value: JSONValue) {
+        guard let object = CanonicalJSON.object(value, allowed: ["key"]),
+              let key = CanonicalJSON.string(object["key"]) ?? nil, !key.isEmpty else { return nil }
+        self.key = key
+    }
+
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = ProtoJSONObjectWriter(&out)
+        w.string("key", key, &out)
+        w.finish(&out)
+    }
 }
 
 /// `register.v1.ReadResponse`.
-public struct ReadResponse: ProtoMessage, ProtoJSONWritable, Equatable {
+public struct ReadResponse: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, Equatable {
     public static let schema = MessageSchema("register.v1.ReadResponse", [
         FieldSchema("found", 1, .bool),
         FieldSchema("value", 2, .string),
@@ -168,6 +209,19 @@ public struct ReadResponse: ProtoMessage, ProtoJSONWritable, Equatable {
         try w.write("found", found)
         try w.write("value", value)
         try w.write("version", version)
+    }
+
+    public init?(canonicalJSON value: JSONValue) {
+        guard let object = CanonicalJSON.object(value, allowed: ["found", "value", "version"]),
+              let found = CanonicalJSON.bool(object["found"]), let text = CanonicalJSON.string(object["value"]) else { return nil }
+        var version: VersionMessage?
+        if let versionValue = object["version"] {
+            guard let message = VersionMessage(canonicalJSON: versionValue) else { return nil }
+            version = message
+        }
+        self.found = found ?? false
+        self.value = text ?? ""
+        self.version = version
     }
 
     public func writeJSON(into out: inout [UInt8]) {

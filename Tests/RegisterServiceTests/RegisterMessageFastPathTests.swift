@@ -45,6 +45,10 @@ import Testing
                 try expectSame(VersionMessage(entry.version))
             }
         }
+        for request in [WriteRequest(key: "k", value: ""), WriteRequest(key: "k\"", value: "v", requestId: "r-1"), WriteRequest(key: "k", value: "v", requestId: "")] {
+            try expectSame(request)
+        }
+        try expectSame(ReadRequest(key: "k\u{e9}"))
         var negative = VersionMessage(.zero)
         negative.counter = -5
         try expectSame(negative)
@@ -67,6 +71,13 @@ import Testing
         try expectReadsBack(QueryResponse(entries: items))
         try expectReadsBack(StoreRequest(entries: items))
         try expectReadsBack(StoreRequest(entries: []))
+        for entry in Self.entries {
+            try expectReadsBack(ReadResponse(entry: entry))
+            try expectReadsBack(WriteResponse(version: VersionMessage(entry?.version ?? .zero)))
+        }
+        try expectReadsBack(WriteRequest(key: "k", value: ""))
+        try expectReadsBack(WriteRequest(key: "k", value: "v", requestId: "r-1"))
+        try expectReadsBack(ReadRequest(key: "k\u{e9}"))
     }
 
     @Test func otherSpellingsTakeTheCodablePath() throws {
@@ -79,6 +90,10 @@ import Testing
             (#"{"keys":"k"}"#, QueryRequest.self),                              // wrong type: an error
             (#"{"entries":[{"key":1}]}"#, StoreRequest.self),
             (#"[]"#, QueryResponse.self),
+            (#"{"value":"v"}"#, WriteRequest.self),                             // missing key: an error
+            (#"{"key":""}"#, ReadRequest.self),                                 // empty key: the service's call
+            (#"{"key":"k","request_id":"r"}"#, WriteRequest.self),
+            (#"{"found":"yes"}"#, ReadResponse.self),
         ]
         for (text, type) in slowOnly {
             #expect(type.init(canonicalJSON: try JSONParser.parse(Array(text.utf8))) == nil, "\(text)")
@@ -88,5 +103,8 @@ import Testing
         #expect(version == VersionMessage(Version(counter: 5, writer: "w")))
         #expect(throws: ConnectError.self) { try ProtoJSONCodec.decode(ReplicaEntryMessage.self, from: Array(#"{"key":"k","extra":1}"#.utf8)) }
         #expect(throws: ConnectError.self) { try ProtoJSONCodec.decode(QueryRequest.self, from: Array(#"{"keys":"k"}"#.utf8)) }
+        #expect(throws: ConnectError.self) { try ProtoJSONCodec.decode(WriteRequest.self, from: Array(#"{"value":"v"}"#.utf8)) }
+        let snake = try ProtoJSONCodec.decode(WriteRequest.self, from: Array(#"{"key":"k","request_id":"r"}"#.utf8))
+        #expect(snake == WriteRequest(key: "k", value: "", requestId: "r"))
     }
 }
