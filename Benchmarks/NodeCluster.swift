@@ -43,11 +43,14 @@ final class NodeCluster {
 
     func waitUntilHealthy(timeout: Duration = .seconds(20)) async throws {
         let deadline = ContinuousClock.now + timeout
-        for address in addresses {
+        for (address, id) in zip(addresses, ids) {
             let client = RPCClient(transport: PooledSocketTransport(address: address, maxConnections: 1))
             while true {
-                if let health = try? await client.call(HealthService.check, HealthCheckRequest(), options: CallOptions(timeout: .seconds(1))),
-                   health.status == .serving { break }
+                if let health = try? await client.call(HealthService.check, HealthCheckRequest(), options: CallOptions(timeout: .seconds(1))) {
+                    // Another program may have taken the port picked for this replica.
+                    guard health.nodeId == id else { throw BenchError("\(address) is answered by \(health.nodeId), not \(id): its port was taken") }
+                    if health.status == .serving { break }
+                }
                 guard ContinuousClock.now < deadline else { throw BenchError("node at \(address) did not become healthy") }
                 try await Task.sleep(for: .milliseconds(50))
             }

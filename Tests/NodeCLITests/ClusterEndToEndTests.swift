@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import NodeCLI
 
 /// `node cluster`: children wired as peers; all stop on a signal or when one dies.
 @Suite(.timeLimit(.minutes(2)))
@@ -52,5 +53,24 @@ struct ClusterEndToEndTests {
         #expect(try await cluster.waitForExit() != 0)
         #expect(await cluster.waitForStderr(containing: "replica n1 exited"))
         #expect(kill(members[1].pid, 0) != 0)
+    }
+}
+
+/// `node cluster`'s start-up check: a replica counts as started only when its own id answers on
+/// its port (another process may have taken a port picked as free).
+struct ClusterStartupTests {
+    @Test func onlyTheReplicaItselfCountsAsStarted() async throws {
+        let (node, address) = try await NodeProcess.serve(["--id", "n2"])
+        let parts = address.split(separator: ":")
+        let host = String(parts[0])
+        let port = try #require(Int(parts[1]))
+        #expect(await ClusterStartup.replicasAnswer(ids: ["n2"], host: host, ports: [port], children: [node.process]))
+        // Someone else answering on n1's port: n1 did not start.
+        #expect(await !ClusterStartup.replicasAnswer(ids: ["n1"], host: host, ports: [port], children: [node.process],
+                                                     timeout: .seconds(5)))
+        node.signal(SIGTERM)
+        _ = try await node.waitForExit()
+        // A replica that exited did not start either.
+        #expect(await !ClusterStartup.replicasAnswer(ids: ["n2"], host: host, ports: [port], children: [node.process]))
     }
 }
