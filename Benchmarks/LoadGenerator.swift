@@ -9,6 +9,13 @@ struct LoadGenerator {
         var histogram = LatencyHistogram()
         var errors: [String: Int] = [:]
         var elapsed: Duration = .zero
+        /// CPU seconds the benchmark's server processes used while measuring (nil: not known).
+        var serverCPU: Double?
+        /// Server CPU per completed operation, in microseconds.
+        var serverCPUPerOperation: Double? {
+            guard let serverCPU, histogram.total > 0 else { return nil }
+            return serverCPU / Double(histogram.total) * 1e6
+        }
         var throughput: Double { Double(histogram.total) / Self.seconds(elapsed) }
         static func seconds(_ duration: Duration) -> Double { duration.secondsValue }
     }
@@ -60,6 +67,7 @@ struct LoadGenerator {
             }
             try? await Task.sleep(for: warmup)
             flags.measuring.store(true, ordering: .relaxed)
+            let cpuAtStart = ClusterRegistry.shared.cpuSeconds()
             let measureStart = ContinuousClock.now
             while ContinuousClock.now - measureStart < duration {
                 try? await Task.sleep(for: .milliseconds(250))
@@ -68,11 +76,13 @@ struct LoadGenerator {
             }
             flags.measuring.store(false, ordering: .relaxed)
             let measured = ContinuousClock.now - measureStart
+            let cpuAtEnd = ClusterRegistry.shared.cpuSeconds()
             flags.done.store(true, ordering: .relaxed)
             var all: [Result] = []
             for await result in group { all.append(result) }
             var first = all.first ?? Result()
             first.elapsed = measured
+            if let cpuAtStart, let cpuAtEnd { first.serverCPU = max(0, cpuAtEnd - cpuAtStart) }
             all[0] = first
             return all
         }
@@ -82,6 +92,7 @@ struct LoadGenerator {
             merged.errors.merge(result.errors, uniquingKeysWith: +)
         }
         merged.elapsed = results.first?.elapsed ?? ContinuousClock.now - start
+        merged.serverCPU = results.first?.serverCPU
         progress?.finish()
         return merged
     }

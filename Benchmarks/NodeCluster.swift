@@ -78,6 +78,8 @@ final class ClusterRegistry: Sendable {
     func track(_ process: Process) { pids.withLock { _ = $0.insert(process.processIdentifier) } }
     func forget(_ process: Process) { pids.withLock { _ = $0.remove(process.processIdentifier) } }
     func killAll() { pids.withLock { for pid in $0 { kill(pid, SIGKILL) } } }
+    /// CPU seconds the tracked servers have used so far (nil: none running, e.g. `--target`).
+    func cpuSeconds() -> Double? { ProcessCPU.seconds(of: pids.withLock { $0 }) }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -14,7 +14,8 @@ struct RunReport {
         let errors = result.errors.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         return [name, "\(concurrency)", "\(h.total)", String(format: "%.0f", result.throughput),
                 us(h.percentile(50)), us(h.percentile(90)), us(h.percentile(99)), us(h.percentile(99.9)), us(h.maximum),
-                String(format: "%.0f", h.mean / 1000), errors.isEmpty ? "0" : errors]
+                String(format: "%.0f", h.mean / 1000), result.serverCPUPerOperation.map { String(format: "%.0f", $0) } ?? "-",
+                errors.isEmpty ? "0" : errors]
     }
 
     var json: [String: Any] {
@@ -22,10 +23,11 @@ struct RunReport {
         return ["name": name, "concurrency": concurrency, "operations": h.total, "throughput": result.throughput,
                 "p50_us": Double(h.percentile(50)) / 1000, "p90_us": Double(h.percentile(90)) / 1000,
                 "p99_us": Double(h.percentile(99)) / 1000, "p999_us": Double(h.percentile(99.9)) / 1000,
-                "max_us": Double(h.maximum) / 1000, "mean_us": h.mean / 1000, "errors": result.errors, "note": note]
+                "max_us": Double(h.maximum) / 1000, "mean_us": h.mean / 1000, "errors": result.errors, "note": note,
+                "server_cpu_us_per_op": result.serverCPUPerOperation ?? NSNull()]
     }
 
-    static let header = ["run", "conc", "ops", "ops/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs", "mean µs", "errors"]
+    static let header = ["run", "conc", "ops", "ops/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs", "mean µs", "cpu µs/op", "errors"]
 
     static func table(_ reports: [RunReport]) -> String {
         let rows = [header] + reports.map(\.row)

@@ -23,6 +23,7 @@ struct ScenarioSmokeTests {
             #expect(report.result.histogram.total > 0, "\(report.name) did nothing")
             #expect(report.result.errors.isEmpty, "\(report.name) errors: \(report.result.errors)")
             #expect(RunReport.table(reports).contains(report.name))
+            #expect(report.result.serverCPUPerOperation.map { $0 > 0 } == true, "\(report.name) has no server CPU figure")
         }
     }
 
@@ -63,6 +64,7 @@ struct ScenarioSmokeTests {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         #expect(object?["scenario"] as? String == "register-read")
         #expect((object?["runs"] as? [[String: Any]])?.first?["p99_us"] != nil)
+        #expect((object?["runs"] as? [[String: Any]])?.first?["server_cpu_us_per_op"] is Double)
         #expect(object?["cores"] != nil)
     }
 
