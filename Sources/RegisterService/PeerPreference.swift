@@ -33,7 +33,8 @@ final class PeerPreference: Sendable {
     }
 
     func answered(_ peer: String) {
-        if suspects.withLock({ $0.isEmpty }) { return }
-        _ = suspects.withLock { $0.remove(peer) }
+        suspects.withLock { suspects in
+            if !suspects.isEmpty { suspects.remove(peer) }
+        }
     }
 }

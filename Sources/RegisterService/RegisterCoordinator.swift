@@ -111,7 +111,7 @@ public final class RegisterCoordinator: Sendable {
     private func queryQuorum(_ key: String) async throws -> [String: Entry?] {
         let waiter = QuorumWaiter<Entry?>(replicas: replicaCount)
         let order = preference.order()
-        let fanout = QueryFanout(first: min(order.count, replicaCount / 2))
+        let fanout = QueryFanout(first: replicaCount / 2, count: order.count)
         @Sendable func ask(_ index: Int) {
             let peer = order[index]
             peer.query(key) { result in
@@ -120,7 +120,7 @@ public final class RegisterCoordinator: Sendable {
                     self.preference.answered(peer.peer)
                 case .failure:
                     self.preference.suspect(peer.peer)
-                    if let next = fanout.claimNext(), next < order.count { ask(next) }
+                    if let next = fanout.claimNext() { ask(next) }
                 }
                 waiter.deliver(result, from: peer.peer)
             }
@@ -130,7 +130,7 @@ public final class RegisterCoordinator: Sendable {
             let local = try await replica.query([key])
             waiter.deliver(.success(local.first ?? nil), from: selfID)
         } catch {
-            if let next = fanout.claimNext(), next < order.count { ask(next) }
+            if let next = fanout.claimNext() { ask(next) }
             waiter.deliver(.failure(ConnectError(.unavailable, "local replica: \(error)")), from: selfID)
         }
         return try await waiter.wait()

@@ -116,13 +116,9 @@ public struct WriteResponse: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable,
     }
 
     public init?(canonicalJSON value: JSONValue) {
-        guard let object = CanonicalJSON.object(value, allowed: ["version"]) else { return nil }
-        if let versionValue = object["version"] {
-            guard let version = VersionMessage(canonicalJSON: versionValue) else { return nil }
-            self.version = version
-        } else {
-            version = VersionMessage(.zero)
-        }
+        guard let object = CanonicalJSON.object(value, allowed: ["version"]),
+              let version = CanonicalJSON.message(object["version"], of: VersionMessage.self) else { return nil }
+        self.version = version ?? VersionMessage(.zero)
     }
 
     public func writeJSON(into out: inout [UInt8]) {
@@ -213,12 +209,8 @@ public struct ReadResponse: ProtoMessage, ProtoJSONWritable, ProtoJSONReadable, 
 
     public init?(canonicalJSON value: JSONValue) {
         guard let object = CanonicalJSON.object(value, allowed: ["found", "value", "version"]),
-              let found = CanonicalJSON.bool(object["found"]), let text = CanonicalJSON.string(object["value"]) else { return nil }
-        var version: VersionMessage?
-        if let versionValue = object["version"] {
-            guard let message = VersionMessage(canonicalJSON: versionValue) else { return nil }
-            version = message
-        }
+              let found = CanonicalJSON.bool(object["found"]), let text = CanonicalJSON.string(object["value"]),
+              let version = CanonicalJSON.message(object["version"], of: VersionMessage.self) else { return nil }
         self.found = found ?? false
         self.value = text ?? ""
         self.version = version

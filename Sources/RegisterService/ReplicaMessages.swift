@@ -46,14 +46,10 @@ public struct ReplicaEntryMessage: ProtoMessage, ProtoJSONWritable, ProtoJSONRea
     public init?(canonicalJSON value: JSONValue) {
         guard let object = CanonicalJSON.object(value, allowed: Self.canonicalFields),
               let key = CanonicalJSON.string(object["key"]), let found = CanonicalJSON.bool(object["found"]),
-              let text = CanonicalJSON.string(object["value"]), let tombstone = CanonicalJSON.bool(object["tombstone"]) else { return nil }
-        var version = Version.zero
-        if let versionValue = object["version"] {
-            guard let message = VersionMessage(canonicalJSON: versionValue) else { return nil }
-            version = message.core
-        }
+              let text = CanonicalJSON.string(object["value"]), let tombstone = CanonicalJSON.bool(object["tombstone"]),
+              let version = CanonicalJSON.message(object["version"], of: VersionMessage.self) else { return nil }
         self.key = key ?? ""
-        entry = found == true ? Entry(version: version, value: tombstone == true ? nil : (text ?? "")) : nil
+        entry = found == true ? Entry(version: version?.core ?? .zero, value: tombstone == true ? nil : (text ?? "")) : nil
     }
 
     public func writeJSON(into out: inout [UInt8]) {

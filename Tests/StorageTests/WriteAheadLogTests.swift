@@ -86,12 +86,19 @@ struct WriteAheadLogTests {
         again.close()
     }
 
-    /// A caller that flushes itself (an event loop) does not wake the flusher thread; its
-    /// `flushPending` writes, fsyncs and wakes the waiters; `close` still flushes what is queued.
-    @Test func aCallerThatFlushesItselfBypassesTheFlusherThread() async throws {
+    /// A log whose appends its caller flushes (as an event loop does), once its flusher thread
+    /// has gone to sleep.
+    func openCallerFlushingLog() async throws -> (WriteAheadLog, String) {
         let directory = temporaryDirectory()
         let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(callerFlushes: { true }))
         while !log.state.withLock({ $0.flusherIdle }) { try await Task.sleep(for: .milliseconds(1)) }
+        return (log, directory)
+    }
+
+    /// A caller that flushes itself (an event loop) does not wake the flusher thread; its
+    /// `flushPending` writes, fsyncs and wakes the waiters; `close` still flushes what is queued.
+    @Test func aCallerThatFlushesItselfBypassesTheFlusherThread() async throws {
+        let (log, directory) = try await openCallerFlushingLog()
         let lsn = log.append(payload(1))
         let waiter = Task { try await log.sync(upTo: lsn) }
         try await Task.sleep(for: .milliseconds(50))
@@ -111,9 +118,7 @@ struct WriteAheadLogTests {
     /// A busy caller (`mayBlock: false`) hands what it queued to the flusher thread instead of
     /// flushing itself: the waiter is answered without the caller ever flushing.
     @Test func aBusyCallerHandsItsAppendsToTheFlusherThread() async throws {
-        let directory = temporaryDirectory()
-        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(callerFlushes: { true }))
-        while !log.state.withLock({ $0.flusherIdle }) { try await Task.sleep(for: .milliseconds(1)) }
+        let (log, directory) = try await openCallerFlushingLog()
         let lsn = log.append(payload(1))
         log.flushPending(mayBlock: false)
         try await log.sync(upTo: lsn)

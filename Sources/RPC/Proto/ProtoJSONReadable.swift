@@ -40,6 +40,13 @@ public enum CanonicalJSON {
         return .some(number)
     }
 
+    /// `.some(nil)` when absent, the message when canonical, nil otherwise.
+    public static func message<T: ProtoJSONReadable>(_ value: JSONValue?, of type: T.Type = T.self) -> T?? {
+        guard let value else { return .some(nil) }
+        guard let message = T(canonicalJSON: value) else { return nil }
+        return .some(message)
+    }
+
     /// A list of canonical strings.
     public static func strings(_ value: JSONValue?) -> [String]? {
         guard let value else { return [] }

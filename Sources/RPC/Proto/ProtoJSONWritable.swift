@@ -66,24 +66,21 @@ public struct ProtoJSONObjectWriter: ~Copyable {
 
     /// A repeated message field; empty is omitted.
     public mutating func messages<T: ProtoJSONWritable>(_ name: StaticString, _ values: [T], _ out: inout [UInt8]) {
-        guard !values.isEmpty else { return }
-        key(name, &out)
-        out.append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            value.writeJSON(into: &out)
-        }
-        out.append(UInt8(ascii: "]"))
+        list(name, values, &out) { value, out in value.writeJSON(into: &out) }
     }
 
     /// A repeated string field; empty is omitted.
     public mutating func strings(_ name: StaticString, _ values: [String], _ out: inout [UInt8]) {
+        list(name, values, &out) { value, out in JSONWriter.writeString(value, into: &out) }
+    }
+
+    private mutating func list<T>(_ name: StaticString, _ values: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
         guard !values.isEmpty else { return }
         key(name, &out)
         out.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(value, into: &out)
+            element(value, &out)
         }
         out.append(UInt8(ascii: "]"))
     }

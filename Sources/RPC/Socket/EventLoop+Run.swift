@@ -59,22 +59,8 @@ extension EventLoop {
         waits.withLock { waits in
             for event in events[0..<Int(n)] where event.fd != wakeFD {
                 guard var registration = waits.table[event.fd] else { continue }
-                if event.readable != 0 {
-                    if let reader = registration.reader {
-                        toResume.append(reader)
-                        registration.reader = nil
-                    } else {
-                        registration.readReady = true
-                    }
-                }
-                if event.writable != 0 {
-                    if let writer = registration.writer {
-                        toResume.append(writer)
-                        registration.writer = nil
-                    } else {
-                        registration.writeReady = true
-                    }
-                }
+                if event.readable != 0, let reader = registration.ready(forWrite: false) { toResume.append(reader) }
+                if event.writable != 0, let writer = registration.ready(forWrite: true) { toResume.append(writer) }
                 waits.table[event.fd] = registration
             }
         }

@@ -72,6 +72,19 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
         /// Identifies the parked wait, so an expired timer cannot resume a later wait.
         var readerToken: UInt64 = 0
         var writerToken: UInt64 = 0
+
+        /// Readiness for reading or writing arrived: the parked waiter to resume, or (nobody
+        /// waiting) the readiness remembered for the next wait.
+        mutating func ready(forWrite: Bool) -> CheckedContinuation<Void, any Error>? {
+            if forWrite {
+                defer { writer = nil }
+                if writer == nil { writeReady = true }
+                return writer
+            }
+            defer { reader = nil }
+            if reader == nil { readReady = true }
+            return reader
+        }
     }
 
     /// A parked wait with a deadline.

@@ -1,0 +1,31 @@
+/// A map from ids to values that holds at most `capacity` ids, forgetting the oldest first.
+///
+/// Guarantees: inserting an id it does not hold costs O(1) (a ring of slots, no shifting);
+/// replacing the value of an id it holds keeps that id's place in the order; removing an id
+/// frees nothing early (its slot is reused in turn).
+struct BoundedMemory<Value: Sendable>: Sendable {
+    let capacity: Int
+    private var values: [String: Value] = [:]
+    private var order: [String] = []
+    private var head = 0
+
+    init(capacity: Int) {
+        precondition(capacity > 0, "a bounded memory needs room for one id")
+        self.capacity = capacity
+    }
+
+    subscript(id: String) -> Value? {
+        get { values[id] }
+        set {
+            guard let newValue else { values[id] = nil; return }
+            if values.updateValue(newValue, forKey: id) != nil { return }
+            if order.count < capacity {
+                order.append(id)
+            } else {
+                if order[head] != id { values[order[head]] = nil }
+                order[head] = id
+                head = (head + 1) % capacity
+            }
+        }
+    }
+}
