@@ -80,6 +80,20 @@ struct RegisterServiceTests {
         await cluster.shutdown()
     }
 
+    /// A silent peer (paused, not down) is given up on after the short query timeout rather than
+    /// the peer timeout: with a 10 s peer timeout, a write through n1 while n2 is paused still
+    /// finishes well within a 5 s deadline, by asking n3.
+    @Test func aSilentPeerIsReplacedWithoutWaitingForThePeerTimeout() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 6, peerTimeout: .seconds(10))
+        let client = cluster.client("c", to: "n1")
+        cluster.network.pause("n2")
+        let options = CallOptions(timeout: .seconds(5))
+        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a"), options: options)
+        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k"), options: options).value == "a")
+        cluster.network.resume("n2")
+        await cluster.shutdown()
+    }
+
     @Test func badInputIsRejectedBeforeAnyEffect() async throws {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 5)
         let client = cluster.client("c", to: "n1")

@@ -15,6 +15,7 @@ public final class InMemoryNetwork: Sendable {
     struct State: ~Copyable {
         var nodes: [String: any HTTPResponder] = [:]
         var crashed: Set<String> = []
+        var paused: Set<String> = []
         var groups: [Set<String>] = []
         var faults = FaultModel.none
         var links: [String: SeededGenerator] = [:]
@@ -42,6 +43,16 @@ public final class InMemoryNetwork: Sendable {
             state.crashed.insert(id)
             state.nodes[id] = nil
         }
+    }
+
+    /// Makes a node silent, as a `SIGSTOP`ped process is: messages to it are lost, so calls to it
+    /// wait for their timeout instead of failing at once. `resume` ends it.
+    public func pause(_ id: String) {
+        _ = state.withLock { $0.paused.insert(id) }
+    }
+
+    public func resume(_ id: String) {
+        _ = state.withLock { $0.paused.remove(id) }
     }
 
     /// Splits the network: nodes talk only within their group. Nodes in no group are isolated.
@@ -83,6 +94,7 @@ public final class InMemoryNetwork: Sendable {
             let reachable = !state.crashed.contains(to) && !state.crashed.contains(from) && state.nodes[to] != nil
                 && Self.connected(from, to, groups: state.groups)
             let outcome: DeliveryDecision.Outcome = !reachable ? .blocked
+                : state.paused.contains(to) ? .droppedRequest
                 : dropDraw ? (dropSide ? .droppedRequest : .droppedResponse) : .delivered
             let decision = DeliveryDecision(outcome: outcome, duplicated: duplicate && outcome == .delivered, delay: delay)
             state.trace.append("\(key) \(path) \(decision)")

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 @testable import RPC
@@ -54,5 +55,31 @@ struct EventLoopTests {
             try await Task.sleep(for: .milliseconds(5))
         }
         #expect(seen == EventLoop.group.count)
+    }
+
+    /// A loop resuming its own socket waiter does not wake itself through its eventfd: doing so
+    /// made the next check see a "ready" descriptor, so an idle loop looked busy to its idle hooks
+    /// (and the write-ahead log went to its flusher thread instead of being synced inline).
+    @Test func resumingItsOwnWaiterDoesNotMakeALoopLookBusy() async throws {
+        let loop = try EventLoop(name: "node-test-loop")
+        var ends: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+        defer { close(ends[0]); close(ends[1]) }
+        _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+        let socket = Socket(fd: ends[0])
+        try loop.register(socket)
+        defer { loop.deregister(socket) }
+        let waiting = Task(executorPreference: loop) { try await loop.readable(socket) }
+        // Let the loop park the waiter and settle before counting.
+        try await Task.sleep(for: .milliseconds(100))
+        let seen = Mutex<[Bool]>([])
+        loop.idleHooks.withLock { $0.append { busy in seen.withLock { $0.append(busy) } } }
+        var byte: UInt8 = 1
+        #expect(write(ends[1], &byte, 1) == 1)
+        try await waiting.value
+        for _ in 0..<200 where seen.withLock({ !$0.contains(false) }) { try await Task.sleep(for: .milliseconds(5)) }
+        let calls = seen.withLock { $0 }
+        #expect(calls.contains(false), "the loop never went idle")
+        #expect(!calls.contains(true), "the loop looked busy: \(calls)")
     }
 }
