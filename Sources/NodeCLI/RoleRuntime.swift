@@ -43,7 +43,8 @@ struct RoleRuntime {
     static func register(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         let (log, recovery) = try openLog(options, name: "register", logger: logger)
         let replica = try ReplicaState(log: log, recovery: recovery)
-        let coordinator = RegisterCoordinator(membership: setup.membership, replica: replica, peers: peers, peerTimeout: options.peerTimeout)
+        let coordinator = RegisterCoordinator(membership: setup.membership, replica: replica, peers: peers, peerTimeout: options.peerTimeout,
+                                              oneRoundWrites: options.oneRoundWrites)
         let antiEntropy = AntiEntropy(replica: replica, peers: peers, logger: logger)
         var runtime = RoleRuntime()
         runtime.services = [RegisterService(coordinator: coordinator, maxValueBytes: options.maxValueBytes), ReplicaService(replica: replica)]

@@ -23,6 +23,8 @@ public struct ServeOptions: Equatable, Sendable {
     public var eventLoops: Int?
     public var maxValueBytes = 1 << 20
     public var peerTimeout = Duration.seconds(2)
+    /// register: whether writes try one round trip first (`--write-rounds 1`, the default).
+    public var oneRoundWrites = true
     public var antiEntropyInterval = Duration.seconds(5)
     public var dataDir: String?
     public var mode = BulletinMode.sequential
@@ -94,6 +96,7 @@ public struct ServeOptions: Equatable, Sendable {
             case "--max-body-bytes": options.maxBodyBytes = try scanner.int(for: argument, in: 1...(1 << 30))
             case "--max-value-bytes": options.maxValueBytes = try scanner.int(for: argument, in: 1...(1 << 30))
             case "--peer-timeout": options.peerTimeout = try scanner.duration(for: argument)
+            case "--write-rounds": options.oneRoundWrites = try scanner.int(for: argument, in: 1...2) == 1
             case "--anti-entropy-interval": options.antiEntropyInterval = try scanner.duration(for: argument)
             case "--mode": options.mode = try BulletinMode(parsing: scanner.value(for: argument))
             case "--read-quorum": options.readQuorum = try scanner.int(for: argument, in: 1...1000)

@@ -51,6 +51,8 @@ public enum Usage {
       --event-loops N         event-loop threads (default: one per core; `node cluster` divides the
                           cores among its replicas)
       --peer-timeout D        register, bulletin: patience for one peer call (default 2s)
+      --write-rounds N        register: 1 (default) lets a write take one round trip when this node
+                              has the key's latest version (up to 4 replicas); 2 always queries first
       --anti-entropy-interval D  register, bulletin: how often replicas exchange versions (default 5s)
       --mode MODE             bulletin: sequential (default), quorum or read-your-writes
       --read-quorum N         bulletin quorum mode: replicas merged per read, NR (default majority)

@@ -3,10 +3,10 @@
 /// Guarantees: inserting an id it does not hold costs O(1) (a ring of slots, no shifting);
 /// replacing the value of an id it holds keeps that id's place in the order; removing an id
 /// frees nothing early (its slot is reused in turn).
-struct BoundedMemory<Value: Sendable>: Sendable {
+struct BoundedMemory<ID: Hashable & Sendable, Value: Sendable>: Sendable {
     let capacity: Int
-    private var values: [String: Value] = [:]
-    private var order: [String] = []
+    private var values: [ID: Value] = [:]
+    private var order: [ID] = []
     private var head = 0
 
     init(capacity: Int) {
@@ -14,7 +14,7 @@ struct BoundedMemory<Value: Sendable>: Sendable {
         self.capacity = capacity
     }
 
-    subscript(id: String) -> Value? {
+    subscript(id: ID) -> Value? {
         get { values[id] }
         set {
             guard let newValue else { values[id] = nil; return }

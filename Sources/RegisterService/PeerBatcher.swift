@@ -2,20 +2,26 @@ import RegisterCore
 import RPC
 import Synchronization
 
-/// Sends one peer's share of many concurrent operations in few calls: queries and stores queue
-/// while earlier calls are in flight and go out together in the next one.
+/// Sends one peer's share of many concurrent operations in few calls: queries, stores and offers
+/// queue while earlier calls of their kind are in flight and go out together in the next one.
 ///
 /// Guarantees: every queued item's callback runs exactly once (with the peer's answer or the
 /// call's error); at most `maxInFlight` calls of each kind are outstanding to the peer.
 final class PeerBatcher: Sendable {
     typealias QueryCallback = @Sendable (Result<Entry?, ConnectError>) -> Void
     typealias StoreCallback = @Sendable (Result<Void, ConnectError>) -> Void
+    typealias OfferCallback = @Sendable (OfferRound.Answer) -> Void
 
-    struct State: ~Copyable {
-        var queries: [(key: String, done: QueryCallback)] = []
-        var stores: [(key: String, entry: Entry, done: StoreCallback)] = []
-        var queriesInFlight = 0
-        var storesInFlight = 0
+    /// Items waiting for the next call of one kind, and how many calls of that kind are out.
+    struct Queue<Item> {
+        var items: [Item] = []
+        var inFlight = 0
+    }
+
+    struct State {
+        var queries = Queue<(key: String, done: QueryCallback)>()
+        var stores = Queue<(key: String, entry: Entry, done: StoreCallback)>()
+        var offers = Queue<(key: String, entry: Entry, done: OfferCallback)>()
     }
 
     let peer: String
@@ -36,63 +42,71 @@ final class PeerBatcher: Sendable {
     }
 
     func query(_ key: String, _ done: @escaping QueryCallback) {
-        let start = state.withLock { state -> Bool in
-            state.queries.append((key, done))
-            guard state.queriesInFlight < maxInFlight else { return false }
-            state.queriesInFlight += 1
-            return true
-        }
-        if start { RPCContext.detach { await self.drainQueries() } }
-    }
-
-    func store(_ key: String, _ entry: Entry, _ done: @escaping StoreCallback) {
-        let start = state.withLock { state -> Bool in
-            state.stores.append((key, entry, done))
-            guard state.storesInFlight < maxInFlight else { return false }
-            state.storesInFlight += 1
-            return true
-        }
-        if start { RPCContext.detach { await self.drainStores() } }
-    }
-
-    private func drainQueries() async {
-        while true {
-            let batch = state.withLock { state -> [(key: String, done: QueryCallback)] in
-                let taken = Array(state.queries.prefix(maxBatch))
-                state.queries.removeFirst(taken.count)
-                if taken.isEmpty { state.queriesInFlight -= 1 }
-                return taken
-            }
-            if batch.isEmpty { return }
+        enqueue((key, done), on: \.queries) { batch in
             do {
-                let response = try await client.call(ReplicaService.query, QueryRequest(keys: batch.map(\.key)), options: CallOptions(timeout: queryTimeout, sendTimeoutHeader: false))
+                let response = try await self.client.call(ReplicaService.query, QueryRequest(keys: batch.map(\.key)),
+                                                          options: CallOptions(timeout: self.queryTimeout, sendTimeoutHeader: false))
                 guard response.entries.count == batch.count else {
-                    throw ConnectError(.internal, "\(peer) answered \(response.entries.count) entries for \(batch.count) keys")
+                    throw ConnectError(.internal, "\(self.peer) answered \(response.entries.count) entries for \(batch.count) keys")
                 }
                 for (item, entry) in zip(batch, response.entries) { item.done(.success(entry.entry)) }
             } catch {
-                let failure = (error as? ConnectError) ?? ConnectError(.unavailable, "\(peer): \(error)")
+                let failure = (error as? ConnectError) ?? ConnectError(.unavailable, "\(self.peer): \(error)")
                 for item in batch { item.done(.failure(failure)) }
             }
         }
     }
 
-    private func drainStores() async {
-        while true {
-            let batch = state.withLock { state -> [(key: String, entry: Entry, done: StoreCallback)] in
-                let taken = Array(state.stores.prefix(maxBatch))
-                state.stores.removeFirst(taken.count)
-                if taken.isEmpty { state.storesInFlight -= 1 }
-                return taken
-            }
-            if batch.isEmpty { return }
-            do {
+    func store(_ key: String, _ entry: Entry, _ done: @escaping StoreCallback) {
+        enqueue((key, entry, done), on: \.stores) { batch in
+            do throws(ConnectError) {
                 let request = StoreRequest(entries: batch.map { ReplicaEntryMessage(key: $0.key, entry: $0.entry) })
-                _ = try await client.call(ReplicaService.store, request, options: CallOptions(timeout: timeout, sendTimeoutHeader: false))
+                _ = try await self.client.call(ReplicaService.store, request, options: CallOptions(timeout: self.timeout, sendTimeoutHeader: false))
                 for item in batch { item.done(.success(())) }
             } catch {
                 for item in batch { item.done(.failure(error)) }
             }
+        }
+    }
+
+    /// Offers `entry` (a one-round write); `done` gets the peer's answer, `.failed` if none came.
+    func offer(_ key: String, _ entry: Entry, _ done: @escaping OfferCallback) {
+        enqueue((key, entry, done), on: \.offers) { batch in
+            let answers: [OfferRound.Answer]
+            do {
+                let request = StoreRequest(entries: batch.map { ReplicaEntryMessage(key: $0.key, entry: $0.entry) })
+                let response = try await self.client.call(ReplicaService.offer, request, options: CallOptions(timeout: self.timeout, sendTimeoutHeader: false))
+                answers = response.answers.count == batch.count ? response.answers.map(\.answer) : Array(repeating: .failed, count: batch.count)
+            } catch {
+                answers = Array(repeating: .failed, count: batch.count)
+            }
+            for (item, answer) in zip(batch, answers) { item.done(answer) }
+        }
+    }
+
+    /// Queues `item`; starts a drain of that queue unless `maxInFlight` calls are already out
+    /// (one of them takes the item with its next batch).
+    private func enqueue<Item: Sendable>(_ item: Item, on queue: any WritableKeyPath<State, Queue<Item>> & Sendable,
+                               send: @escaping @Sendable ([Item]) async -> Void) {
+        let start = state.withLock { state -> Bool in
+            state[keyPath: queue].items.append(item)
+            guard state[keyPath: queue].inFlight < maxInFlight else { return false }
+            state[keyPath: queue].inFlight += 1
+            return true
+        }
+        if start { RPCContext.detach { await self.drain(queue, send: send) } }
+    }
+
+    private func drain<Item: Sendable>(_ queue: any WritableKeyPath<State, Queue<Item>> & Sendable, send: @Sendable ([Item]) async -> Void) async {
+        while true {
+            let batch = state.withLock { state -> [Item] in
+                let taken = Array(state[keyPath: queue].items.prefix(maxBatch))
+                state[keyPath: queue].items.removeFirst(taken.count)
+                if taken.isEmpty { state[keyPath: queue].inFlight -= 1 }
+                return taken
+            }
+            if batch.isEmpty { return }
+            await send(batch)
         }
     }
 }

@@ -28,6 +28,9 @@ final class PeerPreference: Sendable {
         return ring.filter { !suspected.contains($0.peer) } + ring.filter { suspected.contains($0.peer) }
     }
 
+    /// Whether no peer is suspected.
+    var trustsEveryPeer: Bool { suspects.withLock { $0.isEmpty } }
+
     func suspect(_ peer: String) {
         _ = suspects.withLock { $0.insert(peer) }
     }

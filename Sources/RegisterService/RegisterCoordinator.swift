@@ -7,9 +7,12 @@ import Synchronization
 /// Coordinates ABD reads and writes from this node over every replica (itself included).
 ///
 /// Write: query a majority for the key's highest version, then store (highest.counter + 1, a
-/// writer id unique to this write: node/boot/sequence) on a majority. Read: query a majority; if the answers disagree, write the highest back
-/// to a majority; then answer the highest. Guarantees: linearizable reads and writes per key while
-/// a majority is reachable; otherwise `unavailable` (outcome unknown).
+/// writer id unique to this write: node/boot/sequence) on a majority. With at most four replicas
+/// and every peer answering, a write instead takes one round trip: it offers the version after
+/// this node's own to every peer (see `OfferRound`, and `RegisterCoordinator+Offer`). Read: query
+/// a majority; if the answers disagree, write the highest back to a majority; then answer the
+/// highest. Guarantees: linearizable reads and writes per key while a majority is reachable;
+/// otherwise `unavailable` (outcome unknown).
 public final class RegisterCoordinator: Sendable {
     public let selfID: String
     public let replica: ReplicaState
@@ -19,18 +22,29 @@ public final class RegisterCoordinator: Sendable {
     /// Test-only fault: skip the read's write-back phase (breaks linearizability on purpose, so
     /// tests can show the checker catches it).
     let skipWriteBack: Bool
+    /// Whether writes try one round trip first (`OfferRound`; needs N ≤ 4).
+    let oneRoundWrites: Bool
+    /// Test-only fault: acknowledge an offer that every peer refused (loses the write when this
+    /// node was behind; tests show the checker catches it).
+    let acknowledgeRefusedOffers: Bool
     /// Makes every write's version unique even when this node coordinates concurrent writes to
     /// one key (ABD assumes one outstanding write per writer id) and across restarts.
     private let bootID = String(UInt64.random(in: 0..<(1 << 40)), radix: 36)
     private let writeSequence = Atomic<UInt64>(0)
-    private let recent = Mutex(RecentWrites(capacity: 10_000))
+    let recent = Mutex(RecentWrites(capacity: 10_000))
 
-    public convenience init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports, peerTimeout: Duration = .seconds(2)) {
-        self.init(membership: membership, replica: replica, peers: peers, peerTimeout: peerTimeout, skipWriteBack: false)
+    /// `oneRoundWrites`: let writes try one round trip (ignored with more than four replicas).
+    public convenience init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports,
+                            peerTimeout: Duration = .seconds(2), oneRoundWrites: Bool = true) {
+        self.init(membership: membership, replica: replica, peers: peers, peerTimeout: peerTimeout, oneRoundWrites: oneRoundWrites,
+                  skipWriteBack: false, acknowledgeRefusedOffers: false)
     }
 
-    init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports, peerTimeout: Duration, skipWriteBack: Bool) {
+    init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports, peerTimeout: Duration, oneRoundWrites: Bool,
+         skipWriteBack: Bool, acknowledgeRefusedOffers: Bool) {
         self.skipWriteBack = skipWriteBack
+        self.acknowledgeRefusedOffers = acknowledgeRefusedOffers
+        self.oneRoundWrites = oneRoundWrites && OfferRound.isSupported(replicas: membership.members.count)
         selfID = membership.selfID
         self.replica = replica
         replicaCount = membership.members.count
@@ -54,10 +68,11 @@ public final class RegisterCoordinator: Sendable {
             if let version = recent.lookup(requestID) { return .done(version) }
             if let running = recent.running[requestID] { return .join(running) }
             let task: Task<Version, any Error>
-            if let (attemptedKey, entry) = recent.attempted[requestID] {
+            if let attempt = recent.attempted[requestID] {
                 task = Task {
-                    try await self.storeQuorum(attemptedKey, entry)
-                    return entry.version
+                    if attempt.offered { return try await self.offer(attempt.key, attempt.entry, requestID: requestID) }
+                    try await self.storeQuorum(attempt.key, attempt.entry)
+                    return attempt.entry.version
                 }
             } else {
                 task = Task { try await self.performWrite(key, value: value, requestID: requestID) }
@@ -84,14 +99,19 @@ public final class RegisterCoordinator: Sendable {
     }
 
     private func performWrite(_ key: String, value: String?, requestID: String?) async throws -> Version {
+        if oneRoundWrites, preference.trustsEveryPeer { return try await offerWrite(key, value: value, requestID: requestID) }
         let answers = try await queryQuorum(key)
-        let writer = "\(selfID)/\(bootID)/\(writeSequence.add(1, ordering: .relaxed).newValue)"
-        let version = ReadDecision.nextVersion(after: Array(answers.values), writer: writer)
+        let version = ReadDecision.nextVersion(after: Array(answers.values), writer: nextWriterID())
         let entry = Entry(version: version, value: value)
         // From here on the write may take effect: a retry must reuse this version.
         if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: entry) } }
         try await storeQuorum(key, entry)
         return version
+    }
+
+    /// A writer id no other write uses: node/boot/sequence.
+    func nextWriterID() -> String {
+        "\(selfID)/\(bootID)/\(writeSequence.add(1, ordering: .relaxed).newValue)"
     }
 
     /// Reads the key's current entry (nil: never written).
@@ -136,7 +156,7 @@ public final class RegisterCoordinator: Sendable {
         return try await waiter.wait()
     }
 
-    private func storeQuorum(_ key: String, _ entry: Entry) async throws {
+    func storeQuorum(_ key: String, _ entry: Entry) async throws {
         let waiter = QuorumWaiter<Bool>(replicas: replicaCount)
         for peer in peers {
             let id = peer.peer

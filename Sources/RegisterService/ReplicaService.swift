@@ -1,12 +1,14 @@
 public import RegisterCore
 public import RPC
 
-/// `register.v1.Replica`: the peer-only side of ABD (query, store) and anti-entropy (sync).
+/// `register.v1.Replica`: the peer-only side of ABD (query, store), of one-round writes (offer)
+/// and of anti-entropy (sync).
 public struct ReplicaService: RPCService {
     public static let name = "register.v1.Replica"
     public static let query = RPCMethod<QueryRequest, QueryResponse>(name, "Query", idempotency: .noSideEffects)
     public static let store = RPCMethod<StoreRequest, StoreResponse>(name, "Store", idempotency: .idempotent)
     public static let sync = RPCMethod<SyncRequest, SyncResponse>(name, "Sync", idempotency: .noSideEffects)
+    public static let offer = RPCMethod<StoreRequest, OfferResponse>(name, "Offer", idempotency: .idempotent)
 
     let replica: ReplicaState
 
@@ -21,6 +23,14 @@ public struct ReplicaService: RPCService {
         router.register(Self.store) { request, _ in
             let items = request.entries.compactMap { item in item.entry.map { (item.key, $0) } }
             return StoreResponse(stored: Int32(try await replica.store(items)))
+        }
+        router.register(Self.offer) { request, _ in
+            // An entry without `found` offers nothing; it is answered with neither field set.
+            let offered = request.entries.enumerated().compactMap { index, item in item.entry.map { (index, item.key, $0) } }
+            let answers = try await replica.offer(offered.map { ($0.1, $0.2) })
+            var messages = Array(repeating: OfferAnswerMessage(.failed), count: request.entries.count)
+            for (item, answer) in zip(offered, answers) { messages[item.0] = OfferAnswerMessage(answer) }
+            return OfferResponse(answers: messages)
         }
         router.register(Self.sync) { request, _ in
             let digest = Dictionary(request.digest.map { ($0.key, $0.version.core) }, uniquingKeysWith: max)

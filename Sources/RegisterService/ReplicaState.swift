@@ -43,7 +43,14 @@ public final class ReplicaState: Sendable {
         /// The log position that made each key's entry durable (absent: durable since recovery).
         var lsnOf: [String: UInt64] = [:]
         var sinceSnapshot = 0
+        /// Versions this replica held and then replaced with newer ones, so that an offer repeated
+        /// after its entry was replaced is still answered `held` (see `offer`).
+        var replaced = BoundedMemory<Version, Bool>(capacity: ReplicaState.replacedMemory)
     }
+
+    /// How many replaced versions `offer` remembers: far more than can be replaced while one
+    /// offer's copies are in flight (a duplicate, or a coordinator's retry of the same write).
+    static let replacedMemory = 65_536
 
     let log: WriteAheadLog?
     let snapshotEvery: Int
@@ -52,15 +59,18 @@ public final class ReplicaState: Sendable {
     public init(log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil, snapshotEvery: Int = 200_000) throws {
         self.log = log
         self.snapshotEvery = snapshotEvery
-        var store = ReplicaStore()
+        var recovered = State()
         if let recovery {
-            if let snapshot = recovery.snapshot { store = try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot) }
+            if let snapshot = recovery.snapshot { recovered.store = try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot) }
             for bytes in recovery.records {
                 let record = try JSONValueDecoder.decode(Record.self, from: bytes)
-                store.store(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v))
+                let replaced = recovered.store.read(record.k)?.version
+                if recovered.store.store(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v)), let replaced {
+                    recovered.replaced[replaced] = true
+                }
             }
         }
-        state = Mutex(State(store: store))
+        state = Mutex(recovered)
     }
 
     /// The stored entries of `keys` (nil where nothing is stored), once those entries are durable.
@@ -72,27 +82,59 @@ public final class ReplicaState: Sendable {
         return entries
     }
 
-    /// Stores the entries that are newer than what is stored; returns how many, once durable.
+    /// Stores the entries that are newer than what is stored; returns how many, once durable
+    /// (`waitUntilDurable`; otherwise at once, the log syncing them in the background — for
+    /// stores no one counts on, which `query` and `offer` still report only once durable).
     @discardableResult
-    public func store(_ items: [(String, Entry)]) async throws -> Int {
+    public func store(_ items: [(String, Entry)], waitUntilDurable: Bool = true) async throws -> Int {
         let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
             var stored = 0
-            for (key, entry) in items where state.store.store(key, entry) {
-                stored += 1
-                if let log {
-                    state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
-                    state.lsnOf[key] = state.lastLSN
-                    state.sinceSnapshot += 1
-                }
-            }
-            if let log, state.sinceSnapshot >= snapshotEvery {
-                state.lastLSN = log.snapshot(try JSONValueEncoder.bytes(state.store))
-                state.sinceSnapshot = 0
-            }
+            for (key, entry) in items where apply(key, entry, to: &state) { stored += 1 }
+            try snapshotIfDue(&state)
             return (stored, state.lastLSN)
         }
-        if let log, lsn > 0 { try await log.sync(upTo: lsn) }
+        if let log, lsn > 0, waitUntilDurable { try await log.sync(upTo: lsn) }
         return stored
+    }
+
+    /// A one-round write's offer (see `OfferRound`): stores each entry unless a newer version is
+    /// stored, and answers for each whether this replica holds or held that very entry, or else
+    /// the newer version it holds. Answers once what they report is durable, so a crash cannot
+    /// take back a `held` or lower a `newer`.
+    public func offer(_ items: [(String, Entry)]) async throws -> [OfferRound.Answer] {
+        let (answers, lsn) = try state.withLock { state -> ([OfferRound.Answer], UInt64) in
+            var lsn: UInt64 = 0
+            let answers = items.map { key, entry -> OfferRound.Answer in
+                let stored = apply(key, entry, to: &state)
+                lsn = max(lsn, state.lsnOf[key] ?? 0)
+                let current = state.store.version(of: key)
+                if stored || current == entry.version || state.replaced[entry.version] != nil { return .held }
+                return .newer(current)
+            }
+            try snapshotIfDue(&state)
+            return (answers, lsn)
+        }
+        if let log, lsn > 0 { try await log.sync(upTo: lsn) }
+        return answers
+    }
+
+    /// Stores `entry` if newer, logging it and remembering the version it replaced.
+    private func apply(_ key: String, _ entry: Entry, to state: inout State) -> Bool {
+        let replaced = state.store.read(key)?.version
+        guard state.store.store(key, entry) else { return false }
+        if let replaced { state.replaced[replaced] = true }
+        if let log {
+            state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
+            state.lsnOf[key] = state.lastLSN
+            state.sinceSnapshot += 1
+        }
+        return true
+    }
+
+    private func snapshotIfDue(_ state: inout State) throws {
+        guard let log, state.sinceSnapshot >= snapshotEvery else { return }
+        state.lastLSN = log.snapshot(try JSONValueEncoder.bytes(state.store))
+        state.sinceSnapshot = 0
     }
 
     /// The stored entry without waiting for durability (ReadLocal, tests).

@@ -6,18 +6,23 @@ import Glibc
 #endif
 
 extension WriteAheadLog {
-    /// Event loops call this after each iteration. `mayBlock` (the loop was about to sleep):
-    /// flush on this thread. Otherwise (the loop has more work): hand what is queued to the
+    /// Event loops call this after each iteration. `mayBlock` (the loop was about to sleep) and
+    /// someone waits for durability: flush on this thread. Otherwise (the loop has more work, or
+    /// nobody waits, so the loop should go back to its sockets): hand what is queued to the
     /// flusher thread, so the fsync overlaps with that work.
     public func flushPending(mayBlock: Bool) {
         // Appends this thread made woke the flusher themselves (`.batch` keeps its window).
         guard callerFlushes else { return }
-        if mayBlock { return flushPending() }
-        let wake = state.withLock { state -> Bool in
-            guard !state.pending.isEmpty, state.flusherIdle else { return false }
+        let (inline, wake) = state.withLock { state -> (Bool, Bool) in
+            if mayBlock, !state.waiters.isEmpty {
+                state.inlineFlushes += 1
+                return (true, false)
+            }
+            guard !state.pending.isEmpty, state.flusherIdle else { return (false, false) }
             state.flusherIdle = false
-            return true
+            return (false, true)
         }
+        if inline { return flushPending() }
         if wake { wakeup.signal() }
     }
 

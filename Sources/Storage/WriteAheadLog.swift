@@ -74,6 +74,8 @@ public final class WriteAheadLog: Sendable {
         var closed = false
         /// Some thread is writing a batch; only that thread touches the segments.
         var flushing = false
+        /// Times an idle event loop flushed inline (tests).
+        var inlineFlushes = 0
         var flusherIdle = false
         var fsyncs = 0
         var writes = 0

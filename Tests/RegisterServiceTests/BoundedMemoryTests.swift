@@ -3,7 +3,7 @@ import Testing
 
 struct BoundedMemoryTests {
     @Test func forgetsTheOldestIdFirstAndKeepsAReplacedIdsPlace() {
-        var memory = BoundedMemory<Int>(capacity: 3)
+        var memory = BoundedMemory<String, Int>(capacity: 3)
         for (index, id) in ["a", "b", "c", "d"].enumerated() { memory[id] = index }
         #expect(memory["a"] == nil)
         #expect(memory["d"] == 3)

@@ -35,7 +35,14 @@ import Testing
         try expectSame(StoreResponse(stored: 0))
         try expectSame(StoreResponse(stored: -3))
         try expectSame(StoreResponse(stored: 12))
+        try expectSame(Self.offerResponse)
+        try expectSame(OfferResponse(answers: []))
     }
+
+    static let offerResponse = OfferResponse(answers: [
+        OfferAnswerMessage(.held), OfferAnswerMessage(.failed),
+        OfferAnswerMessage(.newer(Version(counter: 9, writer: "n2/\u{e9}/\"q\""))), OfferAnswerMessage(.newer(.zero)),
+    ])
 
     @Test func clientMessagesMatchTheirEncodable() throws {
         for entry in Self.entries {
@@ -71,6 +78,8 @@ import Testing
         try expectReadsBack(QueryResponse(entries: items))
         try expectReadsBack(StoreRequest(entries: items))
         try expectReadsBack(StoreRequest(entries: []))
+        try expectReadsBack(Self.offerResponse)
+        #expect(Self.offerResponse.answers.map(\.answer) == [.held, .failed, .newer(Version(counter: 9, writer: "n2/\u{e9}/\"q\"")), .newer(.zero)])
         for entry in Self.entries {
             try expectReadsBack(ReadResponse(entry: entry))
             try expectReadsBack(WriteResponse(version: VersionMessage(entry?.version ?? .zero)))

@@ -10,8 +10,8 @@ import TestSupport
 /// every operation into a timeout and test nothing.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct RegisterSimulationTests {
-    static func simulate(replicas: Int, seed: UInt64) async throws -> (LinearizabilityChecker.Verdict, [String]) {
-        let cluster = try await SimulatedRegisterCluster(replicas: replicas, seed: seed, peerTimeout: .milliseconds(200))
+    static func simulate(replicas: Int, seed: UInt64, oneRoundWrites: Bool = true) async throws -> (LinearizabilityChecker.Verdict, [String]) {
+        let cluster = try await SimulatedRegisterCluster(replicas: replicas, seed: seed, oneRoundWrites: oneRoundWrites, peerTimeout: .milliseconds(200))
         cluster.network.faults = FaultModel(dropRate: 0.03, duplicateRate: 0.03, delay: .zero ... .milliseconds(2))
         let recorder = HistoryRecorder()
         let keys = ["a", "b", "c"]
@@ -78,6 +78,22 @@ struct RegisterSimulationTests {
     @Test(arguments: 0..<120)
     func threeReplicasStayLinearizable(seed: UInt64) async throws {
         let (verdict, failedFinals) = try await Self.simulate(replicas: 3, seed: seed)
+        #expect(verdict == .linearizable, "seed \(seed): \(verdict)")
+        #expect(failedFinals.isEmpty, "seed \(seed): final reads failed after healing: \(failedFinals)")
+    }
+
+    /// Writes that always query first (`--write-rounds 2`), as with five replicas.
+    @Test(arguments: 2000..<2040)
+    func threeReplicasWithTwoPhaseWritesStayLinearizable(seed: UInt64) async throws {
+        let (verdict, failedFinals) = try await Self.simulate(replicas: 3, seed: seed, oneRoundWrites: false)
+        #expect(verdict == .linearizable, "seed \(seed): \(verdict)")
+        #expect(failedFinals.isEmpty, "seed \(seed): final reads failed after healing: \(failedFinals)")
+    }
+
+    /// Four replicas: one-round writes with a majority of three.
+    @Test(arguments: 3000..<3040)
+    func fourReplicasStayLinearizable(seed: UInt64) async throws {
+        let (verdict, failedFinals) = try await Self.simulate(replicas: 4, seed: seed)
         #expect(verdict == .linearizable, "seed \(seed): \(verdict)")
         #expect(failedFinals.isEmpty, "seed \(seed): final reads failed after healing: \(failedFinals)")
     }

@@ -15,12 +15,17 @@ actor SimulatedRegisterCluster {
     let members: [ClusterMembership.Member]
     let directory: String
     let skipWriteBack: Bool
+    let oneRoundWrites: Bool
+    let acknowledgeRefusedOffers: Bool
     let peerTimeout: Duration
     private var logs: [String: WriteAheadLog] = [:]
     private(set) var replicas: [String: ReplicaState] = [:]
     nonisolated var nodeIDs: [String] { ids }
 
-    init(replicas count: Int, seed: UInt64, skipWriteBack: Bool = false, peerTimeout: Duration = .seconds(2)) async throws {
+    init(replicas count: Int, seed: UInt64, skipWriteBack: Bool = false, oneRoundWrites: Bool = true,
+         acknowledgeRefusedOffers: Bool = false, peerTimeout: Duration = .seconds(2)) async throws {
+        self.oneRoundWrites = oneRoundWrites
+        self.acknowledgeRefusedOffers = acknowledgeRefusedOffers
         self.peerTimeout = peerTimeout
         network = InMemoryNetwork(seed: seed)
         ids = (1...count).map { "n\($0)" }
@@ -36,7 +41,8 @@ actor SimulatedRegisterCluster {
         let membership = try ClusterMembership(members: members, selfID: id)
         let peers = PeerTransports(network: network, membership: membership, clusterToken: "t")
         let coordinator = RegisterCoordinator(membership: membership, replica: replica, peers: peers,
-                                              peerTimeout: peerTimeout, skipWriteBack: skipWriteBack)
+                                              peerTimeout: peerTimeout, oneRoundWrites: oneRoundWrites,
+                                              skipWriteBack: skipWriteBack, acknowledgeRefusedOffers: acknowledgeRefusedOffers)
         var router = RPCRouter()
         router.register(RegisterService(coordinator: coordinator))
         router.register(ReplicaService(replica: replica))

@@ -129,6 +129,30 @@ struct WriteAheadLogTests {
         again.close()
     }
 
+    /// An idle caller (`mayBlock: true`) flushes inline only when someone waits for durability:
+    /// appends nobody waits for go to the flusher thread, so the event loop goes back to its
+    /// sockets instead of sitting in an fsync; with a waiter it flushes itself.
+    @Test func anIdleCallerLeavesAppendsNobodyWaitsForToTheFlusherThread() async throws {
+        let (log, directory) = try await openCallerFlushingLog()
+        let lsn = log.append(payload(1))
+        log.flushPending(mayBlock: true)
+        #expect(log.state.withLock { $0.inlineFlushes } == 0, "nobody waits: left to the flusher thread")
+        while log.state.withLock({ $0.durableLSN }) < lsn { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(log.fsyncCount == 1)
+        while !log.state.withLock({ $0.flusherIdle }) { try await Task.sleep(for: .milliseconds(1)) }
+        let waited = log.append(payload(2))
+        let waiter = Task { try await log.sync(upTo: waited) }
+        while log.state.withLock({ $0.waiters.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+        log.flushPending(mayBlock: true)
+        #expect(log.state.withLock { $0.inlineFlushes } == 1)
+        #expect(log.state.withLock { $0.durableLSN } >= waited, "flushed inline, before returning")
+        try await waiter.value
+        log.close()
+        let (again, replay) = try WriteAheadLog.open(directory: directory)
+        #expect(replay.records == [payload(1), payload(2)])
+        again.close()
+    }
+
     @Test func flippedBitsAreDetected() async throws {
         let directory = temporaryDirectory()
         let (log, _) = try WriteAheadLog.open(directory: directory)

@@ -1,0 +1,107 @@
+/// A write in one round trip: the coordinator skips the query phase, picks the version after the
+/// one it stores itself, and *offers* the entry to every peer. Each peer keeps it unless it holds
+/// a newer version, and answers `held` (it holds, or held, this very entry) or `newer(v)`.
+///
+/// Pure: fed the peers' answers and the outcome of the coordinator's own store, it says what to
+/// do next. Guarantees, for clusters where `isSupported` (N ≤ 4, so a majority leaves at most one
+/// replica out):
+///
+/// - `acknowledge` only when the entry's version is higher than that of every operation that
+///   completed before the write began, and a majority durably holds that version or a newer one
+///   — the two facts ABD's own write establishes with its query phase.
+///   Why: an operation that completed earlier left its version on a majority *M*. If the
+///   coordinator is in *M*, the version it started from is at least that one. Otherwise *M* is
+///   every peer (N ≤ 4) and a peer that accepted the offer held something older than the entry.
+///   So once one peer holds the entry (`N − majority` peers in general) no earlier operation is
+///   newer, and the coordinator may store the entry itself and count it.
+/// - `rewrite(after:)` only when every peer answered `newer`: then no replica ever held the entry
+///   (the coordinator stores it only after a `held`), so writing the value again at a version
+///   after every answer is an ordinary ABD write whose query phase was the offer.
+/// - `unknown` when neither can be shown (a peer failed and none held the entry): the entry may sit
+///   on a peer, so the write is neither rewritten nor acknowledged; its outcome is unknown.
+public struct OfferRound: Sendable, Equatable {
+    public enum Answer: Sendable, Equatable {
+        /// The peer holds the entry (or held it before something newer replaced it), durably.
+        case held
+        /// The peer durably holds this newer version instead.
+        case newer(Version)
+        /// No answer: the peer may or may not have stored the entry.
+        case failed
+    }
+
+    public enum Step: Sendable, Equatable {
+        case wait
+        /// Store the entry on this replica, then call `localStoreFinished`.
+        case storeLocally
+        /// The write is done. `storeLocally`: this replica has not stored it yet (do so, without waiting).
+        case acknowledge(storeLocally: Bool)
+        /// No replica holds the entry: write the value again, at a version after `highest`.
+        case rewrite(after: Version)
+        /// The write may or may not take effect.
+        case unknown
+    }
+
+    enum Local: Sendable, Equatable { case notStarted, storing, stored, failed }
+
+    public let replicas: Int
+    public let quorum: Int
+    private(set) var held = 0
+    private(set) var newer: [Version] = []
+    private(set) var failed = 0
+    private(set) var local = Local.notStarted
+    public private(set) var isFinished = false
+
+    /// Whether one-round writes are safe with `replicas` members: a majority must leave out at most
+    /// one replica, so that a majority of replicas without the coordinator is every peer.
+    public static func isSupported(replicas: Int) -> Bool { replicas >= 1 && replicas - (replicas / 2 + 1) <= 1 }
+
+    public init(replicas: Int) {
+        precondition(Self.isSupported(replicas: replicas), "one-round writes need N ≤ 4")
+        self.replicas = replicas
+        quorum = replicas / 2 + 1
+    }
+
+    var peers: Int { replicas - 1 }
+
+    /// The first step, before any answer (with one or two replicas: store locally at once).
+    public mutating func start() -> Step { next() }
+
+    public mutating func receive(_ answer: Answer) -> Step {
+        guard !isFinished else { return .wait }
+        switch answer {
+        case .held: held += 1
+        case .newer(let version): newer.append(version)
+        case .failed: failed += 1
+        }
+        return next()
+    }
+
+    public mutating func localStoreFinished(succeeded: Bool) -> Step {
+        guard !isFinished else { return .wait }
+        local = succeeded ? .stored : .failed
+        return next()
+    }
+
+    private mutating func next() -> Step {
+        // Safe to complete at the offered version: enough peers held it that no majority of
+        // peers can hold a newer version from an operation that finished before this write.
+        let safe = held >= replicas - quorum
+        if safe, held + newer.count + (local == .stored ? 1 : 0) >= quorum {
+            isFinished = true
+            return .acknowledge(storeLocally: local == .notStarted)
+        }
+        if safe, local == .notStarted {
+            local = .storing
+            return .storeLocally
+        }
+        if local == .notStarted, held == 0, failed == 0, newer.count == peers, let highest = newer.max() {
+            isFinished = true
+            return .rewrite(after: highest)
+        }
+        if held + newer.count + failed == peers, local != .storing {
+            isFinished = true
+            return .unknown
+        }
+        return .wait
+    }
+}

@@ -1,0 +1,68 @@
+import RegisterCore
+import RPC
+import Synchronization
+
+extension RegisterCoordinator {
+    /// A one-round write: offers the version after this node's own to every peer.
+    func offerWrite(_ key: String, value: String?, requestID: String?) async throws -> Version {
+        let base = replica.read(key)?.version ?? .zero
+        let entry = Entry(version: base.next(by: nextWriterID()), value: value)
+        // From here on the offer may be held somewhere: a retry offers this same entry again.
+        if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: entry, offered: true) } }
+        return try await offer(key, entry, requestID: requestID)
+    }
+
+    /// Offers `entry` to every peer and follows the `OfferRound` to its end: acknowledged at the
+    /// entry's version, rewritten at a later one, or `unavailable` (outcome unknown).
+    func offer(_ key: String, _ entry: Entry, requestID: String?) async throws -> Version {
+        let waiter = OfferWaiter(round: OfferRound(replicas: replicaCount))
+        for peer in peers {
+            let id = peer.peer
+            peer.offer(key, entry) { answer in
+                if answer == .failed { self.preference.suspect(id) } else { self.preference.answered(id) }
+                waiter.receive(answer)
+            }
+        }
+        waiter.start()
+        while true {
+            switch try await waiter.next() {
+            case .wait:
+                continue
+            case .storeLocally:
+                // The entry can now only be completed: a retry stores it rather than offering it.
+                if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: entry) } }
+                storeLocally(key, entry, reportingTo: waiter)
+            case .acknowledge(let storeLocally):
+                // Not needed for the quorum, but this node's next write to the key starts from it.
+                if storeLocally { self.storeLocally(key, entry, reportingTo: nil) }
+                return entry.version
+            case .rewrite(let highest):
+                if acknowledgeRefusedOffers {
+                    try await storeQuorum(key, entry)
+                    return entry.version
+                }
+                let rewritten = Entry(version: highest.next(by: nextWriterID()), value: entry.value)
+                if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: rewritten) } }
+                try await storeQuorum(key, rewritten)
+                return rewritten.version
+            case .unknown:
+                throw ConnectError(.unavailable, "no majority settled the write of \(entry.version) (a peer did not answer); the outcome is unknown")
+            }
+        }
+    }
+
+    /// Stores the entry on this replica; durably before reporting to `waiter`, unless its round
+    /// finished meanwhile (then nobody counts on this copy, and waiting for its fsync would only
+    /// hold up this event loop).
+    private func storeLocally(_ key: String, _ entry: Entry, reportingTo waiter: OfferWaiter?) {
+        let replica = self.replica
+        RPCContext.detach {
+            do {
+                try await replica.store([(key, entry)], waitUntilDurable: waiter.map { !$0.isFinished } ?? false)
+                waiter?.localStoreFinished(succeeded: true)
+            } catch {
+                waiter?.localStoreFinished(succeeded: false)
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import RegisterCore
+import RPC
+import Testing
+import TestSupport
+@testable import RegisterService
+
+/// One-round writes through the coordinator over the in-memory network.
+@Suite(.timeLimit(.minutes(1)))
+struct RegisterCoordinatorOfferTests {
+    /// A coordinator that has the key's latest version writes without a query phase: one offer
+    /// to each peer and nothing else.
+    @Test func aCurrentCoordinatorWritesInOneRoundTrip() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 11)
+        let client = cluster.client("c", to: "n1")
+        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a"))
+        let second = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "b"))
+        let calls = cluster.network.trace.filter { $0.hasPrefix("n1->") }.compactMap { $0.split(separator: " ")[1].split(separator: "/").last }
+        #expect(calls == ["Offer", "Offer", "Offer", "Offer"], "\(calls)")
+        let read = try await cluster.client("c", to: "n3").call(RegisterService.read, ReadRequest(key: "k"))
+        #expect(read.value == "b" && read.version == second.version)
+        await cluster.shutdown()
+    }
+
+    /// n1 misses a write (partitioned), then coordinates a write of its own from its stale
+    /// version: both peers refuse the offer, and the write is done again after their version, so
+    /// a later read sees it. Acknowledging the refused offer instead (the fault switch) loses
+    /// the write — the checker must say so.
+    @Test func aCoordinatorThatIsBehindRewritesAndTheCheckerCatchesAcknowledgingTheRefusal() async throws {
+        for fault in [false, true] {
+            let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 12, acknowledgeRefusedOffers: fault)
+            let recorder = HistoryRecorder()
+            cluster.network.partition([["n1"], ["n2", "n3", "c0"]])
+            await recorder.perform(process: 0, key: "k", write: "old", client: cluster.client("c0", to: "n2"), timeout: .seconds(5))
+            cluster.network.heal()
+            await recorder.perform(process: 1, key: "k", write: "new", client: cluster.client("c1", to: "n1"), timeout: .seconds(5))
+            await recorder.perform(process: 2, key: "k", write: nil, client: cluster.client("c2", to: "n2"), timeout: .seconds(5))
+            let operations = await recorder.operations
+            #expect(operations.map(\.outcome) == [.ok, .ok, .ok])
+            let verdict = LinearizabilityChecker.check(operations)
+            if fault {
+                guard case .violation = verdict else { Issue.record("lost write not caught: \(verdict)"); continue }
+            } else {
+                #expect(verdict == .linearizable)
+                #expect(operations.last?.kind == .read("new"))
+            }
+            await cluster.shutdown()
+        }
+    }
+
+    /// An offer no majority settled (one peer unreachable, the other newer) fails as unknown; the
+    /// retry with the same request id offers the same entry again, and once both peers answer
+    /// (both newer) writes it anew.
+    @Test func anUnsettledOfferIsOfferedAgainByItsRetry() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 13)
+        let old = cluster.client("c0", to: "n2")
+        cluster.network.partition([["n1"], ["n2", "n3", "c0"]])
+        let first = try await old.call(RegisterService.write, WriteRequest(key: "k", value: "old"))
+        cluster.network.partition([["n1", "n3", "c1"], ["n2"]])
+        let client = cluster.client("c1", to: "n1")
+        let request = WriteRequest(key: "k", value: "new", requestId: "r-1")
+        do {
+            _ = try await client.call(RegisterService.write, request, options: CallOptions(timeout: .seconds(5)))
+            Issue.record("an offer refused by n3 and unanswered by n2 was acknowledged")
+        } catch {
+            #expect(error.code == .unavailable && error.message.contains("outcome is unknown"), "\(error)")
+        }
+        cluster.network.heal()
+        let retried = try await client.call(RegisterService.write, request)
+        #expect(first.version < retried.version)
+        #expect(try await cluster.client("c1", to: "n2").call(RegisterService.read, ReadRequest(key: "k")).value == "new")
+        await cluster.shutdown()
+    }
+}
