@@ -14,17 +14,22 @@
 ///   every peer (N ≤ 4) and a peer that accepted the offer held something older than the entry.
 ///   So once one peer holds the entry (`N − majority` peers in general) no earlier operation is
 ///   newer, and the coordinator may store the entry itself and count it.
-/// - `rewrite(after:)` only when every peer answered `newer`: then no replica ever held the entry
-///   (the coordinator stores it only after a `held`), so writing the value again at a version
-///   after every answer is an ordinary ABD write whose query phase was the offer.
-/// - `unknown` when neither can be shown (a peer failed and none held the entry): the entry may sit
-///   on a peer, so the write is neither rewritten nor acknowledged; its outcome is unknown.
+/// - `rewrite(after:)` only when every peer answered `newer` (vouching that it never held the
+///   entry): then no replica ever held it (the coordinator stores it only after a `held`), so
+///   writing the value again at a version after every answer is an ordinary ABD write whose query
+///   phase was the offer.
+/// - `unknown` when neither can be shown (a peer failed or could not vouch, and none held the
+///   entry): the entry may sit on a peer, so the write is neither rewritten nor acknowledged.
+///   Rewriting it could make its value reappear after a newer one that a reader already saw.
 public struct OfferRound: Sendable, Equatable {
     public enum Answer: Sendable, Equatable {
         /// The peer holds the entry (or held it before something newer replaced it), durably.
         case held
-        /// The peer durably holds this newer version instead.
+        /// The peer durably holds this newer version instead, and never held the entry.
         case newer(Version)
+        /// The peer durably holds this newer version, but cannot tell whether it held the entry
+        /// before (it forgot what it replaced that long ago).
+        case newerUnvouched(Version)
         /// No answer: the peer may or may not have stored the entry.
         case failed
     }
@@ -47,6 +52,9 @@ public struct OfferRound: Sendable, Equatable {
     public let quorum: Int
     private(set) var held = 0
     private(set) var newer: [Version] = []
+    /// `newerUnvouched` answers: newer, so they count towards the majority, but they may have held
+    /// the entry, so they block a rewrite.
+    private(set) var unvouched = 0
     private(set) var failed = 0
     private(set) var local = Local.notStarted
     public private(set) var isFinished = false
@@ -71,6 +79,7 @@ public struct OfferRound: Sendable, Equatable {
         switch answer {
         case .held: held += 1
         case .newer(let version): newer.append(version)
+        case .newerUnvouched(let version): newer.append(version); unvouched += 1
         case .failed: failed += 1
         }
         return next()
@@ -94,7 +103,7 @@ public struct OfferRound: Sendable, Equatable {
             local = .storing
             return .storeLocally
         }
-        if local == .notStarted, held == 0, failed == 0, newer.count == peers, let highest = newer.max() {
+        if local == .notStarted, held == 0, failed == 0, unvouched == 0, newer.count == peers, let highest = newer.max() {
             isFinished = true
             return .rewrite(after: highest)
         }

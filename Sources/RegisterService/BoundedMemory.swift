@@ -18,14 +18,22 @@ struct BoundedMemory<ID: Hashable & Sendable, Value: Sendable>: Sendable {
         get { values[id] }
         set {
             guard let newValue else { values[id] = nil; return }
-            if values.updateValue(newValue, forKey: id) != nil { return }
-            if order.count < capacity {
-                order.append(id)
-            } else {
-                if order[head] != id { values[order[head]] = nil }
-                order[head] = id
-                head = (head + 1) % capacity
-            }
+            insert(id, newValue)
         }
+    }
+
+    /// Sets `id` to `value`; returns the id and value forgotten to make room, if any.
+    @discardableResult
+    mutating func insert(_ id: ID, _ value: Value) -> (id: ID, value: Value)? {
+        if values.updateValue(value, forKey: id) != nil { return nil }
+        if order.count < capacity {
+            order.append(id)
+            return nil
+        }
+        let oldest = order[head]
+        order[head] = id
+        head = (head + 1) % capacity
+        guard oldest != id, let forgotten = values.removeValue(forKey: oldest) else { return nil }
+        return (oldest, forgotten)
     }
 }

@@ -7,23 +7,29 @@ public struct OfferAnswerMessage: ProtoMessage, ProtoJSONWritable, ProtoJSONRead
     public static let schema = MessageSchema("register.v1.OfferAnswer", [
         FieldSchema("held", 1, .bool),
         FieldSchema("newer", 2, .message { VersionMessage.schema }),
+        FieldSchema("unvouched", 3, .bool),
     ])
 
     public var held: Bool
     public var newer: VersionMessage?
+    public var unvouched: Bool
 
     public init(_ answer: OfferRound.Answer) {
+        held = false
+        newer = nil
+        unvouched = false
         switch answer {
-        case .held: held = true; newer = nil
-        case .newer(let version): held = false; newer = VersionMessage(version)
-        case .failed: held = false; newer = nil
+        case .held: held = true
+        case .newer(let version): newer = VersionMessage(version)
+        case .newerUnvouched(let version): newer = VersionMessage(version); unvouched = true
+        case .failed: break
         }
     }
 
-    /// The answer as the round counts it; neither field set is no answer at all.
+    /// The answer as the round counts it; neither `held` nor `newer` set is no answer at all.
     public var answer: OfferRound.Answer {
         if held { return .held }
-        if let newer { return .newer(newer.core) }
+        if let newer { return unvouched ? .newerUnvouched(newer.core) : .newer(newer.core) }
         return .failed
     }
 
@@ -31,26 +37,30 @@ public struct OfferAnswerMessage: ProtoMessage, ProtoJSONWritable, ProtoJSONRead
         let r = try ProtoReader(decoder, Self.schema)
         held = try r.bool("held") ?? false
         newer = try r.decode("newer", as: VersionMessage.self)
+        unvouched = try r.bool("unvouched") ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
         var w = ProtoWriter(encoder)
         try w.write("held", held)
         if let newer { try w.write("newer", newer) }
+        try w.write("unvouched", unvouched)
     }
 
     public init?(canonicalJSON value: JSONValue) {
-        guard let object = CanonicalJSON.object(value, allowed: ["held", "newer"]),
-              let held = CanonicalJSON.bool(object["held"]),
+        guard let object = CanonicalJSON.object(value, allowed: ["held", "newer", "unvouched"]),
+              let held = CanonicalJSON.bool(object["held"]), let unvouched = CanonicalJSON.bool(object["unvouched"]),
               let newer = CanonicalJSON.message(object["newer"], of: VersionMessage.self) else { return nil }
         self.held = held ?? false
         self.newer = newer
+        self.unvouched = unvouched ?? false
     }
 
     public func writeJSON(into out: inout [UInt8]) {
         var w = ProtoJSONObjectWriter(&out)
         w.bool("held", held, &out)
         if let newer { w.message("newer", newer, &out) }
+        w.bool("unvouched", unvouched, &out)
         w.finish(&out)
     }
 }

@@ -43,13 +43,23 @@ public final class ReplicaState: Sendable {
         /// The log position that made each key's entry durable (absent: durable since recovery).
         var lsnOf: [String: UInt64] = [:]
         var sinceSnapshot = 0
-        /// Versions this replica held and then replaced with newer ones, so that an offer repeated
-        /// after its entry was replaced is still answered `held` (see `offer`).
-        var replaced = BoundedMemory<Version, Bool>(capacity: ReplicaState.replacedMemory)
+        /// Versions this replica held and then replaced with newer ones (with their keys), so that
+        /// an offer repeated after its entry was replaced is still answered `held` (see `offer`).
+        var replaced = BoundedMemory<Version, String>(capacity: ReplicaState.replacedMemory)
+        /// Per key, the highest replaced version no longer remembered (or replaced before the
+        /// snapshot recovery started from): for an offer at or below it, `newer` cannot vouch that
+        /// this replica never held the entry.
+        var forgottenUpTo: [String: Version] = [:]
+
+        mutating func remember(replaced version: Version, of key: String) {
+            guard let (lostVersion, lostKey) = replaced.insert(version, key) else { return }
+            forgottenUpTo[lostKey] = max(forgottenUpTo[lostKey] ?? .zero, lostVersion)
+        }
     }
 
-    /// How many replaced versions `offer` remembers: far more than can be replaced while one
-    /// offer's copies are in flight (a duplicate, or a coordinator's retry of the same write).
+    /// How many replaced versions `offer` remembers; an offer repeated after that many more
+    /// replacements (a retry seconds later under heavy load) is answered `newer` without the
+    /// vouching, which the coordinator treats like no answer.
     static let replacedMemory = 65_536
 
     let log: WriteAheadLog?
@@ -61,12 +71,16 @@ public final class ReplicaState: Sendable {
         self.snapshotEvery = snapshotEvery
         var recovered = State()
         if let recovery {
-            if let snapshot = recovery.snapshot { recovered.store = try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot) }
+            if let snapshot = recovery.snapshot {
+                recovered.store = try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot)
+                // What these entries replaced is not known any more.
+                recovered.forgottenUpTo = recovered.store.digest
+            }
             for bytes in recovery.records {
                 let record = try JSONValueDecoder.decode(Record.self, from: bytes)
                 let replaced = recovered.store.read(record.k)?.version
                 if recovered.store.store(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v)), let replaced {
-                    recovered.replaced[replaced] = true
+                    recovered.remember(replaced: replaced, of: record.k)
                 }
             }
         }
@@ -99,8 +113,9 @@ public final class ReplicaState: Sendable {
 
     /// A one-round write's offer (see `OfferRound`): stores each entry unless a newer version is
     /// stored, and answers for each whether this replica holds or held that very entry, or else
-    /// the newer version it holds. Answers once what they report is durable, so a crash cannot
-    /// take back a `held` or lower a `newer`.
+    /// the newer version it holds (`newerUnvouched` when it may have held the entry and forgotten
+    /// that). Answers once what they report is durable, so a crash cannot take back a `held` or
+    /// lower a `newer`.
     public func offer(_ items: [(String, Entry)]) async throws -> [OfferRound.Answer] {
         let (answers, lsn) = try state.withLock { state -> ([OfferRound.Answer], UInt64) in
             var lsn: UInt64 = 0
@@ -109,6 +124,7 @@ public final class ReplicaState: Sendable {
                 lsn = max(lsn, state.lsnOf[key] ?? 0)
                 let current = state.store.version(of: key)
                 if stored || current == entry.version || state.replaced[entry.version] != nil { return .held }
+                if let forgotten = state.forgottenUpTo[key], entry.version <= forgotten { return .newerUnvouched(current) }
                 return .newer(current)
             }
             try snapshotIfDue(&state)
@@ -122,7 +138,7 @@ public final class ReplicaState: Sendable {
     private func apply(_ key: String, _ entry: Entry, to state: inout State) -> Bool {
         let replaced = state.store.read(key)?.version
         guard state.store.store(key, entry) else { return false }
-        if let replaced { state.replaced[replaced] = true }
+        if let replaced { state.remember(replaced: replaced, of: key) }
         if let log {
             state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
             state.lsnOf[key] = state.lastLSN

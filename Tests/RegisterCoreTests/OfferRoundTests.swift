@@ -71,6 +71,20 @@ import Testing
         #expect(silent.receive(.failed) == .unknown)
     }
 
+    /// A peer that cannot vouch it never held the entry counts towards the majority (it holds
+    /// something newer) but blocks the rewrite, which could bring the value back after a newer one.
+    @Test func anUnvouchedNewerBlocksTheRewrite() {
+        var round = OfferRound(replicas: 3)
+        _ = round.start()
+        #expect(round.receive(.newer(newer)) == .wait)
+        #expect(round.receive(.newerUnvouched(newest)) == .unknown)
+
+        var counted = OfferRound(replicas: 3)
+        _ = counted.start()
+        #expect(counted.receive(.newerUnvouched(newest)) == .wait)
+        #expect(counted.receive(.held) == .acknowledge(storeLocally: true))
+    }
+
     /// Four replicas (majority 3): one holding peer makes it safe; it then needs three replicas
     /// holding the entry or newer, itself included.
     @Test func fourReplicas() {

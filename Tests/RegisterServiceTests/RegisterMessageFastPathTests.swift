@@ -42,6 +42,7 @@ import Testing
     static let offerResponse = OfferResponse(answers: [
         OfferAnswerMessage(.held), OfferAnswerMessage(.failed),
         OfferAnswerMessage(.newer(Version(counter: 9, writer: "n2/\u{e9}/\"q\""))), OfferAnswerMessage(.newer(.zero)),
+        OfferAnswerMessage(.newerUnvouched(Version(counter: 3, writer: "n3/c/1"))),
     ])
 
     @Test func clientMessagesMatchTheirEncodable() throws {
@@ -79,7 +80,8 @@ import Testing
         try expectReadsBack(StoreRequest(entries: items))
         try expectReadsBack(StoreRequest(entries: []))
         try expectReadsBack(Self.offerResponse)
-        #expect(Self.offerResponse.answers.map(\.answer) == [.held, .failed, .newer(Version(counter: 9, writer: "n2/\u{e9}/\"q\"")), .newer(.zero)])
+        #expect(Self.offerResponse.answers.map(\.answer) == [.held, .failed, .newer(Version(counter: 9, writer: "n2/\u{e9}/\"q\"")), .newer(.zero),
+                                                            .newerUnvouched(Version(counter: 3, writer: "n3/c/1"))])
         for entry in Self.entries {
             try expectReadsBack(ReadResponse(entry: entry))
             try expectReadsBack(WriteResponse(version: VersionMessage(entry?.version ?? .zero)))

@@ -50,4 +50,35 @@ import Testing
         #expect(try await replica.offer([("k", first), ("k", stale)]) == [.held, .newer(second.version)])
         log.close()
     }
+
+    /// A replica that no longer remembers what it replaced cannot vouch it never held an offered
+    /// entry: past its memory of replaced versions, and for what a snapshot replaced.
+    @Test func aReplicaThatForgotWhatItReplacedDoesNotVouch() async throws {
+        let offered = Entry(version: Version(counter: 1, writer: "n1/a/1"), value: "offered")
+        let never = Entry(version: Version(counter: 1, writer: "n0/z/1"), value: "never held")
+        let replica = try ReplicaState(log: nil)
+        #expect(try await replica.offer([("k", offered)]) == [.held])
+        for counter in 2...(ReplicaState.replacedMemory + 2) {
+            try await replica.store([("k", Entry(version: Version(counter: UInt64(counter), writer: "n2/b/1"), value: "v"))])
+        }
+        let current = Version(counter: UInt64(ReplicaState.replacedMemory + 2), writer: "n2/b/1")
+        #expect(try await replica.offer([("k", offered), ("k", never)]) == [.newerUnvouched(current), .newerUnvouched(current)])
+        let unrelated = Entry(version: Version(counter: 1, writer: "n1/a/2"), value: "x")
+        try await replica.store([("other", Entry(version: Version(counter: 5, writer: "n2/b/2"), value: "y"))])
+        #expect(try await replica.offer([("other", unrelated)]) == [.newer(Version(counter: 5, writer: "n2/b/2"))])
+
+        let directory = NSTemporaryDirectory() + "replica-snapshot-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
+            let snapshotting = try ReplicaState(log: log, recovery: recovery, snapshotEvery: 2)
+            #expect(try await snapshotting.offer([("k", offered)]) == [.held])
+            try await snapshotting.store([("k", Entry(version: Version(counter: 2, writer: "n2/b/1"), value: "v"))])
+            log.close()
+        }
+        let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
+        let recovered = try ReplicaState(log: log, recovery: recovery)
+        #expect(try await recovered.offer([("k", offered)]) == [.newerUnvouched(Version(counter: 2, writer: "n2/b/1"))])
+        log.close()
+    }
 }
