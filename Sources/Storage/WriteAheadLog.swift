@@ -32,13 +32,18 @@ public final class WriteAheadLog: Sendable {
         /// iterations (group commit per iteration, as Redis does), saving two thread wake-ups per
         /// write. Ignored with `.batch`, whose window needs the flusher thread.
         public var callerFlushes: (@Sendable () -> Bool)?
+        /// How long appends nobody waits for (yet) may sit before the flusher thread writes them,
+        /// so they share an fsync with later ones instead of competing for the disk with the
+        /// fsyncs someone waits for. A `sync` call cuts it short.
+        public var unwaitedDelay: Duration
 
         public init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500),
-                    callerFlushes: (@Sendable () -> Bool)? = nil) {
+                    callerFlushes: (@Sendable () -> Bool)? = nil, unwaitedDelay: Duration = .milliseconds(2)) {
             self.fsync = fsync
             self.segmentBytes = segmentBytes
             self.batchWindow = batchWindow
             self.callerFlushes = callerFlushes
+            self.unwaitedDelay = unwaitedDelay
         }
     }
 
@@ -77,6 +82,8 @@ public final class WriteAheadLog: Sendable {
         /// Times an idle event loop flushed inline (tests).
         var inlineFlushes = 0
         var flusherIdle = false
+        /// The flusher was woken for appends nobody waits for: it waits `unwaitedDelay` first.
+        var deferring = false
         var fsyncs = 0
         var writes = 0
     }
@@ -124,12 +131,15 @@ public final class WriteAheadLog: Sendable {
     /// Waits until everything up to `lsn` is durable (per the policy).
     public func sync(upTo lsn: UInt64) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome: Result<Void, any Error>? = state.withLock { state in
-                if let failure = state.failure { return .failure(failure) }
-                if state.durableLSN >= lsn { return .success(()) }
+            let (outcome, hurry) = state.withLock { state -> (Result<Void, any Error>?, Bool) in
+                if let failure = state.failure { return (.failure(failure), false) }
+                if state.durableLSN >= lsn { return (.success(()), false) }
                 state.waiters.append((lsn, continuation))
-                return nil
+                // Someone waits now: a deferred flush must not keep them waiting.
+                defer { state.deferring = false }
+                return (nil, state.deferring)
             }
+            if hurry { wakeup.signal() }
             if let outcome { continuation.resume(with: outcome) }
         }
     }
@@ -149,8 +159,11 @@ public final class WriteAheadLog: Sendable {
         let (wake, already) = state.withLock { state -> (Bool, Bool) in
             let already = state.closing
             state.closing = true
-            defer { state.flusherIdle = false }
-            return (state.flusherIdle, already)
+            defer {
+                state.flusherIdle = false
+                state.deferring = false
+            }
+            return (state.flusherIdle || state.deferring, already)
         }
         if already { return }
         if wake { wakeup.signal() }
