@@ -51,14 +51,16 @@ extension RegisterCoordinator {
         }
     }
 
-    /// Stores the entry on this replica; durably before reporting to `waiter`, unless its round
-    /// finished meanwhile (then nobody counts on this copy, and waiting for its fsync would only
-    /// hold up this event loop).
+    /// Stores the entry on this replica; durably before reporting to `waiter` (the fsync on the
+    /// log's thread, so this event loop can take the other peer's answer meanwhile, which often
+    /// settles the round first), and without waiting once the round is finished (nobody counts on
+    /// this copy then).
     private func storeLocally(_ key: String, _ entry: Entry, reportingTo waiter: OfferWaiter?) {
         let replica = self.replica
         RPCContext.detach {
             do {
-                try await replica.store([(key, entry)], waitUntilDurable: waiter.map { !$0.isFinished } ?? false)
+                let counted = waiter.map { !$0.isFinished } ?? false
+                try await replica.store([(key, entry)], durability: counted ? .waitOffLoop : .background)
                 waiter?.localStoreFinished(succeeded: true)
             } catch {
                 waiter?.localStoreFinished(succeeded: false)

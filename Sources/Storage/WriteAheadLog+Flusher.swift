@@ -7,7 +7,7 @@ import Glibc
 
 extension WriteAheadLog {
     /// Event loops call this after each iteration. `mayBlock` (the loop was about to sleep) and
-    /// someone waits for durability: flush on this thread. Otherwise (the loop has more work, or
+    /// someone waits for durability (and lets the loop flush): flush on this thread. Otherwise (the loop has more work, or
     /// nobody waits, so the loop should go back to its sockets): hand what is queued to the
     /// flusher thread, so the fsync overlaps with that work — after `unwaitedDelay` when nobody
     /// waits yet.
@@ -15,7 +15,7 @@ extension WriteAheadLog {
         // Appends this thread made woke the flusher themselves (`.batch` keeps its window).
         guard callerFlushes else { return }
         let (inline, wake) = state.withLock { state -> (Bool, Bool) in
-            if mayBlock, !state.waiters.isEmpty {
+            if mayBlock, state.waiters.contains(where: \.inline) {
                 state.inlineFlushes += 1
                 return (true, false)
             }

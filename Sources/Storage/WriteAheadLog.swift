@@ -72,7 +72,8 @@ public final class WriteAheadLog: Sendable {
         var pending: [(lsn: UInt64, item: Item)] = []
         var nextLSN: UInt64 = 1
         var durableLSN: UInt64 = 0
-        var waiters: [(lsn: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        /// `inline`: the waiter lets an idle event loop flush on its own thread (see `sync`).
+        var waiters: [(lsn: UInt64, continuation: CheckedContinuation<Void, any Error>, inline: Bool)] = []
         var failure: StorageError?
         var closing = false
         /// Set once the flusher thread has stopped: nobody may write any more.
@@ -128,13 +129,15 @@ public final class WriteAheadLog: Sendable {
         enqueue(.snapshot(state))
     }
 
-    /// Waits until everything up to `lsn` is durable (per the policy).
-    public func sync(upTo lsn: UInt64) async throws {
+    /// Waits until everything up to `lsn` is durable (per the policy). `inline` false: the
+    /// flusher thread fsyncs rather than an idle event loop, which stays free to serve sockets
+    /// (for a caller that may stop caring before the fsync ends).
+    public func sync(upTo lsn: UInt64, inline: Bool = true) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let (outcome, hurry) = state.withLock { state -> (Result<Void, any Error>?, Bool) in
                 if let failure = state.failure { return (.failure(failure), false) }
                 if state.durableLSN >= lsn { return (.success(()), false) }
-                state.waiters.append((lsn, continuation))
+                state.waiters.append((lsn, continuation, inline))
                 // Someone waits now: a deferred flush must not keep them waiting.
                 defer { state.deferring = false }
                 return (nil, state.deferring)
