@@ -13,6 +13,12 @@ struct NodeCommandTests {
         #expect(options.listen.port == 0)
         #expect(options.peers?.members.count == 2)
         #expect(options.logFormat == .json)
+        #expect(options.oneRoundWrites)
+        guard case .serve(let twoPhase) = try NodeCommand.parse(["serve", "--role", "register", "--write-rounds", "2"]) else {
+            Issue.record("not serve")
+            return
+        }
+        #expect(!twoPhase.oneRoundWrites)
     }
 
     @Test(arguments: [
@@ -29,6 +35,7 @@ struct NodeCommandTests {
         (["serve", "--role", "bulletin", "--read-quorum", "0"], "--read-quorum must be"),
         (["serve", "--role", "register", "--peers", "n1=127.0.0.1:1", "--cluster-file", "x.json"], "not both"),
         (["serve", "--role", "register", "--max-connections", "0"], "--max-connections must be"),
+        (["serve", "--role", "register", "--write-rounds", "3"], "--write-rounds must be"),
         (["call"], "missing <address>"),
         (["call", "127.0.0.1:1"], "missing <package.Service/Method>"),
         (["call", "127.0.0.1:1", "NoDot/Method"], "package.Service/Method"),

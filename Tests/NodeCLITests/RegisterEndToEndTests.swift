@@ -28,10 +28,11 @@ struct RegisterEndToEndTests {
         let ports = try FreePorts.pick(3, host: "127.0.0.1")
         let ids = ["n1", "n2", "n3"]
         let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
+        // n3 writes in two phases, n1 and n2 in one round trip when they can: both kinds mix.
         func arguments(_ index: Int) -> [String] {
             ["serve", "--role", "register", "--id", ids[index], "--listen", "127.0.0.1:\(ports[index])", "--peers", peers,
              "--data-dir", "\(directory)/\(ids[index])", "--cluster-token", "secret", "--anti-entropy-interval", "300ms",
-             "--peer-timeout", "500ms", "--log-level", "warning"]
+             "--peer-timeout", "500ms", "--log-level", "warning"] + (index == 2 ? ["--write-rounds", "2"] : [])
         }
         var nodes = try (0..<3).map { try NodeProcess(arguments($0)) }
         for node in nodes { _ = try await node.waitForLine(prefix: "listening on ") }
