@@ -9,18 +9,28 @@ extension RegisterCoordinator {
         let entry = Entry(version: base.next(by: nextWriterID()), value: value)
         // From here on the offer may be held somewhere: a retry offers this same entry again.
         if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: entry, offered: true) } }
-        return try await offer(key, entry, requestID: requestID)
+        return try await offer(key, entry, requestID: requestID, again: false)
     }
 
     /// Offers `entry` to every peer and follows the `OfferRound` to its end: acknowledged at the
     /// entry's version, rewritten at a later one, or `unavailable` (outcome unknown).
-    func offer(_ key: String, _ entry: Entry, requestID: String?) async throws -> Version {
+    ///
+    /// `again`: a retry's offer of an entry offered before. A first offer carries a version no
+    /// replica has seen (its writer id is new) and reaches each peer at most once (the transport
+    /// does not retry it), so a peer that holds something newer never held it, even when it cannot
+    /// vouch for that from memory (`newerUnvouched`, e.g. this node lagged behind writes the peer
+    /// has long forgotten replacing); only a repeated offer needs the peer's word.
+    func offer(_ key: String, _ entry: Entry, requestID: String?, again: Bool) async throws -> Version {
         let waiter = OfferWaiter(round: OfferRound(replicas: replicaCount))
         for peer in peers {
             let id = peer.peer
             peer.offer(key, entry) { answer in
                 if answer == .failed { self.preference.suspect(id) } else { self.preference.answered(id) }
-                waiter.receive(answer)
+                if !again, case .newerUnvouched(let version) = answer {
+                    waiter.receive(.newer(version))
+                } else {
+                    waiter.receive(answer)
+                }
             }
         }
         waiter.start()
@@ -46,7 +56,7 @@ extension RegisterCoordinator {
                 try await storeQuorum(key, rewritten)
                 return rewritten.version
             case .unknown:
-                throw ConnectError(.unavailable, "no majority settled the write of \(entry.version) (a peer did not answer); the outcome is unknown")
+                throw ConnectError(.unavailable, "no majority settled the write of \(entry.version) (a peer did not answer, or could not vouch it never held it); the outcome is unknown")
             }
         }
     }

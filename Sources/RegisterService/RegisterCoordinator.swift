@@ -70,7 +70,7 @@ public final class RegisterCoordinator: Sendable {
             let task: Task<Version, any Error>
             if let attempt = recent.attempted[requestID] {
                 task = Task {
-                    if attempt.offered { return try await self.offer(attempt.key, attempt.entry, requestID: requestID) }
+                    if attempt.offered { return try await self.offer(attempt.key, attempt.entry, requestID: requestID, again: true) }
                     try await self.storeQuorum(attempt.key, attempt.entry)
                     return attempt.entry.version
                 }

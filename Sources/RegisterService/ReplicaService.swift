@@ -8,7 +8,9 @@ public struct ReplicaService: RPCService {
     public static let query = RPCMethod<QueryRequest, QueryResponse>(name, "Query", idempotency: .noSideEffects)
     public static let store = RPCMethod<StoreRequest, StoreResponse>(name, "Store", idempotency: .idempotent)
     public static let sync = RPCMethod<SyncRequest, SyncResponse>(name, "Sync", idempotency: .noSideEffects)
-    public static let offer = RPCMethod<StoreRequest, OfferResponse>(name, "Offer", idempotency: .idempotent)
+    /// Not retried by the transport: a first offer is then never seen twice by a replica (its
+    /// coordinator may trust a `newerUnvouched` answer to it, see `RegisterCoordinator.offer`).
+    public static let offer = RPCMethod<StoreRequest, OfferResponse>(name, "Offer", idempotency: .sideEffects)
 
     let replica: ReplicaState
 

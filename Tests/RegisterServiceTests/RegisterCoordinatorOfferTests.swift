@@ -70,4 +70,20 @@ struct RegisterCoordinatorOfferTests {
         #expect(try await cluster.client("c1", to: "n2").call(RegisterService.read, ReadRequest(key: "k")).value == "new")
         await cluster.shutdown()
     }
+
+    /// A coordinator far behind (its peers replaced, and forgot, versions above the one it
+    /// starts from) gets only `newerUnvouched` answers. For a first offer they still mean nobody
+    /// holds the entry, so the write is done again rather than failing as unknown.
+    @Test func aFirstOfferRefusedWithoutVouchingIsStillRewritten() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 14)
+        let history = (1...(ReplicaState.replacedMemory + 4)).map { counter in
+            ("k", Entry(version: Version(counter: UInt64(counter), writer: "n9/z/\(counter)"), value: "old \(counter)"))
+        }
+        for id in ["n2", "n3"] { try await #require(await cluster.replicas[id]).store(history) }
+        let written = try await cluster.client("c", to: "n1").call(RegisterService.write, WriteRequest(key: "k", value: "new"),
+                                                                   options: CallOptions(timeout: .seconds(5)))
+        #expect(written.version.counter == Int64(ReplicaState.replacedMemory + 5))
+        #expect(try await cluster.client("c", to: "n2").call(RegisterService.read, ReadRequest(key: "k")).value == "new")
+        await cluster.shutdown()
+    }
 }
