@@ -15,9 +15,11 @@
 ///   So once one peer holds the entry (`N − majority` peers in general) no earlier operation is
 ///   newer, and the coordinator may store the entry itself and count it.
 /// - `rewrite(after:)` only when every peer answered `newer` (vouching that it never held the
-///   entry): then no replica ever held it (the coordinator stores it only after a `held`), so
-///   writing the value again at a version after every answer is an ordinary ABD write whose query
-///   phase was the offer.
+///   entry): then no replica ever showed it (the coordinator shows its own copy only after a
+///   `held`), so writing the value again at a version after every answer is an ordinary ABD
+///   write whose query phase was the offer. (The coordinator may log its copy early, so that its
+///   fsync overlaps the peers'; a crash then replays it, but every majority holding it also holds
+///   a peer's newer version, so no read can return it.)
 /// - `unknown` when neither can be shown (a peer failed or could not vouch, and none held the
 ///   entry): the entry may sit on a peer, so the write is neither rewritten nor acknowledged.
 ///   Rewriting it could make its value reappear after a newer one that a reader already saw.

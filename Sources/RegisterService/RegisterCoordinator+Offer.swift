@@ -12,6 +12,19 @@ extension RegisterCoordinator {
         return try await offer(key, entry, requestID: requestID, again: false)
     }
 
+    /// This node's copy of an offered entry: logged at once, so its fsync overlaps with the peers',
+    /// and shown (`reveal`) only when the round allows.
+    struct LocalCopy: Sendable {
+        let prepared: ReplicaState.PreparedEntry
+        let durable: Task<Void, any Error>
+
+        init(replica: ReplicaState, key: String, entry: Entry) {
+            let prepared = replica.prepare(key, entry)
+            self.prepared = prepared
+            durable = Task(executorPreference: EventLoop.current) { try await replica.waitUntilDurable(prepared) }
+        }
+    }
+
     /// Offers `entry` to every peer and follows the `OfferRound` to its end: acknowledged at the
     /// entry's version, rewritten at a later one, or `unavailable` (outcome unknown).
     ///
@@ -22,6 +35,9 @@ extension RegisterCoordinator {
     /// has long forgotten replacing); only a repeated offer needs the peer's word.
     func offer(_ key: String, _ entry: Entry, requestID: String?, again: Bool) async throws -> Version {
         let waiter = OfferWaiter(round: OfferRound(replicas: replicaCount))
+        let local = LocalCopy(replica: replica, key: key, entry: entry)
+        // Unless the round showed it, the prepared copy is dropped (its record stays logged).
+        defer { replica.abandon(local.prepared) }
         for peer in peers {
             let id = peer.peer
             peer.offer(key, entry) { answer in
@@ -41,10 +57,18 @@ extension RegisterCoordinator {
             case .storeLocally:
                 // The entry can now only be completed: a retry stores it rather than offering it.
                 if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: entry) } }
-                storeLocally(key, entry, reportingTo: waiter)
+                replica.reveal(local.prepared)
+                RPCContext.detach {
+                    do {
+                        try await local.durable.value
+                        waiter.localStoreFinished(succeeded: true)
+                    } catch {
+                        waiter.localStoreFinished(succeeded: false)
+                    }
+                }
             case .acknowledge(let storeLocally):
                 // Not needed for the quorum, but this node's next write to the key starts from it.
-                if storeLocally { self.storeLocally(key, entry, reportingTo: nil) }
+                if storeLocally { replica.reveal(local.prepared) }
                 return entry.version
             case .rewrite(let highest):
                 if acknowledgeRefusedOffers {
@@ -57,23 +81,6 @@ extension RegisterCoordinator {
                 return rewritten.version
             case .unknown:
                 throw ConnectError(.unavailable, "no majority settled the write of \(entry.version) (a peer did not answer, or could not vouch it never held it); the outcome is unknown")
-            }
-        }
-    }
-
-    /// Stores the entry on this replica; durably before reporting to `waiter` (the fsync on the
-    /// log's thread, so this event loop can take the other peer's answer meanwhile, which often
-    /// settles the round first), and without waiting once the round is finished (nobody counts on
-    /// this copy then).
-    private func storeLocally(_ key: String, _ entry: Entry, reportingTo waiter: OfferWaiter?) {
-        let replica = self.replica
-        RPCContext.detach {
-            do {
-                let counted = waiter.map { !$0.isFinished } ?? false
-                try await replica.store([(key, entry)], durability: counted ? .waitOffLoop : .background)
-                waiter?.localStoreFinished(succeeded: true)
-            } catch {
-                waiter?.localStoreFinished(succeeded: false)
             }
         }
     }

@@ -50,6 +50,8 @@ public final class ReplicaState: Sendable {
         /// snapshot recovery started from): for an offer at or below it, `newer` cannot vouch that
         /// this replica never held the entry.
         var forgottenUpTo: [String: Version] = [:]
+        /// Entries logged but not shown yet (see `prepare`), by version; snapshots include them.
+        var prepared: [Version: (key: String, entry: Entry)] = [:]
 
         mutating func remember(replaced version: Version, of key: String) {
             guard let (lostVersion, lostKey) = replaced.insert(version, key) else { return }
@@ -64,7 +66,7 @@ public final class ReplicaState: Sendable {
 
     let log: WriteAheadLog?
     let snapshotEvery: Int
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
     public init(log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil, snapshotEvery: Int = 200_000) throws {
         self.log = log
@@ -151,7 +153,7 @@ public final class ReplicaState: Sendable {
     }
 
     /// Stores `entry` if newer, logging it and remembering the version it replaced.
-    private func apply(_ key: String, _ entry: Entry, to state: inout State) -> Bool {
+    func apply(_ key: String, _ entry: Entry, to state: inout State) -> Bool {
         let replaced = state.store.read(key)?.version
         guard state.store.store(key, entry) else { return false }
         if let replaced { state.remember(replaced: replaced, of: key) }
@@ -163,9 +165,12 @@ public final class ReplicaState: Sendable {
         return true
     }
 
-    private func snapshotIfDue(_ state: inout State) throws {
+    func snapshotIfDue(_ state: inout State) throws {
         guard let log, state.sinceSnapshot >= snapshotEvery else { return }
-        state.lastLSN = log.snapshot(try JSONValueEncoder.bytes(state.store))
+        // The snapshot replaces the records before it, prepared ones included: keep those.
+        var snapshot = state.store
+        for (key, entry) in state.prepared.values { snapshot.store(key, entry) }
+        state.lastLSN = log.snapshot(try JSONValueEncoder.bytes(snapshot))
         state.sinceSnapshot = 0
     }
 

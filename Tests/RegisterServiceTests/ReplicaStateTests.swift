@@ -81,4 +81,42 @@ import Testing
         #expect(try await recovered.offer([("k", offered)]) == [.newerUnvouched(Version(counter: 2, writer: "n2/b/1"))])
         log.close()
     }
+
+    /// A prepared entry is logged but not shown (reads, queries and offers do not see it) until
+    /// revealed; abandoned, it stays out of sight until a restart replays its record, and a
+    /// snapshot taken meanwhile keeps it too (what the offer round's proof allows).
+    @Test func preparedEntriesAreLoggedButShownOnlyWhenRevealed() async throws {
+        let directory = NSTemporaryDirectory() + "replica-prepared-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let shown = Entry(version: Version(counter: 1, writer: "n1/a/1"), value: "shown")
+        let hidden = Entry(version: Version(counter: 1, writer: "n1/a/2"), value: "hidden")
+        do {
+            let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .always))
+            let replica = try ReplicaState(log: log, recovery: recovery)
+            let first = replica.prepare("a", shown)
+            #expect(replica.read("a") == nil)
+            #expect(try await replica.query(["a"]) == [nil])
+            try await replica.waitUntilDurable(first)
+            replica.reveal(first)
+            #expect(try await replica.query(["a"]) == [shown])
+            let second = replica.prepare("b", hidden)
+            try await replica.waitUntilDurable(second)
+            replica.abandon(second)
+            #expect(replica.read("b") == nil)
+            #expect(try await replica.offer([("b", Entry(version: .zero.next(by: "n0/b/1"), value: "other"))]) == [.held])
+            log.close()
+        }
+        let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .always))
+        let replica = try ReplicaState(log: log, recovery: recovery, snapshotEvery: 1)
+        #expect(replica.read("a") == shown)
+        #expect(replica.read("b")?.value == "hidden", "the replayed record shows the higher writer id")
+        let third = replica.prepare("c", hidden)
+        try await replica.store([("d", shown)])  // takes a snapshot
+        replica.abandon(third)
+        log.close()
+        let (again, afterSnapshot) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .always))
+        #expect(afterSnapshot.snapshot != nil)
+        #expect(try ReplicaState(log: again, recovery: afterSnapshot).read("c") == hidden)
+        again.close()
+    }
 }

@@ -1,0 +1,47 @@
+public import RegisterCore
+import Storage
+import Synchronization
+
+extension ReplicaState {
+    /// A coordinator's own copy of an entry it offers, logged before the round so that its fsync
+    /// overlaps with the peers', but not shown until the round allows (see `OfferRound`).
+    public struct PreparedEntry: Sendable {
+        public let key: String
+        public let entry: Entry
+        let lsn: UInt64
+    }
+
+    /// Logs `entry` without storing it: queries, offers and anti-entropy do not see it until
+    /// `reveal`. A crash replays it like any record, which the offer round allows: a write that
+    /// was refused by every peer is below what they all hold.
+    public func prepare(_ key: String, _ entry: Entry) -> PreparedEntry {
+        state.withLock { state in
+            guard let log else { return PreparedEntry(key: key, entry: entry, lsn: 0) }
+            state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
+            state.sinceSnapshot += 1
+            state.prepared[entry.version] = (key, entry)
+            return PreparedEntry(key: key, entry: entry, lsn: state.lastLSN)
+        }
+    }
+
+    /// Waits until the prepared record is durable, the log's thread doing the fsync.
+    public func waitUntilDurable(_ prepared: PreparedEntry) async throws {
+        if let log, prepared.lsn > 0 { try await log.sync(upTo: prepared.lsn, inline: false) }
+    }
+
+    /// Stores the prepared entry if newer (no new record: the prepared one makes it durable).
+    public func reveal(_ prepared: PreparedEntry) {
+        state.withLock { state in
+            state.prepared[prepared.entry.version] = nil
+            let replaced = state.store.read(prepared.key)?.version
+            guard state.store.store(prepared.key, prepared.entry) else { return }
+            if let replaced { state.remember(replaced: replaced, of: prepared.key) }
+            if prepared.lsn > 0 { state.lsnOf[prepared.key] = prepared.lsn }
+        }
+    }
+
+    /// Drops a prepared entry the round did not complete (its record stays in the log).
+    public func abandon(_ prepared: PreparedEntry) {
+        _ = state.withLock { $0.prepared.removeValue(forKey: prepared.entry.version) }
+    }
+}
