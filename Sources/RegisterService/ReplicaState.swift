@@ -98,34 +98,16 @@ public final class ReplicaState: Sendable {
         return entries
     }
 
-    /// How `store` waits for its entries to be durable.
-    public enum Durability: Sendable {
-        /// Return once durable (an idle event loop may fsync on its own thread).
-        case wait
-        /// Return once durable, the log's flusher thread doing the fsync, so this event loop keeps
-        /// serving (a coordinator whose other replicas may answer first).
-        case waitOffLoop
-        /// Return at once; the log syncs them in the background. For stores no one counts on,
-        /// which `query` and `offer` still report only once durable.
-        case background
-    }
-
-    /// Stores the entries that are newer than what is stored; returns how many (once durable,
-    /// per `durability`).
+    /// Stores the entries that are newer than what is stored; returns how many, once durable.
     @discardableResult
-    public func store(_ items: [(String, Entry)], durability: Durability = .wait) async throws -> Int {
+    public func store(_ items: [(String, Entry)]) async throws -> Int {
         let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
             var stored = 0
             for (key, entry) in items where apply(key, entry, to: &state) { stored += 1 }
             try snapshotIfDue(&state)
             return (stored, state.lastLSN)
         }
-        guard let log, lsn > 0 else { return stored }
-        switch durability {
-        case .wait: try await log.sync(upTo: lsn)
-        case .waitOffLoop: try await log.sync(upTo: lsn, inline: false)
-        case .background: break
-        }
+        if let log, lsn > 0 { try await log.sync(upTo: lsn) }
         return stored
     }
 

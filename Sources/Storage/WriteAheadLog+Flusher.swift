@@ -7,10 +7,9 @@ import Glibc
 
 extension WriteAheadLog {
     /// Event loops call this after each iteration. `mayBlock` (the loop was about to sleep) and
-    /// someone waits for durability (and lets the loop flush): flush on this thread. Otherwise (the loop has more work, or
-    /// nobody waits, so the loop should go back to its sockets): hand what is queued to the
-    /// flusher thread, so the fsync overlaps with that work — after `unwaitedDelay` when nobody
-    /// waits yet.
+    /// someone waits for durability and lets the loop flush: flush on this thread. Otherwise (the
+    /// loop has more work, or no waiter needs the loop to block): hand what is queued to the
+    /// flusher thread, so the fsync overlaps with what the loop does next.
     public func flushPending(mayBlock: Bool) {
         // Appends this thread made woke the flusher themselves (`.batch` keeps its window).
         guard callerFlushes else { return }
@@ -21,7 +20,6 @@ extension WriteAheadLog {
             }
             guard !state.pending.isEmpty, state.flusherIdle else { return (false, false) }
             state.flusherIdle = false
-            state.deferring = state.waiters.isEmpty
             return (false, true)
         }
         if inline { return flushPending() }
@@ -102,11 +100,6 @@ extension WriteAheadLog {
                 if options.fsync == .batch {
                     let window = options.batchWindow.components
                     usleep(UInt32(window.seconds * 1_000_000 + window.attoseconds / 1_000_000_000_000))
-                } else if state.withLock({ $0.deferring }) {
-                    // A `sync` (or `close`) signals to cut this short.
-                    let delay = options.unwaitedDelay.components
-                    _ = wakeup.wait(timeout: .now() + .microseconds(Int(delay.seconds * 1_000_000 + delay.attoseconds / 1_000_000_000_000)))
-                    state.withLock { $0.deferring = false }
                 }
                 continue
             }

@@ -32,18 +32,13 @@ public final class WriteAheadLog: Sendable {
         /// iterations (group commit per iteration, as Redis does), saving two thread wake-ups per
         /// write. Ignored with `.batch`, whose window needs the flusher thread.
         public var callerFlushes: (@Sendable () -> Bool)?
-        /// How long appends nobody waits for (yet) may sit before the flusher thread writes them,
-        /// so they share an fsync with later ones instead of competing for the disk with the
-        /// fsyncs someone waits for. A `sync` call cuts it short.
-        public var unwaitedDelay: Duration
 
         public init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500),
-                    callerFlushes: (@Sendable () -> Bool)? = nil, unwaitedDelay: Duration = .milliseconds(2)) {
+                    callerFlushes: (@Sendable () -> Bool)? = nil) {
             self.fsync = fsync
             self.segmentBytes = segmentBytes
             self.batchWindow = batchWindow
             self.callerFlushes = callerFlushes
-            self.unwaitedDelay = unwaitedDelay
         }
     }
 
@@ -83,8 +78,6 @@ public final class WriteAheadLog: Sendable {
         /// Times an idle event loop flushed inline (tests).
         var inlineFlushes = 0
         var flusherIdle = false
-        /// The flusher was woken for appends nobody waits for: it waits `unwaitedDelay` first.
-        var deferring = false
         var fsyncs = 0
         var writes = 0
     }
@@ -134,15 +127,12 @@ public final class WriteAheadLog: Sendable {
     /// (for a caller that may stop caring before the fsync ends).
     public func sync(upTo lsn: UInt64, inline: Bool = true) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let (outcome, hurry) = state.withLock { state -> (Result<Void, any Error>?, Bool) in
-                if let failure = state.failure { return (.failure(failure), false) }
-                if state.durableLSN >= lsn { return (.success(()), false) }
+            let outcome: Result<Void, any Error>? = state.withLock { state in
+                if let failure = state.failure { return .failure(failure) }
+                if state.durableLSN >= lsn { return .success(()) }
                 state.waiters.append((lsn, continuation, inline))
-                // Someone waits now: a deferred flush must not keep them waiting.
-                defer { state.deferring = false }
-                return (nil, state.deferring)
+                return nil
             }
-            if hurry { wakeup.signal() }
             if let outcome { continuation.resume(with: outcome) }
         }
     }
@@ -162,11 +152,8 @@ public final class WriteAheadLog: Sendable {
         let (wake, already) = state.withLock { state -> (Bool, Bool) in
             let already = state.closing
             state.closing = true
-            defer {
-                state.flusherIdle = false
-                state.deferring = false
-            }
-            return (state.flusherIdle || state.deferring, already)
+            defer { state.flusherIdle = false }
+            return (state.flusherIdle, already)
         }
         if already { return }
         if wake { wakeup.signal() }

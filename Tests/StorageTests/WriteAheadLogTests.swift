@@ -129,9 +129,9 @@ struct WriteAheadLogTests {
         again.close()
     }
 
-    /// An idle caller (`mayBlock: true`) flushes inline only when someone waits for durability:
-    /// appends nobody waits for go to the flusher thread, so the event loop goes back to its
-    /// sockets instead of sitting in an fsync; with a waiter it flushes itself.
+    /// An idle caller (`mayBlock: true`) flushes inline only when a waiter lets it: appends
+    /// nobody waits for, or whose waiters asked for the flusher thread (`inline: false`), go to
+    /// that thread, so the event loop goes back to its sockets instead of sitting in an fsync.
     @Test func anIdleCallerLeavesAppendsNobodyWaitsForToTheFlusherThread() async throws {
         let (log, directory) = try await openCallerFlushingLog()
         let lsn = log.append(payload(1))
@@ -140,7 +140,14 @@ struct WriteAheadLogTests {
         while log.state.withLock({ $0.durableLSN }) < lsn { try await Task.sleep(for: .milliseconds(1)) }
         #expect(log.fsyncCount == 1)
         while !log.state.withLock({ $0.flusherIdle }) { try await Task.sleep(for: .milliseconds(1)) }
-        let waited = log.append(payload(2))
+        let patient = log.append(payload(2))
+        let patientWaiter = Task { try await log.sync(upTo: patient, inline: false) }
+        while log.state.withLock({ $0.waiters.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+        log.flushPending(mayBlock: true)
+        #expect(log.state.withLock { $0.inlineFlushes } == 0, "the waiter asked for the flusher thread")
+        try await patientWaiter.value
+        while !log.state.withLock({ $0.flusherIdle }) { try await Task.sleep(for: .milliseconds(1)) }
+        let waited = log.append(payload(3))
         let waiter = Task { try await log.sync(upTo: waited) }
         while log.state.withLock({ $0.waiters.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
         log.flushPending(mayBlock: true)
@@ -149,7 +156,7 @@ struct WriteAheadLogTests {
         try await waiter.value
         log.close()
         let (again, replay) = try WriteAheadLog.open(directory: directory)
-        #expect(replay.records == [payload(1), payload(2)])
+        #expect(replay.records == [payload(1), payload(2), payload(3)])
         again.close()
     }
 
