@@ -23,6 +23,9 @@
 /// - `unknown` when neither can be shown (a peer failed or could not vouch, and none held the
 ///   entry): the entry may sit on a peer, so the write is neither rewritten nor acknowledged.
 ///   Rewriting it could make its value reappear after a newer one that a reader already saw.
+///   Only a repeated offer needs the vouching: a first one carries a version no replica has seen
+///   (a new writer id) and reaches each peer at most once (transports do not retry it), so a peer
+///   with something newer never held it, whatever it remembers.
 public struct OfferRound: Sendable, Equatable {
     public enum Answer: Sendable, Equatable {
         /// The peer holds the entry (or held it before something newer replaced it), durably.
@@ -52,6 +55,8 @@ public struct OfferRound: Sendable, Equatable {
 
     public let replicas: Int
     public let quorum: Int
+    /// A retry's offer of an entry offered before: `newerUnvouched` answers block a rewrite.
+    public let repeated: Bool
     private(set) var held = 0
     private(set) var newer: [Version] = []
     /// `newerUnvouched` answers: newer, so they count towards the majority, but they may have held
@@ -65,9 +70,10 @@ public struct OfferRound: Sendable, Equatable {
     /// one replica, so that a majority of replicas without the coordinator is every peer.
     public static func isSupported(replicas: Int) -> Bool { replicas >= 1 && replicas - (replicas / 2 + 1) <= 1 }
 
-    public init(replicas: Int) {
+    public init(replicas: Int, repeated: Bool = false) {
         precondition(Self.isSupported(replicas: replicas), "one-round writes need N ≤ 4")
         self.replicas = replicas
+        self.repeated = repeated
         quorum = replicas / 2 + 1
     }
 
@@ -81,7 +87,9 @@ public struct OfferRound: Sendable, Equatable {
         switch answer {
         case .held: held += 1
         case .newer(let version): newer.append(version)
-        case .newerUnvouched(let version): newer.append(version); unvouched += 1
+        case .newerUnvouched(let version):
+            newer.append(version)
+            if repeated { unvouched += 1 }
         case .failed: failed += 1
         }
         return next()

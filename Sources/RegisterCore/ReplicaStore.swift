@@ -14,9 +14,15 @@ public struct ReplicaStore: Sendable, Equatable, Codable {
     /// Stores `entry` if newer; returns whether it changed anything.
     @discardableResult
     public mutating func store(_ key: String, _ entry: Entry) -> Bool {
-        guard entry.version > version(of: key) else { return false }
+        replace(key, with: entry).stored
+    }
+
+    /// `store`, also saying which version the key held before (nil: none).
+    public mutating func replace(_ key: String, with entry: Entry) -> (stored: Bool, replaced: Version?) {
+        let replaced = entries[key]?.version
+        guard entry.version > (replaced ?? .zero) else { return (false, replaced) }
         entries[key] = entry
-        return true
+        return (true, replaced)
     }
 
     /// Every key with its version: what anti-entropy exchanges instead of the values.

@@ -20,9 +20,6 @@ final class OfferWaiter: Sendable {
         state = Mutex(State(round: round))
     }
 
-    /// Whether the round still needs anything (a finished round's local store is not counted).
-    var isFinished: Bool { state.withLock { $0.round.isFinished } }
-
     func start() { feed { $0.start() } }
 
     func receive(_ answer: OfferRound.Answer) { feed { $0.receive(answer) } }

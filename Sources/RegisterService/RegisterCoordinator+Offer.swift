@@ -28,13 +28,9 @@ extension RegisterCoordinator {
     /// Offers `entry` to every peer and follows the `OfferRound` to its end: acknowledged at the
     /// entry's version, rewritten at a later one, or `unavailable` (outcome unknown).
     ///
-    /// `again`: a retry's offer of an entry offered before. A first offer carries a version no
-    /// replica has seen (its writer id is new) and reaches each peer at most once (the transport
-    /// does not retry it), so a peer that holds something newer never held it, even when it cannot
-    /// vouch for that from memory (`newerUnvouched`, e.g. this node lagged behind writes the peer
-    /// has long forgotten replacing); only a repeated offer needs the peer's word.
+    /// `again`: a retry's offer of an entry offered before (see `OfferRound.repeated`).
     func offer(_ key: String, _ entry: Entry, requestID: String?, again: Bool) async throws -> Version {
-        let waiter = OfferWaiter(round: OfferRound(replicas: replicaCount))
+        let waiter = OfferWaiter(round: OfferRound(replicas: replicaCount, repeated: again))
         let local = LocalCopy(replica: replica, key: key, entry: entry)
         // Unless the round showed it, the prepared copy is dropped (its record stays logged).
         defer { replica.abandon(local.prepared) }
@@ -42,11 +38,7 @@ extension RegisterCoordinator {
             let id = peer.peer
             peer.offer(key, entry) { answer in
                 if answer == .failed { self.preference.suspect(id) } else { self.preference.answered(id) }
-                if !again, case .newerUnvouched(let version) = answer {
-                    waiter.receive(.newer(version))
-                } else {
-                    waiter.receive(answer)
-                }
+                waiter.receive(answer)
             }
         }
         waiter.start()

@@ -9,7 +9,7 @@ public struct ReplicaService: RPCService {
     public static let store = RPCMethod<StoreRequest, StoreResponse>(name, "Store", idempotency: .idempotent)
     public static let sync = RPCMethod<SyncRequest, SyncResponse>(name, "Sync", idempotency: .noSideEffects)
     /// Not retried by the transport: a first offer is then never seen twice by a replica (its
-    /// coordinator may trust a `newerUnvouched` answer to it, see `RegisterCoordinator.offer`).
+    /// coordinator may trust a `newerUnvouched` answer to it, see `OfferRound.repeated`).
     public static let offer = RPCMethod<StoreRequest, OfferResponse>(name, "Offer", idempotency: .sideEffects)
 
     let replica: ReplicaState

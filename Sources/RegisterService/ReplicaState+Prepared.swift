@@ -33,10 +33,7 @@ extension ReplicaState {
     public func reveal(_ prepared: PreparedEntry) {
         state.withLock { state in
             state.prepared[prepared.entry.version] = nil
-            let replaced = state.store.read(prepared.key)?.version
-            guard state.store.store(prepared.key, prepared.entry) else { return }
-            if let replaced { state.remember(replaced: replaced, of: prepared.key) }
-            if prepared.lsn > 0 { state.lsnOf[prepared.key] = prepared.lsn }
+            if state.keep(prepared.key, prepared.entry), prepared.lsn > 0 { state.lsnOf[prepared.key] = prepared.lsn }
         }
     }
 

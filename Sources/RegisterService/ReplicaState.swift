@@ -53,9 +53,14 @@ public final class ReplicaState: Sendable {
         /// Entries logged but not shown yet (see `prepare`), by version; snapshots include them.
         var prepared: [Version: (key: String, entry: Entry)] = [:]
 
-        mutating func remember(replaced version: Version, of key: String) {
-            guard let (lostVersion, lostKey) = replaced.insert(version, key) else { return }
-            forgottenUpTo[lostKey] = max(forgottenUpTo[lostKey] ?? .zero, lostVersion)
+        /// Stores `entry` if newer, remembering the version it replaced.
+        mutating func keep(_ key: String, _ entry: Entry) -> Bool {
+            let (stored, replacedVersion) = store.replace(key, with: entry)
+            guard stored, let replacedVersion else { return stored }
+            if let (lostVersion, lostKey) = replaced.insert(replacedVersion, key) {
+                forgottenUpTo[lostKey] = max(forgottenUpTo[lostKey] ?? .zero, lostVersion)
+            }
+            return true
         }
     }
 
@@ -80,10 +85,7 @@ public final class ReplicaState: Sendable {
             }
             for bytes in recovery.records {
                 let record = try JSONValueDecoder.decode(Record.self, from: bytes)
-                let replaced = recovered.store.read(record.k)?.version
-                if recovered.store.store(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v)), let replaced {
-                    recovered.remember(replaced: replaced, of: record.k)
-                }
+                _ = recovered.keep(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v))
             }
         }
         state = Mutex(recovered)
@@ -136,9 +138,7 @@ public final class ReplicaState: Sendable {
 
     /// Stores `entry` if newer, logging it and remembering the version it replaced.
     func apply(_ key: String, _ entry: Entry, to state: inout State) -> Bool {
-        let replaced = state.store.read(key)?.version
-        guard state.store.store(key, entry) else { return false }
-        if let replaced { state.remember(replaced: replaced, of: key) }
+        guard state.keep(key, entry) else { return false }
         if let log {
             state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
             state.lsnOf[key] = state.lastLSN

@@ -71,15 +71,21 @@ import Testing
         #expect(silent.receive(.failed) == .unknown)
     }
 
-    /// A peer that cannot vouch it never held the entry counts towards the majority (it holds
-    /// something newer) but blocks the rewrite, which could bring the value back after a newer one.
-    @Test func anUnvouchedNewerBlocksTheRewrite() {
-        var round = OfferRound(replicas: 3)
+    /// On a repeated offer, a peer that cannot vouch it never held the entry counts towards the
+    /// majority (it holds something newer) but blocks the rewrite, which could bring the value
+    /// back after a newer one. A first offer was never held by a peer that has something newer.
+    @Test func anUnvouchedNewerBlocksTheRewriteOfARepeatedOffer() {
+        var round = OfferRound(replicas: 3, repeated: true)
         _ = round.start()
         #expect(round.receive(.newer(newer)) == .wait)
         #expect(round.receive(.newerUnvouched(newest)) == .unknown)
 
-        var counted = OfferRound(replicas: 3)
+        var first = OfferRound(replicas: 3)
+        _ = first.start()
+        #expect(first.receive(.newer(newer)) == .wait)
+        #expect(first.receive(.newerUnvouched(newest)) == .rewrite(after: newest))
+
+        var counted = OfferRound(replicas: 3, repeated: true)
         _ = counted.start()
         #expect(counted.receive(.newerUnvouched(newest)) == .wait)
         #expect(counted.receive(.held) == .acknowledge(storeLocally: true))
