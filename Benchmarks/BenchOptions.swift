@@ -33,6 +33,7 @@ struct BenchOptions {
       bulletin-post     posts on a 3-replica bulletin board, per --mode
       bulletin-list     List (newest 20) on a board holding --articles posts, per --mode
       failover          posts while the sequential leader is SIGKILLed: time to the next acknowledged post
+      codec             in-process ns/op of the replica hot path: HTTP heads, peer messages (no sockets)
 
     Options:
       --concurrency 1,64      concurrent callers (a list runs each in turn)

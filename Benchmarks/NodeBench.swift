@@ -26,6 +26,10 @@ enum NodeBench {
             }
         }
         do {
+            if options.scenario == "codec" {
+                print(try await CodecScenario.run())
+                exit(0)
+            }
             let reports = try await run(options)
             print(RunReport.table(reports))
             if let path = options.jsonPath { try writeJSON(reports, options: options, to: path) }

@@ -22,6 +22,8 @@ final class SegmentWriter: Sendable {
     struct Tail {
         var fd: Int32 = -1
         var index: UInt64 = 0
+        /// The file's name, for error messages (made once, not per write).
+        var name = ""
         var size = 0
         var allocated = 0
     }
@@ -119,7 +121,7 @@ final class SegmentWriter: Sendable {
             try RecordFile.fsyncDirectory(directory)
             size = Self.magic.count
         }
-        tail.withLock { $0 = Tail(fd: fd, index: index, size: size, allocated: max(size, Int(lseek(fd, 0, SEEK_END)))) }
+        tail.withLock { $0 = Tail(fd: fd, index: index, name: Self.segmentName(index), size: size, allocated: max(size, Int(lseek(fd, 0, SEEK_END)))) }
     }
 
     /// Writes `bytes` at the logical end, preallocating ahead when the segment is full (the
@@ -130,11 +132,11 @@ final class SegmentWriter: Sendable {
             let target = max(open.size + bytes.count, open.allocated + Self.preallocationChunk)
             // Where the file system cannot preallocate, writes simply extend the file.
             if posix_fallocate(open.fd, off_t(open.allocated), off_t(target - open.allocated)) == 0 {
-                try RecordFile.fsync(open.fd, path: Self.segmentName(open.index))
+                try RecordFile.fsync(open.fd, path: open.name)
                 open.allocated = target
             }
         }
-        try RecordFile.writeAll(open.fd, bytes, at: open.size, path: Self.segmentName(open.index))
+        try RecordFile.writeAll(open.fd, bytes, at: open.size, path: open.name)
         let written = bytes.count
         tail.withLock { tail in
             tail.size += written
@@ -146,7 +148,7 @@ final class SegmentWriter: Sendable {
     /// write went past the preallocated space.
     func sync() throws(StorageError) {
         let open = current
-        try RecordFile.fdatasync(open.fd, path: Self.segmentName(open.index))
+        try RecordFile.fdatasync(open.fd, path: open.name)
     }
 
     /// Closes the current segment and starts the next.

@@ -16,12 +16,12 @@ public struct RPCClient: Sendable {
     /// Like `call`, also returning the response headers.
     public func callWithHeaders<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                                    options: CallOptions = CallOptions()) async throws(ConnectError) -> (message: Response, headers: HTTPHeaders) {
-        let body = try ProtoJSONCodec.encode(request)
+        let body = try request.encodeJSON()
         var options = try Self.propagatingDeadline(options)
         options.retryable = options.retryable || method.idempotency != .sideEffects
         let response = try await transport.unary(path: method.path, body: body, options: options)
         do {
-            return (try ProtoJSONCodec.decode(Response.self, from: response.body), response.headers)
+            return (try Response.decodeJSON(response.body), response.headers)
         } catch {
             throw ConnectError(.internal, "cannot decode \(Response.schema.name) from the server: \(error.message)")
         }
@@ -43,7 +43,7 @@ public struct RPCClient: Sendable {
     public func stream<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                           options: CallOptions = CallOptions()) -> AsyncThrowingStream<Response, any Error> {
         let body: [UInt8]
-        do { body = try ProtoJSONCodec.encode(request) } catch {
+        do { body = try request.encodeJSON() } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
         }
         let raw = transport.serverStream(path: method.path, body: body, options: options)
@@ -51,7 +51,7 @@ public struct RPCClient: Sendable {
             let task = Task {
                 do {
                     for try await bytes in raw {
-                        continuation.yield(try ProtoJSONCodec.decode(Response.self, from: bytes))
+                        continuation.yield(try Response.decodeJSON(bytes))
                     }
                     continuation.finish()
                 } catch {

@@ -21,11 +21,15 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Header names are ASCII tokens and almost always lower-case already: then no copy.
     static func lowercased(_ name: String) -> String {
-        var hasUpper = false
-        for byte in name.utf8 {
-            if byte >= 0x80 { return name.lowercased() }
-            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { hasUpper = true }
+        let scan = name.utf8.withContiguousStorageIfAvailable { bytes -> (upper: Bool, ascii: Bool) in
+            var upper = false
+            for byte in bytes {
+                if byte >= 0x80 { return (upper, false) }
+                if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { upper = true }
+            }
+            return (upper, true)
         }
+        guard let (hasUpper, ascii) = scan, ascii else { return name.lowercased() }
         guard hasUpper else { return name }
         return String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
     }

@@ -68,25 +68,13 @@ public struct HTTPResponseParser: Sendable {
             case .done:
                 return nil
             case .head:
-                guard let end = find([13, 10, 13, 10], from: position) else {
+                guard let end = findHeadEnd(from: position) else {
                     if buffer.count - position > 64 * 1024 { throw ParseError(message: "response head too large") }
                     return nil
                 }
-                let text = String(decoding: buffer[position..<end], as: UTF8.self)
+                let (status, http10, headers) = try parseHead(from: position, to: end)
                 position = end + 4
-                var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).makeIterator()
-                guard let statusLine = lines.next(), statusLine.hasPrefix("HTTP/1.") else {
-                    throw ParseError(message: "malformed status line")
-                }
-                let parts = statusLine.split(separator: " ", maxSplits: 2)
-                guard parts.count >= 2, let status = Int(parts[1]) else { throw ParseError(message: "malformed status line") }
-                var headers = HTTPHeaders()
-                while let line = lines.next() {
-                    guard let colon = line.firstIndex(of: ":") else { continue }
-                    headers.add(String(line[..<colon]), line[line.index(after: colon)...].trimmingSpaces())
-                }
                 if status >= 100 && status < 200 { continue }
-                let http10 = statusLine.hasPrefix("HTTP/1.0")
                 var keepAlive = !headers.hasToken("close", in: "connection")
                 if http10 { keepAlive = headers.hasToken("keep-alive", in: "connection") }
                 if expectsNoBody || status == 204 || status == 304 {
@@ -110,7 +98,7 @@ public struct HTTPResponseParser: Sendable {
                 phase = .fixed(remaining: remaining - available)
                 return .body(bytes)
             case .chunkSize:
-                guard let end = find([13, 10], from: position) else { return nil }
+                guard let end = findCRLF(from: position) else { return nil }
                 let line = String(decoding: buffer[position..<end], as: UTF8.self)
                 position = end + 2
                 let sizeText = line.split(separator: ";").first.map(String.init)?.trimmingSpaces() ?? ""
@@ -128,7 +116,7 @@ public struct HTTPResponseParser: Sendable {
                 position += 2
                 phase = .chunkSize
             case .trailers:
-                guard let end = find([13, 10], from: position) else { return nil }
+                guard let end = findCRLF(from: position) else { return nil }
                 let empty = end == position
                 position = end + 2
                 if empty { phase = .done; return .end }
@@ -141,13 +129,15 @@ public struct HTTPResponseParser: Sendable {
         }
     }
 
-    private func find(_ pattern: [UInt8], from start: Int) -> Int? {
-        guard buffer.count - start >= pattern.count else { return nil }
-        var i = start
-        while i + pattern.count <= buffer.count {
-            if buffer[i] == pattern[0] && buffer[(i + 1)..<(i + pattern.count)].elementsEqual(pattern.dropFirst()) { return i }
-            i += 1
+    /// Index of the `\r\n` at or after `start`.
+    func findCRLF(from start: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes -> Int? in
+            var i = start
+            while i + 1 < bytes.count {
+                if bytes[i] == 13 && bytes[i + 1] == 10 { return i }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -13,6 +13,12 @@ public final class MetricsRegistry: Sendable {
         var counts = [UInt64](repeating: 0, count: MetricsRegistry.latencyBuckets.count)
         var total: UInt64 = 0
         var sum: Double = 0
+
+        mutating func record(_ seconds: Double, bucket: Int?) {
+            if let bucket { counts[bucket] += 1 }
+            total += 1
+            sum += seconds
+        }
     }
 
     struct State {
@@ -33,13 +39,9 @@ public final class MetricsRegistry: Sendable {
     public func recordRPC(method: String, code: String, seconds: Double) {
         state.withLock { state in
             state.requests[method, default: [:]][code, default: 0] += 1
-            var histogram = state.latency[method] ?? Histogram()
-            if let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 }) {
-                histogram.counts[bucket] += 1
-            }
-            histogram.total += 1
-            histogram.sum += seconds
-            state.latency[method] = histogram
+            // Updated in place: copying the histogram out would copy its buckets on every call.
+            let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 })
+            state.latency[method, default: Histogram()].record(seconds, bucket: bucket)
         }
     }
 

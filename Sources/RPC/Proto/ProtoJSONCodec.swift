@@ -7,15 +7,30 @@ import JSON
 /// Encoding writes fields in the order the message writes them (its .proto order).
 public enum ProtoJSONCodec {
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(ConnectError) -> T {
-        let value: JSONValue
-        do {
-            value = bytes.isEmpty ? .object(JSONObject()) : try JSONParser.parse(bytes)
-        } catch {
-            throw ConnectError(.invalidArgument, "request body is not valid JSON: \(error)")
-        }
+        let value = try parse(bytes)
         if let readable = T.self as? any ProtoJSONReadable.Type, let message = readable.init(canonicalJSON: value) as? T {
             return message
         }
+        return try decodeSlowly(T.self, from: value)
+    }
+
+    /// `decode` for a message that reads its own canonical JSON (no dynamic cast).
+    public static func decodeReadable<T: ProtoJSONReadable>(_ type: T.Type, from bytes: [UInt8]) throws(ConnectError) -> T {
+        let value = try parse(bytes)
+        if let message = T(canonicalJSON: value) { return message }
+        return try decodeSlowly(T.self, from: value)
+    }
+
+    private static func parse(_ bytes: [UInt8]) throws(ConnectError) -> JSONValue {
+        do {
+            return bytes.isEmpty ? .object(JSONObject()) : try JSONParser.parse(bytes)
+        } catch {
+            throw ConnectError(.invalidArgument, "request body is not valid JSON: \(error)")
+        }
+    }
+
+    /// The `Decodable` path: accepts every proto3 JSON spelling and names the field at fault.
+    private static func decodeSlowly<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(ConnectError) -> T {
         do {
             return try JSONValueDecoder(value).decode(T.self)
         } catch let error as ConnectError {
@@ -34,17 +49,20 @@ public enum ProtoJSONCodec {
     }
 
     public static func encode<T: Encodable>(_ value: T) throws(ConnectError) -> [UInt8] {
-        if let writable = value as? any ProtoJSONWritable {
-            var out: [UInt8] = []
-            out.reserveCapacity(128)
-            writable.writeJSON(into: &out)
-            return out
-        }
+        if let writable = value as? any ProtoJSONWritable { return encodeWritable(writable) }
         do {
             return try JSONValueEncoder.bytes(value)
         } catch {
             throw ConnectError(.internal, "cannot encode response: \(error)")
         }
+    }
+
+    /// `encode` for a message that writes its own JSON (no dynamic cast).
+    public static func encodeWritable(_ value: some ProtoJSONWritable) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        value.writeJSON(into: &out)
+        return out
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {

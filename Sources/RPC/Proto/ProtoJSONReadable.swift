@@ -13,10 +13,11 @@ public protocol ProtoJSONReadable: Decodable {
 
 /// Canonical proto3 JSON field readers: nil means "not canonical, take the slow path".
 public enum CanonicalJSON {
-    /// The object's fields when every key is one of `allowed`, else nil.
+    /// The object's fields when every key is one of `allowed`, else nil. (A linear scan:
+    /// messages have a handful of fields, and comparing short strings beats hashing them.)
     public static func object(_ value: JSONValue, allowed: Set<String>) -> JSONObject? {
         guard case .object(let object) = value else { return nil }
-        for field in object.fields where !allowed.contains(field.key) { return nil }
+        for field in object.fields where !allowed.contains(where: { $0 == field.key }) { return nil }
         return object
     }
 
@@ -41,6 +42,7 @@ public enum CanonicalJSON {
     }
 
     /// `.some(nil)` when absent, the message when canonical, nil otherwise.
+    @inlinable
     public static func message<T: ProtoJSONReadable>(_ value: JSONValue?, of type: T.Type = T.self) -> T?? {
         guard let value else { return .some(nil) }
         guard let message = T(canonicalJSON: value) else { return nil }
@@ -60,7 +62,8 @@ public enum CanonicalJSON {
         return result
     }
 
-    /// A list of canonical messages.
+    /// A list of canonical messages. (Inlinable: callers get a specialized copy.)
+    @inlinable
     public static func messages<T: ProtoJSONReadable>(_ value: JSONValue?, of type: T.Type = T.self) -> [T]? {
         guard let value else { return [] }
         guard case .array(let items) = value else { return nil }

@@ -28,7 +28,8 @@ public struct ProtoJSONObjectWriter: ~Copyable {
         first = false
         out.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 
     public mutating func string(_ name: StaticString, _ value: String, _ out: inout [UInt8]) {
@@ -64,23 +65,27 @@ public struct ProtoJSONObjectWriter: ~Copyable {
         value.writeJSON(into: &out)
     }
 
-    /// A repeated message field; empty is omitted.
+    /// A repeated message field; empty is omitted. (Inlinable, like `strings`, so callers get a
+    /// specialized copy instead of looking up generic metadata on every call.)
+    @inlinable
     public mutating func messages<T: ProtoJSONWritable>(_ name: StaticString, _ values: [T], _ out: inout [UInt8]) {
         list(name, values, &out) { value, out in value.writeJSON(into: &out) }
     }
 
     /// A repeated string field; empty is omitted.
+    @inlinable
     public mutating func strings(_ name: StaticString, _ values: [String], _ out: inout [UInt8]) {
         list(name, values, &out) { value, out in JSONWriter.writeString(value, into: &out) }
     }
 
-    private mutating func list<T>(_ name: StaticString, _ values: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
+    @inlinable
+    mutating func list<T>(_ name: StaticString, _ values: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
         guard !values.isEmpty else { return }
         key(name, &out)
         out.append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
+        for index in values.indices {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            element(value, &out)
+            element(values[index], &out)
         }
         out.append(UInt8(ascii: "]"))
     }

@@ -2,6 +2,35 @@ public import JSON
 /// A message that travels as proto3 JSON and can describe its own schema.
 public protocol ProtoMessage: Codable, Sendable {
     static var schema: MessageSchema { get }
+    /// Reads the message from proto3 JSON bytes (`ProtoJSONCodec.decode`). Messages that are
+    /// also `ProtoJSONReadable` get a default that goes straight to their canonical reader,
+    /// chosen once at compile time instead of by a dynamic cast per call.
+    static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self
+    /// Writes the message as proto3 JSON bytes (`ProtoJSONCodec.encode`); likewise direct for
+    /// `ProtoJSONWritable` messages.
+    func encodeJSON() throws(ConnectError) -> [UInt8]
+}
+
+extension ProtoMessage {
+    public static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self {
+        try ProtoJSONCodec.decode(Self.self, from: bytes)
+    }
+
+    public func encodeJSON() throws(ConnectError) -> [UInt8] {
+        try ProtoJSONCodec.encode(self)
+    }
+}
+
+extension ProtoMessage where Self: ProtoJSONReadable {
+    public static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self {
+        try ProtoJSONCodec.decodeReadable(Self.self, from: bytes)
+    }
+}
+
+extension ProtoMessage where Self: ProtoJSONWritable {
+    public func encodeJSON() throws(ConnectError) -> [UInt8] {
+        ProtoJSONCodec.encodeWritable(self)
+    }
 }
 
 /// A proto3 enum: encoded as its value name, decoded from the name or the number.

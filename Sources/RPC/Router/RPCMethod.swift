@@ -23,15 +23,16 @@ public struct RPCMethod<Request: ProtoMessage, Response: ProtoMessage>: Sendable
     public let method: String
     public let idempotency: Idempotency
     public let kind: RPCKind
+    /// `/<package>.<Service>/<Method>`, made once (clients send it on every call).
+    public let path: String
 
     public init(_ service: String, _ method: String, idempotency: Idempotency = .sideEffects, kind: RPCKind = .unary) {
         self.service = service
         self.method = method
         self.idempotency = idempotency
         self.kind = kind
+        path = "/\(service)/\(method)"
     }
-
-    public var path: String { "/\(service)/\(method)" }
 
     public var info: RPCMethodInfo {
         RPCMethodInfo(service: service, method: method, idempotency: idempotency, kind: kind,

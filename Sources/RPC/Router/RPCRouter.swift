@@ -31,9 +31,9 @@ public struct RPCRouter: Sendable {
     ) {
         precondition(method.kind == .unary, "\(method.path) is a streaming method")
         add(Route(info: method.info, unary: { bytes, context in
-            let request = try ProtoJSONCodec.decode(Request.self, from: bytes)
+            let request = try Request.decodeJSON(bytes)
             let response = try await handler(request, context)
-            return try ProtoJSONCodec.encode(response)
+            return try response.encodeJSON()
         }, stream: nil))
     }
 
@@ -44,13 +44,13 @@ public struct RPCRouter: Sendable {
     ) {
         precondition(method.kind == .serverStreaming, "\(method.path) is not a streaming method")
         add(Route(info: method.info, unary: nil, stream: { bytes, context in
-            let request = try ProtoJSONCodec.decode(Request.self, from: bytes)
+            let request = try Request.decodeJSON(bytes)
             let messages = try await handler(request, context)
             return AsyncThrowingStream { continuation in
                 let task = Task {
                     do {
                         for try await message in messages {
-                            continuation.yield(try ProtoJSONCodec.encode(message))
+                            continuation.yield(try message.encodeJSON())
                         }
                         continuation.finish()
                     } catch {

@@ -21,6 +21,20 @@ struct ConnectResponderTests {
         #expect(response.status == .ok)
     }
 
+    @Test(arguments: [
+        ("application/json", true), ("Application/JSON", true), ("  application/json ; charset=utf-8", true),
+        ("application/json;", true), ("application/jsonx", false), ("application/js", false), ("", false),
+        ("application/connect+json", false), ("text/plain; application/json", false),
+    ])
+    func mediaTypeIsMatchedWithoutRegardToCase(contentType: String, accepted: Bool) {
+        #expect(ConnectCall.isSupported(contentType, streaming: false) == accepted)
+    }
+
+    @Test func streamingMediaType() {
+        #expect(ConnectCall.isSupported("APPLICATION/CONNECT+JSON", streaming: true))
+        #expect(!ConnectCall.isSupported("application/json", streaming: true))
+    }
+
     @Test func unknownPathIs404() async {
         let response = await send(TestRouter.post("/nope.v1.X/Y", "{}"))
         #expect(response.status.code == 404)

@@ -44,6 +44,31 @@ struct HTTPResponseParserTests {
         #expect(untilClose.body == "all of it" && untilClose.ended && !untilClose.keepAlive)
     }
 
+    @Test func headersAreTrimmedAndLowerCasedAndLinesWithoutColonSkipped() throws {
+        var parser = HTTPResponseParser()
+        parser.append(Array("HTTP/1.1 201 Created\r\nX-A: \t spaced \t\r\nnonsense\r\nContent-Type:application/json\r\nEmpty:\r\ncontent-length: 2\r\n\r\nok".utf8))
+        guard case .head(let head) = try parser.next() else { Issue.record("no head"); return }
+        #expect(head.status == 201 && head.keepAlive)
+        #expect(head.headers.fields.map(\.name) == ["x-a", "content-type", "empty", "content-length"])
+        #expect(head.headers["x-a"] == "spaced")
+        #expect(head.headers["content-type"] == "application/json")
+        #expect(head.headers["empty"] == "")
+        guard case .body(let body) = try parser.next() else { Issue.record("no body"); return }
+        #expect(body == Array("ok".utf8))
+    }
+
+    @Test(arguments: ["HTTP/1.1 abc OK\r\n\r\n", "HTTP/1.1 \r\n\r\n", "HTTP/1.1 2000 Big\r\n\r\n", "HTTP/2 200 OK\r\n\r\n", "HTTP/1.\r\n\r\n"])
+    func malformedStatusLinesAreErrors(text: String) {
+        var parser = HTTPResponseParser()
+        parser.append(Array(text.utf8))
+        #expect(throws: HTTPResponseParser.ParseError.self) { try parser.next() }
+    }
+
+    @Test func statusWithoutReasonPhrase() throws {
+        let result = try Self.collect("HTTP/1.1 204\r\n\r\n")
+        #expect(result.status == 204 && result.ended && result.body.isEmpty)
+    }
+
     @Test func garbageIsAnError() {
         var parser = HTTPResponseParser()
         parser.append(Array("SPDY/9 ???\r\n\r\n".utf8))
