@@ -68,14 +68,17 @@ public final class RegisterCoordinator: Sendable {
             if let version = recent.lookup(requestID) { return .done(version) }
             if let running = recent.running[requestID] { return .join(running) }
             let task: Task<Version, any Error>
+            // On this event loop, like the call itself (an unstructured task would otherwise run
+            // on the global pool: a thread hop there and back for every write with a request id).
+            let loop = EventLoop.current
             if let attempt = recent.attempted[requestID] {
-                task = Task {
+                task = Task(executorPreference: loop) {
                     if attempt.offered { return try await self.offer(attempt.key, attempt.entry, requestID: requestID, again: true) }
                     try await self.storeQuorum(attempt.key, attempt.entry)
                     return attempt.entry.version
                 }
             } else {
-                task = Task { try await self.performWrite(key, value: value, requestID: requestID) }
+                task = Task(executorPreference: loop) { try await self.performWrite(key, value: value, requestID: requestID) }
             }
             recent.running[requestID] = task
             return .start(task)

@@ -54,20 +54,27 @@ public struct TokenAuthenticator: Sendable {
 
     static func bearerToken(_ headers: HTTPHeaders) -> String? {
         guard let value = headers["authorization"] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingSpaces()
+        // `Bearer` (any case), spaces, the token; read off the bytes, no intermediate strings.
+        let bytes = value.utf8
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")), bytes.distance(from: bytes.startIndex, to: space) == 6,
+              zip(bytes[..<space], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let token = value[space...].trimmingSpaces()
+        return token.isEmpty ? nil : token
     }
 
     /// Equality whose running time depends only on the lengths, not on where the strings differ.
     public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
-        for i in 0..<max(x.count, y.count) {
-            difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
+                for i in 0..<max(x.count, y.count) {
+                    difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+                }
+                return difference == 0
+            }
         }
-        return difference == 0
     }
 
     /// Parses a client tokens file: one token per line as `name token` or just `token`;

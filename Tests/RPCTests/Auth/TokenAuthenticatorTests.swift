@@ -36,6 +36,14 @@ struct TokenAuthenticatorTests {
         #expect(try auth.admit(method: clientMethod, headers: [:]) == nil)
     }
 
+    @Test(arguments: [
+        ("Bearer s3cret", "s3cret"), ("bearer s3cret", "s3cret"), ("BEARER   s3cret ", "s3cret"),
+        ("Bearer", nil), ("Bearer ", nil), ("Bearers3cret", nil), ("Basic s3cret", nil), ("Bearerx s3cret", nil),
+    ] as [(String, String?)])
+    func bearerTokenIsReadOffTheHeader(header: String, token: String?) {
+        #expect(TokenAuthenticator.bearerToken(["authorization": header]) == token)
+    }
+
     @Test func constantTimeEquality() {
         #expect(TokenAuthenticator.constantTimeEqual("abc", "abc"))
         #expect(!TokenAuthenticator.constantTimeEqual("abc", "abd"))
