@@ -31,9 +31,7 @@ extension RegisterCoordinator {
     /// `again`: a retry's offer of an entry offered before (see `OfferRound.repeated`).
     func offer(_ key: String, _ entry: Entry, requestID: String?, again: Bool) async throws -> Version {
         let waiter = OfferWaiter(round: OfferRound(replicas: replicaCount, repeated: again))
-        let local = LocalCopy(replica: replica, key: key, entry: entry)
-        // Unless the round showed it, the prepared copy is dropped (its record stays logged).
-        defer { replica.abandon(local.prepared) }
+        // The offers go out first (their sends are queued before the local copy's work).
         for peer in peers {
             let id = peer.peer
             peer.offer(key, entry) { answer in
@@ -41,6 +39,9 @@ extension RegisterCoordinator {
                 waiter.receive(answer)
             }
         }
+        let local = LocalCopy(replica: replica, key: key, entry: entry)
+        // Unless the round showed it, the prepared copy is dropped (its record stays logged).
+        defer { replica.abandon(local.prepared) }
         waiter.start()
         while true {
             switch try await waiter.next() {
