@@ -42,7 +42,9 @@ final class OfferWaiter: Sendable {
 
     /// The round's next step, waiting for the event that brings it.
     func next() async throws -> OfferRound.Step {
-        try await withTaskCancellationHandler {
+        // A step already taken needs no suspension.
+        if let ready = state.withLock({ $0.steps.isEmpty ? nil : $0.steps.removeFirst() }) { return ready }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<OfferRound.Step, any Error>) in
                 let ready = state.withLock { state -> Result<OfferRound.Step, any Error>? in
                     if !state.steps.isEmpty { return .success(state.steps.removeFirst()) }

@@ -13,15 +13,44 @@ extension RegisterCoordinator {
     }
 
     /// This node's copy of an offered entry: logged at once, so its fsync overlaps with the peers',
-    /// and shown (`reveal`) only when the round allows.
-    struct LocalCopy: Sendable {
+    /// and shown (`reveal`) only when the round allows. The log reports its durability by a
+    /// callback (no task waits for it), remembered here until the round asks.
+    final class LocalCopy: Sendable {
+        enum Durability {
+            case pending([@Sendable (Bool) -> Void])
+            case finished(succeeded: Bool)
+        }
+
         let prepared: ReplicaState.PreparedEntry
-        let durable: Task<Void, any Error>
+        private let durability = Mutex(Durability.pending([]))
 
         init(replica: ReplicaState, key: String, entry: Entry) {
-            let prepared = replica.prepare(key, entry)
-            self.prepared = prepared
-            durable = Task(executorPreference: EventLoop.current) { try await replica.waitUntilDurable(prepared) }
+            prepared = replica.prepare(key, entry)
+            replica.whenDurable(prepared) { [self] error in finish(succeeded: error == nil) }
+        }
+
+        /// Calls `done` once the copy is durable (or failed to be): at once if it already is.
+        func whenDurable(_ done: @escaping @Sendable (Bool) -> Void) {
+            let finished = durability.withLock { durability -> Bool? in
+                switch durability {
+                case .pending(var waiting):
+                    waiting.append(done)
+                    durability = .pending(waiting)
+                    return nil
+                case .finished(let succeeded):
+                    return succeeded
+                }
+            }
+            if let finished { done(finished) }
+        }
+
+        private func finish(succeeded: Bool) {
+            let waiting = durability.withLock { durability -> [@Sendable (Bool) -> Void] in
+                defer { durability = .finished(succeeded: succeeded) }
+                if case .pending(let waiting) = durability { return waiting }
+                return []
+            }
+            for done in waiting { done(succeeded) }
         }
     }
 
@@ -51,14 +80,7 @@ extension RegisterCoordinator {
                 // The entry can now only be completed: a retry stores it rather than offering it.
                 if let requestID { recent.withLock { $0.recordAttempt(requestID, key: key, entry: entry) } }
                 replica.reveal(local.prepared)
-                RPCContext.detach {
-                    do {
-                        try await local.durable.value
-                        waiter.localStoreFinished(succeeded: true)
-                    } catch {
-                        waiter.localStoreFinished(succeeded: false)
-                    }
-                }
+                local.whenDurable { waiter.localStoreFinished(succeeded: $0) }
             case .acknowledge(let storeLocally):
                 // Not needed for the quorum, but this node's next write to the key starts from it.
                 if storeLocally { replica.reveal(local.prepared) }

@@ -24,9 +24,11 @@ extension ReplicaState {
         }
     }
 
-    /// Waits until the prepared record is durable, the log's thread doing the fsync.
-    public func waitUntilDurable(_ prepared: PreparedEntry) async throws {
-        if let log, prepared.lsn > 0 { try await log.sync(upTo: prepared.lsn, inline: false) }
+    /// Calls `done` (with the log's error, if any) once the prepared record is durable, the log's
+    /// thread doing the fsync; at once without a log.
+    public func whenDurable(_ prepared: PreparedEntry, _ done: @escaping @Sendable ((any Error)?) -> Void) {
+        guard let log, prepared.lsn > 0 else { return done(nil) }
+        log.whenDurable(upTo: prepared.lsn, inline: false, done)
     }
 
     /// Stores the prepared entry if newer (no new record: the prepared one makes it durable).

@@ -40,7 +40,7 @@ extension WriteAheadLog {
             }
             guard let batch else { return }
             let result = Result<(Int, Int), StorageError> { () throws(StorageError) -> (Int, Int) in try write(batch) }
-            let ready = state.withLock { state -> [(continuation: CheckedContinuation<Void, any Error>, error: StorageError?)] in
+            let ready = state.withLock { state -> [(wake: Wake, error: StorageError?)] in
                 state.flushing = false
                 switch result {
                 case .success(let (fsyncs, writes)):
@@ -50,23 +50,21 @@ extension WriteAheadLog {
                 case .failure(let error):
                     state.failure = error
                 }
-                var ready: [(CheckedContinuation<Void, any Error>, StorageError?)] = []
+                var ready: [(Wake, StorageError?)] = []
                 state.waiters.removeAll { waiter in
                     if let failure = state.failure {
-                        ready.append((waiter.continuation, failure))
+                        ready.append((waiter.wake, failure))
                         return true
                     }
                     if waiter.lsn <= state.durableLSN {
-                        ready.append((waiter.continuation, nil))
+                        ready.append((waiter.wake, nil))
                         return true
                     }
                     return false
                 }
                 return ready
             }
-            for (continuation, error) in ready {
-                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
-            }
+            for (wake, error) in ready { wake.fire(error) }
             if case .failure = result { return }
         }
     }
@@ -106,14 +104,14 @@ extension WriteAheadLog {
             break
         }
         // Fail anything still queued or waiting (closed or broken log).
-        let leftovers = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+        let leftovers = state.withLock { state -> [Wake] in
             state.closed = true
             if state.failure == nil { state.failure = StorageError("append", path: directory, reason: "the log is closed") }
             defer { state.waiters.removeAll() }
-            return state.waiters.map(\.continuation)
+            return state.waiters.map(\.wake)
         }
         let failure = state.withLock { $0.failure }
-        for continuation in leftovers { continuation.resume(throwing: failure ?? StorageError("append", path: directory, reason: "closed")) }
+        for wake in leftovers { wake.fire(failure ?? StorageError("append", path: directory, reason: "closed")) }
         // No one else flushes once `closed` is set, but one may still be finishing: wait it out.
         while state.withLock({ $0.flushing }) { usleep(50) }
         segments.close()

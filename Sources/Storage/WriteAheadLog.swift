@@ -63,12 +63,27 @@ public final class WriteAheadLog: Sendable {
         case snapshot([UInt8])
     }
 
+    /// How a durability waiter is told: a suspended task, or a callback (no task at all).
+    enum Wake: Sendable {
+        case resume(CheckedContinuation<Void, any Error>)
+        case call(@Sendable ((any Error)?) -> Void)
+
+        func fire(_ error: (any Error)?) {
+            switch self {
+            case .resume(let continuation):
+                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+            case .call(let callback):
+                callback(error)
+            }
+        }
+    }
+
     struct State: ~Copyable {
         var pending: [(lsn: UInt64, item: Item)] = []
         var nextLSN: UInt64 = 1
         var durableLSN: UInt64 = 0
         /// `inline`: the waiter lets an idle event loop flush on its own thread (see `sync`).
-        var waiters: [(lsn: UInt64, continuation: CheckedContinuation<Void, any Error>, inline: Bool)] = []
+        var waiters: [(lsn: UInt64, wake: Wake, inline: Bool)] = []
         var failure: StorageError?
         var closing = false
         /// Set once the flusher thread has stopped: nobody may write any more.
@@ -127,13 +142,27 @@ public final class WriteAheadLog: Sendable {
     /// (for a caller that may stop caring before the fsync ends).
     public func sync(upTo lsn: UInt64, inline: Bool = true) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome: Result<Void, any Error>? = state.withLock { state in
-                if let failure = state.failure { return .failure(failure) }
-                if state.durableLSN >= lsn { return .success(()) }
-                state.waiters.append((lsn, continuation, inline))
-                return nil
-            }
-            if let outcome { continuation.resume(with: outcome) }
+            wait(upTo: lsn, inline: inline, .resume(continuation))
+        }
+    }
+
+    /// Like `sync`, but calls `done` (with the log's error, if any) instead of suspending a task:
+    /// at once when already durable, otherwise on the thread that made it durable.
+    public func whenDurable(upTo lsn: UInt64, inline: Bool = true, _ done: @escaping @Sendable ((any Error)?) -> Void) {
+        wait(upTo: lsn, inline: inline, .call(done))
+    }
+
+    private func wait(upTo lsn: UInt64, inline: Bool, _ wake: Wake) {
+        let outcome: Result<Void, StorageError>? = state.withLock { state in
+            if let failure = state.failure { return .failure(failure) }
+            if state.durableLSN >= lsn { return .success(()) }
+            state.waiters.append((lsn, wake, inline))
+            return nil
+        }
+        switch outcome {
+        case .success: wake.fire(nil)
+        case .failure(let failure): wake.fire(failure)
+        case nil: break
         }
     }
 

@@ -82,6 +82,15 @@ import Testing
         log.close()
     }
 
+    /// Waits for `whenDurable`'s callback.
+    func durable(_ prepared: ReplicaState.PreparedEntry, in replica: ReplicaState) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            replica.whenDurable(prepared) { error in
+                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+            }
+        }
+    }
+
     /// A prepared entry is logged but not shown (reads, queries and offers do not see it) until
     /// revealed; abandoned, it stays out of sight until a restart replays its record, and a
     /// snapshot taken meanwhile keeps it too (what the offer round's proof allows).
@@ -96,11 +105,11 @@ import Testing
             let first = replica.prepare("a", shown)
             #expect(replica.read("a") == nil)
             #expect(try await replica.query(["a"]) == [nil])
-            try await replica.waitUntilDurable(first)
+            try await durable(first, in: replica)
             replica.reveal(first)
             #expect(try await replica.query(["a"]) == [shown])
             let second = replica.prepare("b", hidden)
-            try await replica.waitUntilDurable(second)
+            try await durable(second, in: replica)
             replica.abandon(second)
             #expect(replica.read("b") == nil)
             #expect(try await replica.offer([("b", Entry(version: .zero.next(by: "n0/b/1"), value: "other"))]) == [.held])

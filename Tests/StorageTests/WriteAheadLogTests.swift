@@ -115,6 +115,23 @@ struct WriteAheadLogTests {
         again.close()
     }
 
+    /// `whenDurable` calls back instead of suspending: after the flush that makes the record
+    /// durable (not before), at once for a record already durable, and with an error once closed.
+    @Test func durabilityCallbacks() async throws {
+        let (log, _) = try await openCallerFlushingLog()
+        let calls = Mutex<[String]>([])
+        let lsn = log.append(payload(1))
+        log.whenDurable(upTo: lsn) { error in calls.withLock { $0.append(error == nil ? "first" : "first failed") } }
+        #expect(calls.withLock { $0 }.isEmpty, "not durable yet")
+        log.flushPending()
+        #expect(calls.withLock { $0 } == ["first"], "called by the flush, on the flushing thread")
+        log.whenDurable(upTo: lsn) { error in calls.withLock { $0.append(error == nil ? "again" : "again failed") } }
+        #expect(calls.withLock { $0 } == ["first", "again"], "already durable: called at once")
+        log.close()
+        log.whenDurable(upTo: lsn + 1) { error in calls.withLock { $0.append(error == nil ? "late" : "late failed") } }
+        #expect(calls.withLock { $0 } == ["first", "again", "late failed"])
+    }
+
     /// A busy caller (`mayBlock: false`) hands what it queued to the flusher thread instead of
     /// flushing itself: the waiter is answered without the caller ever flushing.
     @Test func aBusyCallerHandsItsAppendsToTheFlusherThread() async throws {
