@@ -141,6 +141,12 @@ public final class WriteAheadLog: Sendable {
     /// flusher thread fsyncs rather than an idle event loop, which stays free to serve sockets
     /// (for a caller that may stop caring before the fsync ends).
     public func sync(upTo lsn: UInt64, inline: Bool = true) async throws {
+        // Already durable (a read of settled data, most often): no suspension.
+        let settled = state.withLock { state -> Result<Void, StorageError>? in
+            if let failure = state.failure { return .failure(failure) }
+            return state.durableLSN >= lsn ? .success(()) : nil
+        }
+        if let settled { return try settled.get() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             wait(upTo: lsn, inline: inline, .resume(continuation))
         }

@@ -127,7 +127,9 @@ struct WriteAheadLogTests {
         #expect(calls.withLock { $0 } == ["first"], "called by the flush, on the flushing thread")
         log.whenDurable(upTo: lsn) { error in calls.withLock { $0.append(error == nil ? "again" : "again failed") } }
         #expect(calls.withLock { $0 } == ["first", "again"], "already durable: called at once")
+        try await log.sync(upTo: lsn)
         log.close()
+        await #expect(throws: StorageError.self, "a closed log refuses even settled waits") { try await log.sync(upTo: lsn) }
         log.whenDurable(upTo: lsn + 1) { error in calls.withLock { $0.append(error == nil ? "late" : "late failed") } }
         #expect(calls.withLock { $0 } == ["first", "again", "late failed"])
     }
