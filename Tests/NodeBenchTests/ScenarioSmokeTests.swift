@@ -32,6 +32,16 @@ struct ScenarioSmokeTests {
         expectWorking(try await NodeBench.run(options(scenario)), count: 1)
     }
 
+    /// Each codec step checks its own result (a request that does not parse, a response of the
+    /// wrong size, a message that decodes to nothing throws), so a short run checks the hot path.
+    @Test func codecStepsRunAndReportEveryStep() async throws {
+        let table = try await CodecScenario.run(iterations: 50)
+        for step in ["http request", "connect unary call", "http response", "decode StoreRequest", "encode StoreRequest",
+                     "decode OfferResponse", "encode OfferResponse"] {
+            #expect(table.contains(step), "missing \(step)")
+        }
+    }
+
     @Test(arguments: ["bulletin-post", "bulletin-list"])
     func bulletinScenariosRunInEveryMode(_ scenario: String) async throws {
         expectWorking(try await NodeBench.run(options(scenario) { $0.articles = 50 }), count: 3)
