@@ -1,4 +1,4 @@
-public import BulletinCore
+import BulletinCore
 public import Cluster
 public import RPC
 

@@ -50,7 +50,7 @@ public final class BoardReplica: Sendable {
             if let requestId = draft.requestId, let earlier = state.board.item(requestId: requestId) { return (earlier, state.lastLSN) }
             let counter = max(draft.createdAtMs, (state.board.maxID >> 8) + 1)
             let item = draft.item(id: counter << 8 | nodeIndex, origin: origin, seq: state.board.lastSeq(origin) + 1)
-            try add(item, &state)
+            _ = try add(item, &state)  // a fresh id: always inserted
             return (item, state.lastLSN)
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-public import BulletinCore
+import BulletinCore
 public import RPC
 
 /// `bulletin.v1.Bulletin`: the client-facing API over one consistency mode.

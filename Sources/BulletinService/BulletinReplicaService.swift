@@ -1,4 +1,4 @@
-public import BulletinCore
+import BulletinCore
 public import RPC
 
 /// `bulletin.v1.Replica`: the peer-only side of every mode.

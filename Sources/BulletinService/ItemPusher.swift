@@ -1,4 +1,4 @@
-public import BulletinCore
+import BulletinCore
 import RPC
 import Synchronization
 

@@ -1,6 +1,6 @@
 import JSON
 import Foundation
-public import BulletinCore
+import BulletinCore
 import ReplicatedLog
 import Cluster
 import RPC

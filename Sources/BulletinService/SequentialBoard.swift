@@ -1,7 +1,7 @@
 import Foundation
-public import BulletinCore
+import BulletinCore
 public import Cluster
-public import ReplicatedLog
+import ReplicatedLog
 public import RPC
 public import Storage
 

@@ -1,4 +1,4 @@
-public import ConsensusCore
+import ConsensusCore
 import Foundation
 public import RPC
 

@@ -1,5 +1,5 @@
 public import Cluster
-public import RegisterCore
+import RegisterCore
 public import RPC
 
 /// Brings this replica and its peers to the same entries by exchanging versions, not data:

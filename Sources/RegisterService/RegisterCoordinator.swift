@@ -1,7 +1,7 @@
 public import Cluster
 import Foundation
 public import RegisterCore
-public import RPC
+import RPC
 import Synchronization
 
 /// Coordinates ABD reads and writes from this node over every replica (itself included).

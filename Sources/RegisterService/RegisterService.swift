@@ -1,4 +1,4 @@
-public import RegisterCore
+import RegisterCore
 public import RPC
 
 /// `register.v1.Register`: the client-facing API over a `RegisterCoordinator`.

@@ -1,4 +1,4 @@
-public import RegisterCore
+import RegisterCore
 public import RPC
 
 /// `register.v1.Replica`: the peer-only side of ABD (query, store), of one-round writes (offer)
