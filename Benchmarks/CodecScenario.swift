@@ -20,10 +20,10 @@ enum CodecScenario {
         let answers = OfferResponse(answers: [OfferAnswerMessage(.held)])
         let answerBody = try ProtoJSONCodec.encode(answers)
         let token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-        // What a peer's pooled transport sends (see `PooledSocketTransport.serialize`).
-        let requestBytes = Array(("POST /register.v1.Replica/Offer HTTP/1.1\r\nhost: 127.0.0.1:41234\r\n"
-            + "content-type: application/json\r\nconnect-protocol-version: 1\r\ncontent-length: \(storeBody.count)\r\n"
-            + "authorization: Bearer 0f1e2d3c4b5a69788796a5b4c3d2e1f0\r\n\r\n").utf8) + storeBody
+        // What a peer's pooled transport sends (the cluster token as `HeaderTransport` adds it).
+        let requestBytes = PooledSocketTransport.serialize(
+            path: ReplicaService.offer.path, host: "127.0.0.1:41234", body: storeBody,
+            options: CallOptions(headers: ["authorization": "Bearer \(token)"], sendTimeoutHeader: false), streaming: false)
         let responseBytes = HTTPResponseSerializer.serialize(
             HTTPResponse(status: .ok, headers: ["content-type": "application/json"], body: answerBody), keepAlive: true)
 

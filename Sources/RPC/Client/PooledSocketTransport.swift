@@ -160,8 +160,9 @@ public final class PooledSocketTransport: ClientTransport {
         waiter?.resume()
     }
 
-    /// The request bytes: request line, Connect headers, metadata, body.
-    static func serialize(path: String, host: String, body: [UInt8], options: CallOptions, streaming: Bool) -> [UInt8] {
+    /// The request bytes: request line, Connect headers, metadata, body. (Public so benchmarks
+    /// measure the server on exactly what this transport sends.)
+    public static func serialize(path: String, host: String, body: [UInt8], options: CallOptions, streaming: Bool) -> [UInt8] {
         // Appended piece by piece: no intermediate strings on this per-call path.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(192 + path.utf8.count + body.count)

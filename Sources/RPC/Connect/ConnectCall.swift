@@ -53,19 +53,14 @@ struct ConnectCall: Sendable {
     static func isSupported(_ contentType: String, streaming: Bool) -> Bool {
         let wanted = streaming ? "application/connect+json" : "application/json"
         // The media type before any `;parameters`, trimmed, compared without regard to ASCII case.
-        let bytes = Array(contentType.utf8)
-        var end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
-        var start = 0
-        while start < end && (bytes[start] == 32 || bytes[start] == 9) { start += 1 }
-        while end > start && (bytes[end - 1] == 32 || bytes[end - 1] == 9) { end -= 1 }
-        guard end - start == wanted.utf8.count else { return false }
-        var index = start
-        for expected in wanted.utf8 {
-            let byte = bytes[index]
-            guard (byte >= 65 && byte <= 90 ? byte + 32 : byte) == expected else { return false }
-            index += 1
+        var text = contentType
+        return text.withUTF8 { bytes in
+            let mediaType = HTTPSyntax.trimmingWhitespace(bytes, 0..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count))
+            return mediaType.count == wanted.utf8.count && zip(mediaType, wanted.utf8).allSatisfy { index, expected in
+                let byte = bytes[index]
+                return (byte >= 65 && byte <= 90 ? byte + 32 : byte) == expected
+            }
         }
-        return true
     }
 
     static func parseTimeout(_ headers: HTTPHeaders) throws -> Duration? {

@@ -37,16 +37,13 @@ extension HTTPRequestParser {
                     colon += 1
                 }
                 guard colon < contentEnd, colon > lineStart else { return .failure(.malformedHeader) }
-                var valueStart = colon + 1
-                var valueEnd = contentEnd
-                while valueStart < valueEnd && (bytes[valueStart] == 32 || bytes[valueStart] == 9) { valueStart += 1 }
-                while valueEnd > valueStart && (bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9) { valueEnd -= 1 }
-                for i in valueStart..<valueEnd {
+                let valueRange = HTTPSyntax.trimmingWhitespace(bytes, (colon + 1)..<contentEnd)
+                for i in valueRange {
                     let byte = bytes[i]
                     guard byte == 9 || (byte >= 32 && byte != 127) else { return .failure(.malformedHeader) }
                 }
                 let name = HTTPHeaders.lowercased(String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<colon]), as: UTF8.self))
-                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
+                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueRange]), as: UTF8.self)
                 switch name {
                 case "host": sawHost = true
                 case "content-length": lengths.append(value)

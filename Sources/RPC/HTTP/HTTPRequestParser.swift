@@ -189,29 +189,11 @@ public struct HTTPRequestParser: Sendable {
         while buffer.count - position >= 2, buffer[position] == 13, buffer[position + 1] == 10 {
             position += 2
         }
-        let count = buffer.count
-        guard count - position >= 4 else { return nil }
-        return buffer.withUnsafeBufferPointer { bytes -> Int? in
-            var i = position
-            while i + 3 < count {
-                if bytes[i + 3] != 10 {
-                    i += bytes[i + 3] == 13 ? 1 : 4
-                    continue
-                }
-                if bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 { return i }
-                i += 1
-            }
-            return nil
-        }
+        return buffer.withUnsafeBufferPointer { HTTPSyntax.headEnd($0, from: position) }
     }
 
     private func findCRLF(from start: Int) -> Int? {
-        var i = start
-        while i + 1 < buffer.count {
-            if buffer[i] == 13 && buffer[i + 1] == 10 { return i }
-            i += 1
-        }
-        return nil
+        buffer.withUnsafeBufferPointer { HTTPSyntax.crlf($0, from: start) }
     }
 
     private func parseChunkSize(_ line: ArraySlice<UInt8>) -> Int? {

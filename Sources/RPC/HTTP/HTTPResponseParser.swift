@@ -128,16 +128,4 @@ public struct HTTPResponseParser: Sendable {
             }
         }
     }
-
-    /// Index of the `\r\n` at or after `start`.
-    func findCRLF(from start: Int) -> Int? {
-        buffer.withUnsafeBufferPointer { bytes -> Int? in
-            var i = start
-            while i + 1 < bytes.count {
-                if bytes[i] == 13 && bytes[i + 1] == 10 { return i }
-                i += 1
-            }
-            return nil
-        }
-    }
 }
