@@ -31,7 +31,7 @@ int cnode_epoll_wait(int epfd, cnode_event *events, int capacity, int timeout_ms
         events[i].fd = raw[i].data.fd;
         events[i].readable = (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ? 1 : 0;
         events[i].writable = (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) ? 1 : 0;
-        events[i].hangup = (e & (EPOLLHUP | EPOLLERR)) ? 1 : 0;
+        events[i].hangup = (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ? 1 : 0;
     }
     return n;
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Real `node serve` processes on port 0, called with `node call` and with raw sockets.
@@ -126,23 +127,90 @@ struct ServeEndToEndTests {
         _ = try await server.waitForExit()
     }
 
-    /// SIGTERM during a slow request: the request completes, then the server exits 0.
+    /// SIGTERM while a request is in flight: the request completes, then the server exits 0. The
+    /// ordering is controlled, not timed: the server has read the request's head (it answered
+    /// `100 Continue`) but not its body when the signal lands, and the body follows once the
+    /// server has logged that draining started.
     @Test func gracefulShutdownLetsInFlightRequestsFinish() async throws {
         let (server, address) = try await NodeProcess.serve()
         let idle = try RawHTTPConnection(address)
+        // One exchange proves the idle connection was accepted before the signal.
+        idle.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try #require(idle.readResponse()).status == 200)
         let busy = try RawHTTPConnection(address)
-        let body = #"{"message":"slow","delayMs":1500}"#
-        busy.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        try await Task.sleep(for: .milliseconds(300))
+        let body = #"{"message":"slow","delayMs":100}"#
+        busy.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        #expect(try #require(busy.readResponse()).status == 100)
         server.signal(SIGTERM)
+        #expect(await server.waitForStderr(containing: "graceful shutdown started"))
         // The idle keep-alive connection is closed promptly; the busy one gets its answer.
         #expect(idle.isClosedByServer())
+        busy.send(body)
         let response = try #require(busy.readResponse())
         #expect(response.status == 200)
         #expect(response.text == #"{"message":"slow"}"#)
         #expect(response.headers["connection"] == "close")
         #expect(try await server.waitForExit() == 0)
-        #expect(await server.waitForStderr(containing: "graceful shutdown started"))
+    }
+
+    /// Lingering close: a client that sends its whole oversize body before reading (as Python's
+    /// http.client does) reads the 413 instead of a connection reset.
+    @Test func oversizeBodySentWholeStillReads413() async throws {
+        let (server, address) = try await NodeProcess.serve(["--max-body-bytes", "1048576"])
+        for _ in 0..<3 {
+            let client = try RawHTTPConnection(address)
+            let body = [UInt8](repeating: UInt8(ascii: "a"), count: 6 << 20)
+            client.send("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
+            // The whole body goes through (the server discards it) rather than failing with a reset.
+            #expect(client.send(body))
+            let response = try #require(client.readResponse())
+            #expect(response.status == 413)
+        }
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
+    /// A connection that never sends a byte is cut off by the header timeout, not left for the
+    /// (much longer) idle timeout: idle sockets cannot pin the connection limit.
+    @Test func silentNewConnectionsGetTheHeaderTimeout() async throws {
+        let (server, address) = try await NodeProcess.serve(["--header-timeout", "1s", "--idle-timeout", "120s"])
+        let silent = try RawHTTPConnection(address)
+        #expect(silent.isClosedByServer())
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
+    /// Request, half-close, read to the end: every exchange ends with the response and a close.
+    /// Before the fix about 1 % stalled until the idle timeout: the peer's hang-up arrived in the
+    /// same readiness edge as the request, and the connection then waited for another edge.
+    @Test func halfClosedExchangesAlwaysEnd() async throws {
+        let (server, address) = try await NodeProcess.serve(["--idle-timeout", "120s"])
+        let requests = ["GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+                        "GARBAGE\r\n\r\n"]
+        let failures = Mutex<[String]>([])
+        // Blocking sockets on threads of their own (not the cooperative pool), 8 at once.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                DispatchQueue.concurrentPerform(iterations: 8) { worker in
+                    for index in 0..<150 {
+                        let request = requests[(worker + index) % requests.count]
+                        guard let connection = try? RawHTTPConnection(address) else { continue }
+                        connection.send(request)
+                        connection.shutdownWrite()
+                        let (bytes, closed) = connection.readUntilClosed()
+                        let text = String(decoding: bytes, as: UTF8.self)
+                        if !closed || !text.hasPrefix("HTTP/1.1 ") {
+                            failures.withLock { $0.append("\(request.prefix(12)): closed=\(closed) got \(text.prefix(40))") }
+                        }
+                    }
+                }
+                done.resume()
+            }.start()
+        }
+        #expect(failures.withLock { $0 } == [])
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
     }
 
     @Test func slowClientsAndConnectionCapAreEnforced() async throws {

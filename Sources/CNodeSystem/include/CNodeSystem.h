@@ -17,6 +17,7 @@ typedef struct {
     int32_t fd;
     uint8_t readable;
     uint8_t writable;
+    /// The peer closed its side (or the socket failed): reads reach end of file from now on.
     uint8_t hangup;
 } cnode_event;
 

@@ -1,19 +1,26 @@
 /// `node.v1.Diagnostics`: an echo with an optional delay and a ticking stream, for checking
 /// deadlines, shutdown, streaming and clients against a live node.
 ///
-/// Guarantees: delays honour cancellation (a deadline or disconnect stops them at once), are
-/// capped at 60 s, and a zero or negative delay means none; streams are capped at 1000 messages.
+/// Guarantees: delays honour cancellation (a deadline or disconnect stops them at once); a delay
+/// over 60 s is `invalid_argument` (nothing parks a handler longer), a zero or negative one means
+/// none; streams are capped at 1000 messages.
 public struct DiagnosticsService: RPCService {
     public static let echo = RPCMethod<EchoMessage, EchoMessage>("node.v1.Diagnostics", "Echo", idempotency: .noSideEffects)
     public static let ticks = RPCMethod<TicksRequest, EchoMessage>("node.v1.Diagnostics", "Ticks",
                                                                    idempotency: .noSideEffects, kind: .serverStreaming)
 
+    /// The longest delay `Echo` and `Ticks` accept, in milliseconds.
+    public static let maxDelayMilliseconds: Int64 = 60_000
+
     public init() {}
 
     public func register(on router: inout RPCRouter) {
         router.register(Self.echo) { request, context in
+            guard request.delayMs <= Self.maxDelayMilliseconds else {
+                throw ConnectError(.invalidArgument, "field \"delayMs\" must be at most \(Self.maxDelayMilliseconds) (60 s), got \(request.delayMs)")
+            }
             if request.delayMs > 0 {
-                try await Task.sleep(for: .milliseconds(min(request.delayMs, 60_000)))
+                try await Task.sleep(for: .milliseconds(request.delayMs))
             }
             for (name, value) in context.requestHeaders where name.hasPrefix("x-echo-") {
                 context.setResponseHeader(name, value)
@@ -22,13 +29,16 @@ public struct DiagnosticsService: RPCService {
         }
         router.register(streaming: Self.ticks) { request, _ in
             guard (0...1000).contains(request.count) else {
-                throw ConnectError(.invalidArgument, "count must be between 0 and 1000")
+                throw ConnectError(.invalidArgument, "field \"count\" must be between 0 and 1000")
+            }
+            guard request.intervalMs <= Self.maxDelayMilliseconds else {
+                throw ConnectError(.invalidArgument, "field \"intervalMs\" must be at most \(Self.maxDelayMilliseconds) (60 s), got \(request.intervalMs)")
             }
             return AsyncThrowingStream { continuation in
                 let task = Task {
                     for index in 0..<request.count {
                         if index > 0, request.intervalMs > 0 {
-                            do { try await Task.sleep(for: .milliseconds(min(request.intervalMs, 60_000))) } catch { break }
+                            do { try await Task.sleep(for: .milliseconds(request.intervalMs)) } catch { break }
                         }
                         continuation.yield(EchoMessage(message: "\(request.message)\(index)"))
                     }

@@ -6,6 +6,9 @@ import Synchronization
 /// Guarantees: `expired(now:)` reports each connection whose phase outlived its timeout.
 final class ConnectionRegistry: Sendable {
     enum Phase: Sendable, Equatable {
+        /// Accepted, no byte of a first request yet: the header timeout applies, and draining
+        /// closes it like an idle one.
+        case fresh
         case idle
         case readingHead
         case readingBody
@@ -32,7 +35,7 @@ final class ConnectionRegistry: Sendable {
         state.withLock { state in
             guard state.entries.count < limit else { return nil }
             state.nextID += 1
-            state.entries[state.nextID] = Entry(socket: socket, phase: .idle, since: .now)
+            state.entries[state.nextID] = Entry(socket: socket, phase: .fresh, since: .now)
             return state.nextID
         }
     }
@@ -47,7 +50,7 @@ final class ConnectionRegistry: Sendable {
         state.withLock { state in
             state.entries[id]?.phase = phase
             state.entries[id]?.since = .now
-            if state.draining, phase == .idle, let entry = state.entries[id] {
+            if state.draining, phase.isBetweenRequests, let entry = state.entries[id] {
                 entry.socket.shutdownRead()
             }
             return state.draining
@@ -61,7 +64,7 @@ final class ConnectionRegistry: Sendable {
     func beginDraining() {
         state.withLock { state in
             state.draining = true
-            for entry in state.entries.values where entry.phase == .idle {
+            for entry in state.entries.values where entry.phase.isBetweenRequests {
                 entry.socket.shutdownRead()
             }
         }
@@ -86,4 +89,9 @@ final class ConnectionRegistry: Sendable {
             return closed
         }
     }
+}
+
+extension ConnectionRegistry.Phase {
+    /// No request is partly received or in progress: draining may close the connection.
+    var isBetweenRequests: Bool { self == .fresh || self == .idle }
 }

@@ -9,16 +9,24 @@ struct HTTPConnection: Sendable {
     private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     func run() async {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        // Used only between a read and the parser's copy of its bytes (no suspension in between),
+        // on this connection's loop thread, or a private buffer on any other thread.
+        var own: UnsafeMutableRawBufferPointer?
         defer {
-            buffer.deallocate()
+            own?.deallocate()
             server.connections.remove(id)
             loop.deregister(socket)
             socket.close()
             server.metrics.connectionClosed()
         }
         do {
-            try await serve(buffer: buffer)
+            try await serve {
+                if EventLoop.current === loop { return loop.scratch }
+                if let own { return own }
+                let allocated = UnsafeMutableRawBufferPointer.allocate(byteCount: EventLoop.scratchBytes, alignment: 16)
+                own = allocated
+                return allocated
+            }
         } catch is CancellationError {
             return
         } catch {
@@ -26,9 +34,9 @@ struct HTTPConnection: Sendable {
         }
     }
 
-    private func serve(buffer: UnsafeMutableRawBufferPointer) async throws {
+    private func serve(buffer readBuffer: () -> UnsafeMutableRawBufferPointer) async throws {
         var parser = HTTPRequestParser(limits: server.configuration.limits)
-        var phase = ConnectionRegistry.Phase.idle
+        var phase = ConnectionRegistry.Phase.fresh
         var responded = false
         var drained = true
         func enter(_ next: ConnectionRegistry.Phase) -> Bool {
@@ -40,6 +48,8 @@ struct HTTPConnection: Sendable {
             while let event = parser.next() {
                 switch event {
                 case .continueExpected:
+                    // In the registry before the client can react: draining must not take it for idle.
+                    _ = enter(.readingBody)
                     try await write(Self.continueBytes)
                 case .failed(let error):
                     server.metrics.recordHTTPStatus(error.status.code)
@@ -47,7 +57,7 @@ struct HTTPConnection: Sendable {
                     let response = HTTPResponse.text(error.status, error.message)
                     _ = enter(.writing)
                     try await write(HTTPResponseSerializer.serialize(response, keepAlive: false))
-                    socket.shutdownBoth()
+                    await lingerBeforeClosing(buffer: readBuffer)
                     return
                 case .request(let request):
                     _ = enter(.handling)
@@ -62,8 +72,9 @@ struct HTTPConnection: Sendable {
                     }
                 }
             }
-            let next: ConnectionRegistry.Phase = parser.isIdle ? .idle : (parser.isReadingHead ? .readingHead : .readingBody)
-            if enter(next), next == .idle { return }
+            let next: ConnectionRegistry.Phase = parser.isIdle ? (phase == .fresh ? .fresh : .idle)
+                : (parser.isReadingHead ? .readingHead : .readingBody)
+            if enter(next), next.isBetweenRequests { return }
             // Right after a response the client has rarely sent its next request yet: wait for it
             // rather than spend a read that would only say "nothing yet". Only when the last read
             // drained the socket: bytes left behind by a full buffer bring no new readiness edge.
@@ -71,6 +82,7 @@ struct HTTPConnection: Sendable {
                 responded = false
                 try await loop.readable(socket)
             }
+            let buffer = readBuffer()
             switch try socket.read(into: buffer) {
             case .bytes(let count):
                 drained = count < buffer.count
@@ -106,6 +118,31 @@ struct HTTPConnection: Sendable {
             }
         }
     }
+
+    /// Lingering close (RFC 9112 §9.6): after an error answer sent before the client finished its
+    /// request (a 413 for a body still arriving), half-close and discard what the client still
+    /// sends, for at most `lingerTime` or `lingerBytes`, so it reads our answer instead of a reset
+    /// (closing a socket with unread input makes the kernel send RST, which can destroy the answer
+    /// in flight).
+    private func lingerBeforeClosing(buffer readBuffer: () -> UnsafeMutableRawBufferPointer) async {
+        socket.shutdownWrite()
+        let deadline = ContinuousClock.now + Self.lingerTime
+        var discarded = 0
+        while discarded < Self.lingerBytes {
+            do {
+                switch try socket.read(into: readBuffer()) {
+                case .bytes(let count): discarded += count
+                case .wouldBlock: try await loop.readable(socket, deadline: deadline)
+                case .endOfFile: return
+                }
+            } catch {
+                return
+            }
+        }
+    }
+
+    static let lingerTime: Duration = .seconds(2)
+    static let lingerBytes = 64 << 20
 
     /// Returns when the peer closes its side; used while streaming, when no request is expected.
     private func watchForHangUp() async throws {

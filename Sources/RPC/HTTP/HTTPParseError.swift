@@ -12,11 +12,13 @@ public enum HTTPParseError: Error, Equatable, Sendable {
     case malformedChunk
     case unsupportedTransferEncoding
     case unsupportedExpectation
+    /// A line ended with a lone LF or CR instead of CRLF (RFC 9112 §2.2: we reject rather than guess).
+    case bareLineEnding
 
     public var status: HTTPStatus {
         switch self {
         case .malformedRequestLine, .malformedHeader, .missingHost, .invalidContentLength,
-             .conflictingFraming, .malformedChunk:
+             .conflictingFraming, .malformedChunk, .bareLineEnding:
             .badRequest
         case .unsupportedVersion: .httpVersionNotSupported
         case .headerTooLarge: .headerFieldsTooLarge
@@ -41,6 +43,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
         case .malformedChunk: "malformed chunked body"
         case .unsupportedTransferEncoding: "only the chunked transfer coding is supported"
         case .unsupportedExpectation: "only 'Expect: 100-continue' is supported"
+        case .bareLineEnding: "lines must end with CRLF; found a bare LF or CR"
         }
     }
 }

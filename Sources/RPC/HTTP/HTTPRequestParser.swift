@@ -78,6 +78,8 @@ public struct HTTPRequestParser: Sendable {
             case .head:
                 guard let end = findHeadEnd() else {
                     if let error = headOverLimits(end: buffer.count) { return fail(error) }
+                    // A head that uses bare LF or CR would never end: refuse it now, not at the timeout.
+                    if hasBareLineEnding(from: position) { return fail(.bareLineEnding) }
                     return nil
                 }
                 if let error = headOverLimits(end: end) { return fail(error) }
@@ -113,6 +115,7 @@ public struct HTTPRequestParser: Sendable {
             case .chunkSize:
                 guard let lineEnd = findCRLF(from: position) else {
                     if buffer.count - position > 1024 { return fail(.malformedChunk) }
+                    if hasBareLineEnding(from: position) { return fail(.bareLineEnding) }
                     return nil
                 }
                 guard let size = parseChunkSize(buffer[position..<lineEnd]) else { return fail(.malformedChunk) }
@@ -141,6 +144,7 @@ public struct HTTPRequestParser: Sendable {
             case .trailers:
                 guard let lineEnd = findCRLF(from: position) else {
                     if trailerBytes + buffer.count - position > limits.maxHeaderBytes { return fail(.headerTooLarge) }
+                    if hasBareLineEnding(from: position) { return fail(.bareLineEnding) }
                     return nil
                 }
                 let isEnd = lineEnd == position
@@ -190,6 +194,10 @@ public struct HTTPRequestParser: Sendable {
             position += 2
         }
         return buffer.withUnsafeBufferPointer { HTTPSyntax.headEnd($0, from: position) }
+    }
+
+    private func hasBareLineEnding(from start: Int) -> Bool {
+        buffer.withUnsafeBufferPointer { HTTPSyntax.hasBareLineEnding($0, from: start) }
     }
 
     private func findCRLF(from start: Int) -> Int? {

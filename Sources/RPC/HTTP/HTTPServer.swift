@@ -120,7 +120,7 @@ public final class HTTPServer: Sendable {
             let closed = connections.closeExpired(now: .now) { phase in
                 switch phase {
                 case .idle: config.idleTimeout
-                case .readingHead: config.headerReadTimeout
+                case .fresh, .readingHead: config.headerReadTimeout
                 case .readingBody: config.bodyReadTimeout
                 case .writing: config.writeTimeout
                 case .handling: nil

@@ -28,6 +28,20 @@ enum HTTPSyntax {
         return nil
     }
 
+    /// Whether `bytes[start..<end]` holds a line ending other than CRLF: an LF not after a CR, or
+    /// a CR followed by anything but LF (a CR in the last byte may still get its LF).
+    static func hasBareLineEnding(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int? = nil) -> Bool {
+        let end = end ?? bytes.count
+        var i = start
+        while i < end {
+            let byte = bytes[i]
+            if byte == 10, i == start || bytes[i - 1] != 13 { return true }
+            if byte == 13, i + 1 < end, bytes[i + 1] != 10 { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// `range` without leading and trailing spaces and tabs (HTTP's optional whitespace).
     static func trimmingWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
         var start = range.lowerBound

@@ -59,6 +59,7 @@ extension EventLoop {
         waits.withLock { waits in
             for event in events[0..<Int(n)] where event.fd != wakeFD {
                 guard var registration = waits.table[event.fd] else { continue }
+                if event.hangup != 0 { registration.peerClosed = true }
                 if event.readable != 0, let reader = registration.ready(forWrite: false) { toResume.append(reader) }
                 if event.writable != 0, let writer = registration.ready(forWrite: true) { toResume.append(writer) }
                 waits.table[event.fd] = registration

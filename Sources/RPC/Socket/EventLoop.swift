@@ -67,6 +67,10 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
     struct Registration {
         var readReady = false
         var writeReady = false
+        /// The peer closed its side: every later read wait returns at once. Sticky, because the
+        /// hang-up may arrive in the same edge as the last data, which one read consumes whole
+        /// (a reader that then waits for a new edge would wait forever).
+        var peerClosed = false
         var reader: CheckedContinuation<Void, any Error>?
         var writer: CheckedContinuation<Void, any Error>?
         /// Identifies the parked wait, so an expired timer cannot resume a later wait.
@@ -112,6 +116,11 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
 
     let epollFD: Int32
     let wakeFD: Int32
+    /// A read buffer for code running on this loop's thread that copies what it reads before
+    /// its next suspension (HTTP connections): one per loop instead of one per connection, so
+    /// thousands of idle connections hold no buffers. Allocated once; loops are never freed.
+    nonisolated(unsafe) let scratch: UnsafeMutableRawBufferPointer
+    static let scratchBytes = 64 * 1024
     let idleHooks = Mutex<[@Sendable (_ busy: Bool) -> Void]>([])
     let waits = Mutex(Waits())
     let jobs = Mutex(Jobs())
@@ -123,6 +132,7 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
         guard wake >= 0 else { throw .last("eventfd") }
         epollFD = epfd
         wakeFD = wake
+        scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.scratchBytes, alignment: 16)
         _ = cnode_epoll_add(epfd, wake)
         let thread = Thread { [self] in
             cnode_set_thread_name(name)
@@ -196,6 +206,7 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
                 let immediate: Result<Void, any Error>? = waits.withLock { waits in
                     guard var registration = waits.table[fd] else { return .failure(SocketError("wait", errno: EBADF)) }
                     if Task.isCancelled { return .failure(CancellationError()) }
+                    if !forWrite, registration.peerClosed { return .success(()) }
                     if forWrite ? registration.writeReady : registration.readReady {
                         if forWrite { registration.writeReady = false } else { registration.readReady = false }
                         waits.table[fd] = registration

@@ -135,6 +135,9 @@ public struct Socket: Sendable, Hashable {
     /// Stops further reads (wakes a parked reader with end-of-file), writes stay possible.
     func shutdownRead() { _ = Glibc.shutdown(fd, Int32(SHUT_RD)) }
 
+    /// Stops sending; the peer sees end-of-file but may still send to us.
+    func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
     /// Stops both directions; the peer sees end-of-file.
     func shutdownBoth() { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 

@@ -43,22 +43,34 @@ final class RawHTTPConnection {
 
     deinit { close(fd) }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
+    /// Sends everything; false if the connection failed first (reset, broken pipe).
+    @discardableResult
+    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) {
+    @discardableResult
+    func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
+            if n <= 0 { return false }
             offset += n
         }
+        return true
     }
+
+    /// Why the last read returned nothing: the server closed (or reset) the connection, or the
+    /// 10 s receive timeout passed.
+    private(set) var lastReadEnded: (closed: Bool, timedOut: Bool) = (false, false)
 
     /// Reads more bytes; false at end of stream (or timeout).
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard n > 0 else { return false }
+        guard n > 0 else {
+            let timedOut = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+            lastReadEnded = (closed: !timedOut, timedOut: timedOut)
+            return false
+        }
         buffer.append(contentsOf: chunk[0..<n])
         return true
     }
@@ -98,9 +110,21 @@ final class RawHTTPConnection {
         return Response(status: status, headers: headers, body: body)
     }
 
-    /// True when the server has closed the connection (reads end of stream).
+    /// Closes the sending side (the server reads end of file after what was sent).
+    func shutdownWrite() { _ = shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Everything the server sends until it closes; `closed` is false if the 10 s receive
+    /// timeout passed first.
+    func readUntilClosed() -> (bytes: [UInt8], closed: Bool) {
+        while fill() {}
+        defer { buffer = [] }
+        return (buffer, lastReadEnded.closed)
+    }
+
+    /// True when the server has closed the connection (reads end of stream or a reset); false
+    /// when bytes arrive instead or nothing happens for 10 s.
     func isClosedByServer() -> Bool {
-        buffer.isEmpty && !fill()
+        buffer.isEmpty && !fill() && lastReadEnded.closed
     }
 
     private func readLine() -> String? {

@@ -161,4 +161,19 @@ struct HTTPRequestParserTests {
     @Test func leadingEmptyLinesAreSkipped() {
         #expect(requests(parseAll("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")).count == 1)
     }
+
+    /// Bare LF or CR line endings are refused as soon as they are seen (they would otherwise never
+    /// end the head and the client would wait for the header timeout), whatever the split.
+    @Test(arguments: [
+        "GET / HTTP/1.1\nHost: x\n\n",
+        "GET / HTTP/1.1\rHost: x\r\r",
+        "GET / HTTP/1.1\r\nHost: x\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\nWiki\n",
+    ])
+    func bareLineEndingsAre400AtOnce(_ text: String) {
+        for chunk in [1, 3, Int.max] {
+            #expect(parseAll(text, chunk: chunk).last == .failed(.bareLineEnding), "chunk \(chunk)")
+        }
+        #expect(HTTPParseError.bareLineEnding.status.code == 400)
+    }
 }
