@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/prctl.h>
+#include <malloc.h>
 
 int cnode_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -60,3 +61,5 @@ int cnode_accept(int fd, struct sockaddr *address, unsigned int *length) {
     *length = len;
     return rc;
 }
+
+int cnode_release_free_memory(void) { return malloc_trim(0); }

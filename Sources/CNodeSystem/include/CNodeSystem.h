@@ -43,4 +43,7 @@ void cnode_set_thread_name(const char *name);
 int cnode_inflate_init_gzip(z_stream *stream);
 int cnode_deflate_init_gzip(z_stream *stream, int level);
 
+/// Returns freed heap memory to the system (glibc malloc_trim(0)); 1 if any was released.
+int cnode_release_free_memory(void);
+
 #endif

@@ -26,6 +26,7 @@ final class ConnectionRegistry: Sendable {
         var entries: [Int: Entry] = [:]
         var nextID = 0
         var draining = false
+        var closedSinceCount = 0
     }
 
     private let state = Mutex(State())
@@ -41,7 +42,17 @@ final class ConnectionRegistry: Sendable {
     }
 
     func remove(_ id: Int) {
-        _ = state.withLock { $0.entries.removeValue(forKey: id) }
+        state.withLock { state in
+            if state.entries.removeValue(forKey: id) != nil { state.closedSinceCount += 1 }
+        }
+    }
+
+    /// Connections closed since the last call.
+    func takeClosedCount() -> Int {
+        state.withLock { state in
+            defer { state.closedSinceCount = 0 }
+            return state.closedSinceCount
+        }
     }
 
     /// Moves a connection to `phase`; returns whether the server is draining.

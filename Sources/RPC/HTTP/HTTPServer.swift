@@ -1,3 +1,4 @@
+import CNodeSystem
 import Synchronization
 
 /// An HTTP/1.1 server on non-blocking sockets and the epoll event loop.
@@ -106,7 +107,15 @@ public final class HTTPServer: Sendable {
     private func sweep() async throws {
         var drainDeadline: ContinuousClock.Instant?
         let config = configuration
+        var closed = 0
         while true {
+            // Once many connections have closed, hand the heap they freed back to the system
+            // (glibc keeps it otherwise: 3,000 closed connections left RSS 60 MiB above its start).
+            closed += connections.takeClosedCount()
+            if closed >= 256 {
+                _ = cnode_release_free_memory()
+                closed = 0
+            }
             if isShuttingDown {
                 if connections.count == 0 { return }
                 let deadline = drainDeadline ?? .now + config.drainTimeout
@@ -117,7 +126,7 @@ public final class HTTPServer: Sendable {
                 }
             }
             try await Task.sleep(for: .milliseconds(isShuttingDown ? 20 : 250))
-            let closed = connections.closeExpired(now: .now) { phase in
+            let expired = connections.closeExpired(now: .now) { phase in
                 switch phase {
                 case .idle: config.idleTimeout
                 case .fresh, .readingHead: config.headerReadTimeout
@@ -126,7 +135,7 @@ public final class HTTPServer: Sendable {
                 case .handling: nil
                 }
             }
-            if closed > 0 { logger.debug("closed timed-out connections", [("count", "\(closed)")]) }
+            if expired > 0 { logger.debug("closed timed-out connections", [("count", "\(expired)")]) }
         }
     }
 
