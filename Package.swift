@@ -40,10 +40,10 @@ let package = Package(
             name: "Storage",
             swiftSettings: swiftSettings
         ),
-        // Membership, peer transports, authentication wiring and failure detection.
+        // Membership, peer transports, authentication wiring, failure detection, the rebuild gate.
         .target(
             name: "Cluster",
-            dependencies: ["RPC"],
+            dependencies: ["RPC", "Storage"],
             swiftSettings: swiftSettings
         ),
         // Voting pools as a pure state machine (stdlib only).

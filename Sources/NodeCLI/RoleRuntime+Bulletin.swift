@@ -6,6 +6,8 @@ import Storage
 extension RoleRuntime {
     static func bulletin(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         let (log, recovery) = try openLog(options, name: "bulletin-\(options.mode.rawValue)", logger: logger)
+        // Rebuilding a damaged bulletin replica from its peers is not built yet.
+        try refuseDamage(recovery, because: "the bulletin role cannot yet rebuild a damaged replica from its peers")
         let membership = setup.membership
         let nodeIndex = membership.ids.sorted().firstIndex(of: membership.selfID) ?? 0
         let mode: any BoardMode
@@ -33,6 +35,7 @@ extension RoleRuntime {
         runtime.peerServices = [BulletinReplicaService.name]
         runtime.background = [{ await mode.run() }]
         runtime.close = { log?.close() }
+        runtime.watchStorage(log, rebuild: .none)
         let page = BoardPage.html(nodeID: membership.selfID, mode: options.mode.rawValue, members: membership.members.map { ($0.id, "\($0.address)") })
         runtime.plainRoutes["/"] = { _ in
             HTTPResponse(status: .ok, headers: ["content-type": "text/html; charset=utf-8", "cache-control": "no-store"], body: page)

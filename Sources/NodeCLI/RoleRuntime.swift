@@ -14,6 +14,25 @@ struct RoleRuntime {
     var background: [@Sendable () async -> Void] = []
     var close: @Sendable () -> Void = {}
     var plainRoutes: [String: ConnectResponder.PlainHandler] = [:]
+    /// Reasons the node cannot serve now (nil: fine), for `node.v1.Health`.
+    var healthConditions: [@Sendable () -> String?] = []
+    /// Extra `/metrics` values: name, help, type, value.
+    var gauges: [(String, String, String, @Sendable () -> Double)] = []
+
+    /// Health and metrics for the role's storage: NOT_SERVING with the reason while the log
+    /// cannot write or the replica rebuilds damaged state.
+    mutating func watchStorage(_ log: WriteAheadLog?, rebuild: StorageRebuild) {
+        if let log {
+            healthConditions.append { log.problem.map { "storage cannot write (retrying): \($0)" } }
+            gauges.append(("node_storage_writable", "1 while the write-ahead log can write, 0 while a failed write is retried.", "gauge",
+                           { log.problem == nil ? 1 : 0 }))
+            gauges.append(("node_storage_write_errors_total", "Writes or fsyncs of the write-ahead log that failed.", "counter",
+                           { Double(log.writeErrorCount) }))
+        }
+        healthConditions.append { rebuild.healthProblem }
+        gauges.append(("node_storage_rebuilding", "1 while the replica rebuilds damaged storage from its peers.", "gauge",
+                       { rebuild.isRebuilding ? 1 : 0 }))
+    }
 
     static func make(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         switch options.role {
@@ -35,13 +54,33 @@ struct RoleRuntime {
         EventLoop.whenIdle { busy in log.flushPending(mayBlock: !busy) }
         logger.info("recovered \(name) state", [("recovery", recovery.description)])
         if recovery.droppedBytes > 0 {
-            logger.warning("dropped a torn or corrupt log tail", [("bytes", "\(recovery.droppedBytes)")])
+            logger.warning("cut off a torn last write (never acknowledged)", [("bytes", "\(recovery.droppedBytes)")])
+        }
+        if let damage = recovery.damage {
+            logger.critical("the write-ahead log is damaged: acknowledged data may be missing", [("damage", "\(damage)"),
+                            ("set_aside", recovery.removedSegments.joined(separator: ","))])
         }
         return (log, recovery)
     }
 
+    /// A replica that cannot rebuild damaged state (no peers, or a role that cannot yet) must
+    /// not start with it.
+    static func refuseDamage(_ recovery: WriteAheadLog.Recovery?, because why: String) throws {
+        if let damage = recovery?.damage { throw DamagedStorage(damage: damage, why: why) }
+    }
+
+    struct DamagedStorage: Error, CustomStringConvertible {
+        let damage: StorageDamage
+        let why: String
+        var description: String {
+            "the write-ahead log is damaged (\(damage)) and \(why); refusing to serve state that may lack acknowledged data. "
+                + "Restore the data directory from a backup, or move it away to start this replica empty"
+        }
+    }
+
     static func register(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         let (log, recovery) = try openLog(options, name: "register", logger: logger)
+        if setup.membership.peers.isEmpty { try refuseDamage(recovery, because: "this replica has no peers to rebuild from") }
         let replica = try ReplicaState(log: log, recovery: recovery)
         let coordinator = RegisterCoordinator(membership: setup.membership, replica: replica, peers: peers, peerTimeout: options.peerTimeout,
                                               oneRoundWrites: options.oneRoundWrites)
@@ -50,8 +89,14 @@ struct RoleRuntime {
         runtime.services = [RegisterService(coordinator: coordinator, maxValueBytes: options.maxValueBytes), ReplicaService(replica: replica)]
         runtime.peerServices = [ReplicaService.name]
         let interval = options.antiEntropyInterval
-        runtime.background = [{ await antiEntropy.run(every: interval) }]
+        let required = setup.membership.quorum
+        runtime.background = [{
+            // A damaged replica first rebuilds from a majority of its peers (it answers nothing meanwhile).
+            guard await antiEntropy.rebuild(required: required) else { return }
+            await antiEntropy.run(every: interval)
+        }]
         runtime.close = { log?.close() }
+        runtime.watchStorage(log, rebuild: replica.rebuild)
         return runtime
     }
 
@@ -59,6 +104,7 @@ struct RoleRuntime {
         var limits = PoolBook.Limits()
         limits.maxPools = options.maxPools
         let (log, recovery) = try openLog(options, name: "consensus", logger: logger)
+        try refuseDamage(recovery, because: "the consensus role keeps its pools on one node, with no peers to rebuild from")
         let node = try ConsensusNode(log: log, recovery: recovery, limits: limits, logger: logger)
         var runtime = RoleRuntime()
         runtime.services = [ConsensusService(node: node)]
@@ -69,6 +115,7 @@ struct RoleRuntime {
             }
         }]
         runtime.close = { log?.close() }
+        runtime.watchStorage(log, rebuild: .none)
         return runtime
     }
 }

@@ -41,6 +41,8 @@ struct ServeCommand {
         defer { runtime.close() }
         let metrics = MetricsRegistry()
         let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
+        for condition in runtime.healthConditions { health.addCondition(condition) }
+        for (name, help, type, value) in runtime.gauges { metrics.addGauge(name, help: help, type: type, value) }
         let detector = FailureDetector(membership: setup.membership, peers: peers, interval: options.heartbeatInterval,
                                        timeout: options.failureTimeout, logger: logger)
         var router = RPCRouter()

@@ -42,6 +42,42 @@ public struct AntiEntropy: Sendable {
         return (pulled, pushed)
     }
 
+    /// Rebuilds a replica whose log was damaged: pulls every entry newer than its own from
+    /// `required` distinct peers (a majority of the cluster, not counting this replica: that set
+    /// meets every write quorum in a replica other than this one, so it holds every acknowledged
+    /// write), retrying until it has them, then lets the replica answer again. Returns false if
+    /// cancelled first.
+    @discardableResult
+    public func rebuild(required: Int, timeout: Duration = .seconds(10), retryEvery pause: Duration = .milliseconds(500)) async -> Bool {
+        guard let damage = replica.rebuild.pending else { return true }
+        logger.warning("rebuilding damaged storage from peers", [("damage", "\(damage)"), ("peers_needed", "\(required)")])
+        var done: Set<String> = []
+        var pulled = 0
+        while done.count < required {
+            guard !Task.isCancelled else { return false }
+            for (peer, client) in peers.clients.sorted(by: { $0.key < $1.key }) where !done.contains(peer) {
+                do {
+                    let digest = replica.digest.map { KeyVersionMessage(key: $0.key, version: $0.value) }
+                    let response = try await client.call(ReplicaService.sync, SyncRequest(digest: digest), options: CallOptions(timeout: timeout))
+                    pulled += try await replica.store(response.newer.compactMap { item in item.entry.map { (item.key, $0) } })
+                    done.insert(peer)
+                } catch {
+                    logger.info("rebuild: peer did not answer; will retry", [("peer", peer), ("error", "\(error)")])
+                }
+            }
+            if done.count < required { try? await Task.sleep(for: pause) }
+        }
+        replica.forgetReplacedVersions()
+        do {
+            try replica.rebuild.finish()
+        } catch {
+            logger.error("rebuild: cannot clear the damage marker", [("error", "\(error)")])
+            return false
+        }
+        logger.notice("rebuilt damaged storage from peers", [("entries_pulled", "\(pulled)"), ("peers", done.sorted().joined(separator: ","))])
+        return true
+    }
+
     /// Runs an exchange now and then every `interval` until cancelled.
     public func run(every interval: Duration) async {
         while !Task.isCancelled {

@@ -1,3 +1,4 @@
+import Cluster
 import RegisterCore
 public import RPC
 
@@ -25,8 +26,10 @@ public struct RegisterService: RPCService {
     public func register(on router: inout RPCRouter) {
         let coordinator = self.coordinator
         let maxValueBytes = self.maxValueBytes
+        let rebuild = coordinator.replica.rebuild
         router.register(Self.write) { request, _ in
             try Self.validate(key: request.key)
+            try rebuild.refuseWhileRebuilding()
             guard request.value.utf8.count <= maxValueBytes else {
                 throw ConnectError(.invalidArgument, "value is \(request.value.utf8.count) bytes; the limit is \(maxValueBytes)")
             }
@@ -35,15 +38,18 @@ public struct RegisterService: RPCService {
         }
         router.register(Self.read) { request, _ in
             try Self.validate(key: request.key)
+            try rebuild.refuseWhileRebuilding()
             return ReadResponse(entry: try await coordinator.read(request.key))
         }
         router.register(Self.delete) { request, _ in
             try Self.validate(key: request.key)
+            try rebuild.refuseWhileRebuilding()
             let version = try await coordinator.write(request.key, value: nil, requestID: request.requestId)
             return DeleteResponse(version: VersionMessage(version))
         }
         router.register(Self.readLocal) { request, _ in
             try Self.validate(key: request.key)
+            try rebuild.refuseWhileRebuilding()
             return ReadResponse(entry: coordinator.replica.read(request.key))
         }
     }

@@ -1,3 +1,4 @@
+import Cluster
 import RegisterCore
 public import RPC
 
@@ -18,15 +19,21 @@ public struct ReplicaService: RPCService {
 
     public func register(on router: inout RPCRouter) {
         let replica = self.replica
+        // A replica rebuilding damaged state answers no quorum request (Sync only serves data it
+        // really holds, so peers may still pull from it).
+        let rebuild = replica.rebuild
         router.register(Self.query) { request, _ in
+            try rebuild.refuseWhileRebuilding()
             let entries = try await replica.query(request.keys)
             return QueryResponse(entries: zip(request.keys, entries).map { ReplicaEntryMessage(key: $0, entry: $1) })
         }
         router.register(Self.store) { request, _ in
+            try rebuild.refuseWhileRebuilding()
             let items = request.entries.compactMap { item in item.entry.map { (item.key, $0) } }
             return StoreResponse(stored: Int32(try await replica.store(items)))
         }
         router.register(Self.offer) { request, _ in
+            try rebuild.refuseWhileRebuilding()
             // An entry without `found` offers nothing; it is answered with neither field set.
             let offered = request.entries.enumerated().compactMap { index, item in item.entry.map { (index, item.key, $0) } }
             let answers = try await replica.offer(offered.map { ($0.1, $0.2) })

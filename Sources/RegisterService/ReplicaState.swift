@@ -1,5 +1,6 @@
 import JSON
 import Foundation
+public import Cluster
 public import RegisterCore
 public import Storage
 import Synchronization
@@ -8,7 +9,9 @@ import Synchronization
 ///
 /// Guarantees: `store` returns only once the entries it stored are durable (per the fsync
 /// policy); `query` returns only durable entries (it waits for the log to catch up with what it
-/// shows), so nothing a replica reported can be lost by its crash.
+/// shows), so nothing a replica reported can be lost by its crash. When recovery found the log
+/// damaged, `rebuild` holds the replica out of every quorum until `AntiEntropy.rebuild` has
+/// pulled what a majority of its peers hold.
 public final class ReplicaState: Sendable {
     /// One stored entry in the log: `{"k":key,"c":counter,"w":writer,"v":value}` (no `v`: a
     /// tombstone).
@@ -72,10 +75,13 @@ public final class ReplicaState: Sendable {
     let log: WriteAheadLog?
     let snapshotEvery: Int
     let state: Mutex<State>
+    /// Open unless recovery found damage that is not rebuilt yet.
+    public let rebuild: StorageRebuild
 
     public init(log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil, snapshotEvery: Int = 200_000) throws {
         self.log = log
         self.snapshotEvery = snapshotEvery
+        rebuild = StorageRebuild(log: log, damage: recovery?.damage)
         var recovered = State()
         if let recovery {
             if let snapshot = recovery.snapshot {
@@ -89,6 +95,14 @@ public final class ReplicaState: Sendable {
             }
         }
         state = Mutex(recovered)
+    }
+
+    /// After a rebuild: what these entries replaced may have been in the lost part of the log,
+    /// so offers at or below them are not vouched for (as after a snapshot).
+    public func forgetReplacedVersions() {
+        state.withLock { state in
+            for (key, version) in state.store.digest { state.forgottenUpTo[key] = max(state.forgottenUpTo[key] ?? .zero, version) }
+        }
     }
 
     /// The stored entries of `keys` (nil where nothing is stored), once those entries are durable.

@@ -5,20 +5,24 @@ import Synchronization
 import Glibc
 #endif
 
-/// The segment files of one log directory: recovery, the open tail segment, rolling and snapshots.
+/// The segment files of one log directory: the open tail segment, batches, rolling and
+/// snapshots (the layout is `SegmentFormat`'s; recovery is in `SegmentWriter+Recovery`).
 ///
-/// Used by the flusher thread after `recover`; the tail sits behind a mutex that is never
-/// contended (one owner), so no `@unchecked` is needed.
+/// Used by one flushing thread at a time after `recover`; the tail sits behind a mutex that is
+/// never contended (one owner), so no `@unchecked` is needed.
+/// Guarantees: batches are written at the logical end with consecutive LSNs; a new segment's
+/// header is durable (file and directory) before anything is written to it; a segment is sealed
+/// only after the next one exists; a failed write leaves nothing behind that recovery could
+/// take for data once `reopen()` has cut the file back to its logical end.
 final class SegmentWriter: Sendable {
-    static let magic = Array("NODEWAL1".utf8)
     static let snapshotName = "snapshot"
 
     let directory: String
     private let tail = Mutex(Tail())
 
-    /// The open segment: its descriptor, index, logical size (where the next record goes) and
+    /// The open segment: its descriptor, index, logical size (where the next batch goes),
     /// allocated size (zeros past the logical end, preallocated so that an fsync after a write
-    /// need not also record a new file size).
+    /// need not also record a new file size) and the LSN the next batch starts at.
     struct Tail {
         var fd: Int32 = -1
         var index: UInt64 = 0
@@ -26,16 +30,22 @@ final class SegmentWriter: Sendable {
         var name = ""
         var size = 0
         var allocated = 0
+        var nextLSN: UInt64 = 1
+        /// The end of what is known durable (synced, or written under `.never`), where a retry
+        /// after a failure starts again.
+        var committedSize = 0
+        var committedLSN: UInt64 = 1
     }
 
     /// How much more space to preallocate each time the segment fills up.
     static let preallocationChunk = 4 << 20
 
-    private init(directory: String) {
+    init(directory: String) {
         self.directory = directory
     }
 
     var currentSize: Int { tail.withLock { $0.size } }
+    var nextLSN: UInt64 { tail.withLock { $0.nextLSN } }
     private var current: Tail { tail.withLock { $0 } }
 
     static func segmentName(_ index: UInt64) -> String {
@@ -47,87 +57,49 @@ final class SegmentWriter: Sendable {
         return UInt64(name.dropFirst(4).dropLast(4))
     }
 
-    /// Reads the snapshot and the segments, truncates a bad tail, opens the last segment for appending.
-    static func recover(directory: String) throws(StorageError) -> (SegmentWriter, WriteAheadLog.Recovery) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        var indices = names.compactMap(segmentIndex).sorted()
-        var recovery = WriteAheadLog.Recovery(snapshot: nil, records: [], droppedBytes: 0, removedSegments: [])
-        var firstSegment: UInt64 = 0
-        let snapshotPath = directory + "/" + snapshotName
-        if FileManager.default.fileExists(atPath: snapshotPath) {
-            let bytes = try RecordFile.readAll(snapshotPath)
-            let (records, end) = RecordFile.scan(bytes)
-            guard records.count == 1, end == bytes.count, records[0].count >= 8 else {
-                throw StorageError("recover", path: snapshotPath, reason: "the snapshot is corrupt; refusing to start without it")
-            }
-            firstSegment = records[0].prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-            recovery.snapshot = Array(records[0].dropFirst(8))
-        }
-        for index in indices where index < firstSegment {
-            unlink(directory + "/" + segmentName(index))
-        }
-        indices.removeAll { $0 < firstSegment }
-        var corruptAt: Int?
-        var lastValidEnd: Int?
-        for (position, index) in indices.enumerated() {
-            let path = directory + "/" + segmentName(index)
-            let bytes = try RecordFile.readAll(path)
-            let headerValid = bytes.count >= magic.count && Array(bytes[0..<magic.count]) == magic
-            let (records, end) = headerValid ? RecordFile.scan(bytes, from: magic.count) : ([], 0)
-            recovery.records.append(contentsOf: records)
-            if headerValid, bytes[end...].allSatisfy({ $0 == 0 }) {
-                // A preallocated tail: the clean end of what was written.
-                if position == indices.count - 1 { lastValidEnd = end }
-                continue
-            }
-            if end < bytes.count {
-                recovery.droppedBytes += bytes.count - end
-                guard truncate(path, off_t(end)) == 0 else {
-                    throw StorageError("truncate", path: path, reason: String(cString: strerror(errno)))
-                }
-                corruptAt = position
-                break
-            }
-        }
-        if let corruptAt {
-            for index in indices[(corruptAt + 1)...] {
-                let name = segmentName(index)
-                unlink(directory + "/" + name)
-                recovery.removedSegments.append(name)
-            }
-            indices = Array(indices[...corruptAt])
-        }
-        let writer = SegmentWriter(directory: directory)
-        if let last = indices.last {
-            try writer.openSegment(last, create: false, validEnd: corruptAt == nil ? lastValidEnd : nil)
-        } else {
-            try writer.openSegment(max(firstSegment, 1), create: true)
-        }
-        return (writer, recovery)
-    }
-
-    /// Opens segment `index` for writing at `validEnd` (default: its end).
-    private func openSegment(_ index: UInt64, create: Bool, validEnd: Int? = nil) throws(StorageError) {
+    /// Creates segment `index` (whose first batch starts at `firstLSN`, `skipped` LSNs after the
+    /// previous segment's end) and makes it the tail.
+    func create(_ index: UInt64, firstLSN: UInt64, skipped: UInt32 = 0) throws(StorageError) {
         let path = directory + "/" + Self.segmentName(index)
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError("open", path: path, reason: String(cString: strerror(errno))) }
-        let physical = Int(lseek(fd, 0, SEEK_END))
-        var size = validEnd ?? physical
-        if size < Self.magic.count {
-            // New, or torn before its header was complete.
-            _ = ftruncate(fd, 0)
-            try RecordFile.writeAll(fd, Self.magic, at: 0, path: path)
+        do throws(StorageError) {
+            try RecordFile.writeAll(fd, SegmentFormat.header(.init(index: index, firstLSN: firstLSN, skipped: skipped)), at: 0, path: path)
             try RecordFile.fsync(fd, path: path)
             try RecordFile.fsyncDirectory(directory)
-            size = Self.magic.count
+        } catch {
+            Glibc.close(fd)
+            throw error
         }
-        tail.withLock { $0 = Tail(fd: fd, index: index, name: Self.segmentName(index), size: size, allocated: max(size, Int(lseek(fd, 0, SEEK_END)))) }
+        let name = Self.segmentName(index)
+        let size = SegmentFormat.headerBytes
+        tail.withLock {
+            $0 = Tail(fd: fd, index: index, name: name, size: size, allocated: size, nextLSN: firstLSN, committedSize: size, committedLSN: firstLSN)
+        }
     }
 
-    /// Writes `bytes` at the logical end, preallocating ahead when the segment is full (the
-    /// space is made durable by a full fsync once per chunk, not once per write).
-    func write(_ bytes: [UInt8]) throws(StorageError) {
+    /// Opens existing segment `index` for appending at `validEnd` (past it: zeros or nothing).
+    func open(_ index: UInt64, validEnd: Int, nextLSN: UInt64) throws(StorageError) {
+        guard validEnd >= SegmentFormat.headerBytes else { return try create(index, firstLSN: nextLSN) }
+        let path = directory + "/" + Self.segmentName(index)
+        let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StorageError("open", path: path, reason: String(cString: strerror(errno))) }
+        let physical = Int(lseek(fd, 0, SEEK_END))
+        let name = Self.segmentName(index)
+        tail.withLock {
+            $0 = Tail(fd: fd, index: index, name: name, size: validEnd, allocated: max(validEnd, physical), nextLSN: nextLSN,
+                      committedSize: validEnd, committedLSN: nextLSN)
+        }
+    }
+
+    /// Writes one batch of `records` (LSNs from `firstLSN`, which must continue the log) at the
+    /// logical end, preallocating ahead when the segment is full (that space is made durable by a
+    /// full fsync once per chunk, not once per write).
+    func write(_ records: some Collection<[UInt8]>, firstLSN: UInt64) throws(StorageError) {
         var open = current
+        precondition(firstLSN == open.nextLSN, "write-ahead log batches must continue the log")
+        var bytes: [UInt8] = []
+        SegmentFormat.appendBatch(records, firstLSN: firstLSN, to: &bytes)
         if open.size + bytes.count > open.allocated {
             let target = max(open.size + bytes.count, open.allocated + Self.preallocationChunk)
             // Where the file system cannot preallocate, writes simply extend the file.
@@ -138,9 +110,11 @@ final class SegmentWriter: Sendable {
         }
         try RecordFile.writeAll(open.fd, bytes, at: open.size, path: open.name)
         let written = bytes.count
+        let count = UInt64(records.count)
         tail.withLock { tail in
             tail.size += written
             tail.allocated = max(open.allocated, tail.size)
+            tail.nextLSN += count
         }
     }
 
@@ -151,41 +125,73 @@ final class SegmentWriter: Sendable {
         try RecordFile.fdatasync(open.fd, path: open.name)
     }
 
-    /// Closes the current segment and starts the next.
-    func roll(durable: Bool) throws(StorageError) {
-        if durable { try sync() }
-        let next = current.index + 1
-        close()
-        try openSegment(next, create: true)
+    /// What was written so far is durable (after `sync`, or after a write under `.never`).
+    func markCommitted() {
+        tail.withLock { tail in
+            tail.committedSize = tail.size
+            tail.committedLSN = tail.nextLSN
+        }
     }
 
-    /// Makes `data` the snapshot: durable current segment, new segment, snapshot file pointing at
-    /// it (written to a temporary file, fsynced, renamed), then older segments deleted.
-    func installSnapshot(_ data: [UInt8]) throws(StorageError) {
+    /// After a failed write or sync: a fresh descriptor and the file cut back to what was
+    /// committed, so everything after it is written again from memory. (After a failed fsync the
+    /// kernel may have dropped the dirty pages; writing them again is the only safe retry.)
+    func reopen() throws(StorageError) {
+        let old = current
+        if old.fd >= 0 { Glibc.close(old.fd) }
+        let path = directory + "/" + old.name
+        let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            tail.withLock { $0.fd = -1 }
+            throw StorageError("open", path: path, reason: String(cString: strerror(errno)))
+        }
+        guard ftruncate(fd, off_t(old.committedSize)) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            tail.withLock { $0.fd = -1 }
+            throw StorageError("truncate", path: path, reason: reason)
+        }
+        tail.withLock { tail in
+            tail.fd = fd
+            tail.size = tail.committedSize
+            tail.nextLSN = tail.committedLSN
+            tail.allocated = tail.size
+        }
+    }
+
+    /// Closes the current segment and continues in the next: the next is created (durably)
+    /// first, then the current one is sealed, so a seal always promises a segment that exists.
+    func roll(durable: Bool) throws(StorageError) {
+        if durable { try sync() }
+        let old = current
+        try create(old.index + 1, firstLSN: old.nextLSN)
+        defer { Glibc.close(old.fd) }
+        try RecordFile.writeAll(old.fd, SegmentFormat.seal(nextLSN: old.nextLSN), at: old.size, path: old.name)
+        if durable { try RecordFile.fdatasync(old.fd, path: old.name) }
+        _ = ftruncate(old.fd, off_t(old.size + SegmentFormat.batchHeaderBytes))
+    }
+
+    /// Makes `data` (the state produced by every record before LSN `lsn`) the snapshot: durable
+    /// current segment, new segment starting at `lsn + 1` (its header says it skips `lsn`, so the
+    /// segments chain with or without the snapshot file), snapshot file pointing at it (written to
+    /// a temporary file, fsynced, renamed), then older segments deleted.
+    func installSnapshot(_ data: [UInt8], lsn: UInt64) throws(StorageError) {
         try sync()
-        let previous = current.index
-        close()
-        try openSegment(previous + 1, create: true)
-        let first = current.index
-        var payload: [UInt8] = []
-        withUnsafeBytes(of: first.littleEndian) { payload.append(contentsOf: $0) }
-        payload.append(contentsOf: data)
+        let old = current
+        precondition(lsn == old.nextLSN, "a snapshot must follow every record before it")
+        try create(old.index + 1, firstLSN: lsn + 1, skipped: 1)
+        _ = ftruncate(old.fd, off_t(old.size))
+        Glibc.close(old.fd)
+        let first = old.index + 1
         var framed: [UInt8] = []
-        RecordFile.frame(payload, into: &framed)
+        RecordFile.frame(Self.snapshotPayload(firstSegment: first, nextLSN: lsn + 1, data: data), into: &framed)
         let temporary = directory + "/" + Self.snapshotName + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StorageError("open", path: temporary, reason: String(cString: strerror(errno))) }
-        defer { Glibc.close(fd) }
-        try RecordFile.writeAll(fd, framed, path: temporary)
-        try RecordFile.fsync(fd, path: temporary)
+        try Self.writeFile(temporary, framed)
         guard rename(temporary, directory + "/" + Self.snapshotName) == 0 else {
             throw StorageError("rename", path: temporary, reason: String(cString: strerror(errno)))
         }
         try RecordFile.fsyncDirectory(directory)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names {
-            if let index = Self.segmentIndex(name), index < first { unlink(directory + "/" + name) }
-        }
+        for index in Self.listSegments(directory) where index < first { unlink(directory + "/" + Self.segmentName(index)) }
     }
 
     /// Closes the segment, first cutting off its preallocated zeros (a crash instead leaves them,

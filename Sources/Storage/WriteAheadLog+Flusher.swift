@@ -28,32 +28,47 @@ extension WriteAheadLog {
 
     /// Writes and fsyncs everything queued, on the calling thread, unless another thread is
     /// already doing so (that thread then drains what was queued meanwhile). It returns at once
-    /// when nothing is queued.
-    public func flushPending() {
+    /// when nothing is queued, and while a failed write waits for its retry (`retrying` is the
+    /// flusher thread's retry).
+    public func flushPending() { flushPending(retrying: false) }
+
+    func flushPending(retrying: Bool) {
+        var retrying = retrying
         while true {
             let batch = state.withLock { state -> [(lsn: UInt64, item: Item)]? in
-                guard !state.flushing, !state.closed, state.failure == nil, !state.pending.isEmpty else { return nil }
+                guard !state.flushing, !state.closed, state.failure == nil, !state.pending.isEmpty,
+                      state.writeError == nil || retrying else { return nil }
                 state.flushing = true
                 let taken = state.pending
                 state.pending.removeAll(keepingCapacity: true)
                 return taken
             }
             guard let batch else { return }
-            let result = Result<(Int, Int), StorageError> { () throws(StorageError) -> (Int, Int) in try write(batch) }
+            let result = Result<(Int, Int), StorageError> { () throws(StorageError) -> (Int, Int) in
+                if retrying { try segments.reopen() }
+                return try write(batch)
+            }
+            retrying = false
             let ready = state.withLock { state -> [(wake: Wake, error: StorageError?)] in
                 state.flushing = false
+                var failed: StorageError?
                 switch result {
                 case .success(let (fsyncs, writes)):
                     state.fsyncs += fsyncs
                     state.writes += writes
                     state.durableLSN = batch.last?.lsn ?? state.durableLSN
+                    state.writeError = nil
                 case .failure(let error):
-                    state.failure = error
+                    // Keep the records, in order, for the retry; whoever waits hears now.
+                    state.pending.insert(contentsOf: batch, at: 0)
+                    state.writeError = error
+                    state.writeErrors += 1
+                    failed = error
                 }
                 var ready: [(Wake, StorageError?)] = []
                 state.waiters.removeAll { waiter in
-                    if let failure = state.failure {
-                        ready.append((waiter.wake, failure))
+                    if let failed {
+                        ready.append((waiter.wake, failed))
                         return true
                     }
                     if waiter.lsn <= state.durableLSN {
@@ -65,17 +80,30 @@ extension WriteAheadLog {
                 return ready
             }
             for (wake, error) in ready { wake.fire(error) }
-            if case .failure = result { return }
+            if case .failure = result {
+                // The flusher thread owns retries (an event loop must not sit in them).
+                wakeFlusher()
+                return
+            }
         }
+    }
+
+    func wakeFlusher() {
+        let wake = state.withLock { state -> Bool in
+            defer { state.flusherIdle = false }
+            return state.flusherIdle
+        }
+        if wake { wakeup.signal() }
     }
 
     /// The flusher thread: flush what is queued, sleep until woken, repeat until closed.
     func flushLoop() {
-        enum Next { case sleep, again, stop }
+        enum Next { case sleep, again, stop, retry }
         while true {
             flushPending()
             let next = state.withLock { state -> Next in
                 if state.failure != nil { return .stop }
+                if state.writeError != nil, !state.closing { return .retry }
                 if state.flushing && state.closing { return .again }
                 // Another thread is flushing: it drains what is queued, so sleep.
                 if !state.flushing && !state.pending.isEmpty { return .again }
@@ -89,6 +117,14 @@ extension WriteAheadLog {
             switch next {
             case .stop:
                 break
+            case .retry:
+                // Wait (close cuts it short), then write what failed again from memory.
+                state.withLock { $0.flusherIdle = true }
+                let window = options.retryInterval.components
+                _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(window.seconds * 1_000_000_000 + window.attoseconds / 1_000_000_000)))
+                state.withLock { $0.flusherIdle = false }
+                flushPending(retrying: true)
+                continue
             case .again:
                 // Closing while an event loop finishes its batch: wait for it, then drain.
                 if state.withLock({ $0.flushing }) { usleep(50) }
@@ -118,33 +154,39 @@ extension WriteAheadLog {
         stopped.signal()
     }
 
-    /// Writes one batch in queue order; returns (fsyncs, writes) performed.
+    /// Writes one batch in queue order, as few `SegmentWriter` batches as the snapshots in it
+    /// allow; returns (fsyncs, writes) performed. Items a failed attempt already made durable
+    /// (LSNs before the writer's) are skipped.
     private func write(_ batch: [(lsn: UInt64, item: Item)]) throws(StorageError) -> (Int, Int) {
-        var buffer: [UInt8] = []
+        var records: [[UInt8]] = []
+        var firstLSN: UInt64 = 0
         var fsyncs = 0
         var writes = 0
-        for (_, item) in batch {
+        let done = segments.nextLSN
+        for (lsn, item) in batch where lsn >= done {
             switch item {
             case .record(let payload):
-                RecordFile.frame(payload, into: &buffer)
+                if records.isEmpty { firstLSN = lsn }
+                records.append(payload)
             case .snapshot(let data):
-                if !buffer.isEmpty {
-                    try segments.write(buffer)
+                if !records.isEmpty {
+                    try segments.write(records, firstLSN: firstLSN)
                     writes += 1
-                    buffer.removeAll()
+                    records.removeAll()
                 }
-                try segments.installSnapshot(data)
+                try segments.installSnapshot(data, lsn: lsn)
                 fsyncs += 2
             }
         }
-        if !buffer.isEmpty {
-            try segments.write(buffer)
+        if !records.isEmpty {
+            try segments.write(records, firstLSN: firstLSN)
             writes += 1
             if options.fsync != .never {
                 try segments.sync()
                 fsyncs += 1
             }
         }
+        segments.markCommitted()
         if segments.currentSize > options.segmentBytes {
             try segments.roll(durable: options.fsync != .never)
         }

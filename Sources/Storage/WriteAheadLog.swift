@@ -9,15 +9,21 @@ import Glibc
 /// An append-only, checksummed log of records in segment files, with snapshots, shared by every role.
 ///
 /// `append` and `snapshot` are synchronous and never block: they enqueue in call order and return
-/// a log sequence number (LSN). Whoever flushes (the flusher thread, or an event loop between
-/// iterations, see `Options.callerFlushes`) writes everything queued in one write, fsyncs once per
-/// batch (group commit, per `FsyncPolicy`) and then wakes `sync(upTo:)` callers; one thread
-/// flushes at a time.
-/// Guarantees: when `sync(upTo: n)` returns (policy `always`/`batch`), records up to LSN `n` are on
-/// disk; `open` replays the snapshot then every valid record in order, and stops at the first torn
-/// or corrupt record, truncating it away and reporting what it dropped; after a snapshot, segments
-/// it covers are deleted; the data directory is locked against a second process.
-/// After an I/O error the log refuses further work (an fsync failure cannot be retried safely).
+/// a log sequence number (LSN; consecutive and persistent across restarts). Whoever flushes (the
+/// flusher thread, or an event loop between iterations, see `Options.callerFlushes`) writes
+/// everything queued as one batch, fsyncs once per batch (group commit, per `FsyncPolicy`) and then
+/// wakes `sync(upTo:)` callers; one thread flushes at a time.
+///
+/// Guarantees: when `sync(upTo: n)` returns (policy `always`/`batch`), records up to LSN `n` are
+/// on disk. `open` replays the snapshot then every intact record in order. It tells a torn tail
+/// (the newest segment's last batch, cut short by a crash: truncated, never acknowledged) from
+/// damage to data that was durable (a bad batch with intact ones after it or in an older segment,
+/// a missing segment, a corrupt snapshot): damage is reported in `Recovery.damage`, the damaged
+/// part is set aside (`*.damaged`) and the report repeats at every open until `markRebuilt()`.
+/// After a snapshot, the segments it covers are deleted; the data directory is locked against a
+/// second process. A write or fsync that fails (disk full, EIO, read-only) fails its waiters, keeps
+/// the records queued in order and is retried — rewritten from memory into a reopened segment —
+/// every `retryInterval` until it succeeds; meanwhile `problem` says why and new waiters fail at once.
 public final class WriteAheadLog: Sendable {
     public struct Options: Sendable {
         public var fsync: FsyncPolicy
@@ -25,6 +31,8 @@ public final class WriteAheadLog: Sendable {
         public var segmentBytes: Int
         /// With `.batch`, how long the flusher waits for more appends before writing.
         public var batchWindow: Duration
+        /// How long the flusher waits before retrying a failed write.
+        public var retryInterval: Duration
 
         /// Returns true when the calling thread promises to call `flushPending()` before it next
         /// sleeps (an event loop with the log as an idle hook). Appends from such a thread do not
@@ -34,10 +42,11 @@ public final class WriteAheadLog: Sendable {
         public var callerFlushes: (@Sendable () -> Bool)?
 
         public init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500),
-                    callerFlushes: (@Sendable () -> Bool)? = nil) {
+                    retryInterval: Duration = .seconds(1), callerFlushes: (@Sendable () -> Bool)? = nil) {
             self.fsync = fsync
             self.segmentBytes = segmentBytes
             self.batchWindow = batchWindow
+            self.retryInterval = retryInterval
             self.callerFlushes = callerFlushes
         }
     }
@@ -47,14 +56,20 @@ public final class WriteAheadLog: Sendable {
         /// The latest snapshot, if any; `records` follow it.
         public var snapshot: [UInt8]?
         public var records: [[UInt8]]
-        /// Bytes cut off a torn or corrupt tail.
+        /// Bytes of a torn last write that were cut off (written bytes, not preallocated zeros).
         public var droppedBytes: Int
-        /// Segments removed because they followed a corrupt one.
+        /// Segments set aside (renamed `*.damaged`) because of damage.
         public var removedSegments: [String]
+        /// Damage to durable data, found now or at an earlier open and not yet rebuilt: the
+        /// records above are only the intact part, and the owner must rebuild the rest.
+        public var damage: StorageDamage?
+        /// The LSN the next append gets.
+        public var nextLSN: UInt64 = 1
 
         public var description: String {
-            "snapshot=\(snapshot.map { "\($0.count) bytes" } ?? "none") records=\(records.count) dropped_bytes=\(droppedBytes)"
-                + (removedSegments.isEmpty ? "" : " removed_segments=\(removedSegments.joined(separator: ","))")
+            "snapshot=\(snapshot.map { "\($0.count) bytes" } ?? "none") records=\(records.count) torn_bytes=\(droppedBytes)"
+                + (removedSegments.isEmpty ? "" : " set_aside=\(removedSegments.joined(separator: ","))")
+                + (damage.map { " damage=\"\($0)\"" } ?? "")
         }
     }
 
@@ -84,7 +99,11 @@ public final class WriteAheadLog: Sendable {
         var durableLSN: UInt64 = 0
         /// `inline`: the waiter lets an idle event loop flush on its own thread (see `sync`).
         var waiters: [(lsn: UInt64, wake: Wake, inline: Bool)] = []
+        /// Set once closed or failed for good: everything fails.
         var failure: StorageError?
+        /// The last write failed and is being retried: waiters fail at once, appends queue.
+        var writeError: StorageError?
+        var writeErrors = 0
         var closing = false
         /// Set once the flusher thread has stopped: nobody may write any more.
         var closed = false
@@ -105,18 +124,22 @@ public final class WriteAheadLog: Sendable {
     let stopped = DispatchSemaphore(value: 0)
     let segments: SegmentWriter
 
-    private init(directory: String, options: Options, lock: DirectoryLock, segments: SegmentWriter) {
+    private init(directory: String, options: Options, lock: DirectoryLock, segments: SegmentWriter, nextLSN: UInt64) {
         self.directory = directory
         self.options = options
         self.lock = lock
         self.segments = segments
+        state.withLock { state in
+            state.nextLSN = nextLSN
+            state.durableLSN = nextLSN - 1
+        }
     }
 
     /// Locks `directory`, recovers its contents and starts the flusher.
     public static func open(directory: String, options: Options = Options()) throws(StorageError) -> (WriteAheadLog, Recovery) {
         let lock = try DirectoryLock(directory: directory)
         let (segments, recovery) = try SegmentWriter.recover(directory: directory)
-        let log = WriteAheadLog(directory: directory, options: options, lock: lock, segments: segments)
+        let log = WriteAheadLog(directory: directory, options: options, lock: lock, segments: segments, nextLSN: recovery.nextLSN)
         let thread = Thread { log.flushLoop() }
         thread.name = "node-wal"
         thread.start()
@@ -144,7 +167,8 @@ public final class WriteAheadLog: Sendable {
         // Already durable (a read of settled data, most often): no suspension.
         let settled = state.withLock { state -> Result<Void, StorageError>? in
             if let failure = state.failure { return .failure(failure) }
-            return state.durableLSN >= lsn ? .success(()) : nil
+            if state.durableLSN >= lsn { return .success(()) }
+            return state.writeError.map { .failure($0) }
         }
         if let settled { return try settled.get() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -162,6 +186,7 @@ public final class WriteAheadLog: Sendable {
         let outcome: Result<Void, StorageError>? = state.withLock { state in
             if let failure = state.failure { return .failure(failure) }
             if state.durableLSN >= lsn { return .success(()) }
+            if let error = state.writeError { return .failure(error) }
             state.waiters.append((lsn, wake, inline))
             return nil
         }
@@ -175,6 +200,17 @@ public final class WriteAheadLog: Sendable {
     /// `append` then `sync`: for callers that do not need ordering across suspension points.
     public func appendAndSync(_ payload: [UInt8]) async throws {
         try await sync(upTo: append(payload))
+    }
+
+    /// Why the log cannot write now (a failed write being retried), or nil when it can.
+    public var problem: StorageError? { state.withLock { $0.writeError } }
+    /// Writes or fsyncs that failed so far.
+    public var writeErrorCount: Int { state.withLock { $0.writeErrors } }
+
+    /// Ends the damage report `open` gave (see `StorageDamage`): call once the state rebuilt from
+    /// peers is durable in this log. Later opens report no damage.
+    public func markRebuilt() throws(StorageError) {
+        try SegmentWriter.clearDamage(directory)
     }
 
     /// Number of fsyncs so far (tests check group commit with it).

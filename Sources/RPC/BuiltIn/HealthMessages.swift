@@ -48,18 +48,22 @@ public struct HealthCheckResponse: ProtoMessage, Equatable {
         FieldSchema("role", 2, .string),
         FieldSchema("node_id", 3, .string),
         FieldSchema("version", 4, .string),
+        FieldSchema("reason", 5, .string),
     ])
 
     public var status: ServingStatus
     public var role: String
     public var nodeId: String
     public var version: String
+    /// Why the node is not serving (empty when serving).
+    public var reason: String
 
-    public init(status: ServingStatus, role: String, nodeId: String, version: String) {
+    public init(status: ServingStatus, role: String, nodeId: String, version: String, reason: String = "") {
         self.status = status
         self.role = role
         self.nodeId = nodeId
         self.version = version
+        self.reason = reason
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,6 +72,7 @@ public struct HealthCheckResponse: ProtoMessage, Equatable {
         role = try reader.string("role") ?? ""
         nodeId = try reader.string("nodeId") ?? ""
         version = try reader.string("version") ?? ""
+        reason = try reader.string("reason") ?? ""
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -76,5 +81,6 @@ public struct HealthCheckResponse: ProtoMessage, Equatable {
         try writer.write("role", role)
         try writer.write("nodeId", nodeId)
         try writer.write("version", version)
+        try writer.write("reason", reason)
     }
 }

@@ -2,7 +2,9 @@ import Synchronization
 
 /// `node.v1.Health`: whether this node is serving, its role and id.
 ///
-/// Guarantees: reports `NOT_SERVING` once `markNotServing()` was called (graceful shutdown).
+/// Guarantees: reports `NOT_SERVING` once `markNotServing()` was called (graceful shutdown), and
+/// while any condition added with `addCondition` reports a problem (storage that cannot write, a
+/// replica rebuilding damaged state), with the reasons in `reason`.
 public final class HealthService: RPCService {
     public static let check = RPCMethod<HealthCheckRequest, HealthCheckResponse>("node.v1.Health", "Check", idempotency: .noSideEffects)
 
@@ -10,6 +12,7 @@ public final class HealthService: RPCService {
     public let nodeId: String
     public let version: String
     private let serving = Atomic<Bool>(true)
+    private let conditions = Mutex<[@Sendable () -> String?]>([])
 
     public init(role: String, nodeId: String, version: String) {
         self.role = role
@@ -19,10 +22,20 @@ public final class HealthService: RPCService {
 
     public func markNotServing() { serving.store(false, ordering: .releasing) }
 
+    /// Adds a check run on every health request: it returns why the node cannot serve, or nil.
+    public func addCondition(_ problem: @escaping @Sendable () -> String?) {
+        conditions.withLock { $0.append(problem) }
+    }
+
+    /// The current answer.
+    public var status: HealthCheckResponse {
+        var reasons = conditions.withLock { $0 }.compactMap { $0() }
+        if !serving.load(ordering: .acquiring) { reasons.insert("shutting down", at: 0) }
+        return HealthCheckResponse(status: reasons.isEmpty ? .serving : .notServing, role: role, nodeId: nodeId, version: version,
+                                   reason: reasons.joined(separator: "; "))
+    }
+
     public func register(on router: inout RPCRouter) {
-        router.register(Self.check) { [self] request, _ in
-            HealthCheckResponse(status: serving.load(ordering: .acquiring) ? .serving : .notServing,
-                                role: role, nodeId: nodeId, version: version)
-        }
+        router.register(Self.check) { [self] _, _ in status }
     }
 }

@@ -32,8 +32,14 @@ public final class MetricsRegistry: Sendable {
     }
 
     private let state = Mutex(State())
+    private let gauges = Mutex<[(name: String, help: String, type: String, value: @Sendable () -> Double)]>([])
 
     public init() {}
+
+    /// Adds a value read at each render (`type` "gauge" or "counter"), e.g. storage health.
+    public func addGauge(_ name: String, help: String, type: String = "gauge", _ value: @escaping @Sendable () -> Double) {
+        gauges.withLock { $0.append((name, help, type, value)) }
+    }
 
     /// Records one finished RPC.
     public func recordRPC(method: String, code: String, seconds: Double) {
@@ -104,6 +110,9 @@ public final class MetricsRegistry: Sendable {
         out += "# HELP node_bytes_sent_total Bytes written to client connections.\n"
         out += "# TYPE node_bytes_sent_total counter\n"
         out += "node_bytes_sent_total \(snapshot.bytesOut)\n"
+        for gauge in gauges.withLock({ $0 }) {
+            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) \(gauge.type)\n\(gauge.name) \(gauge.value())\n"
+        }
         return out
     }
 }
