@@ -46,9 +46,10 @@ let package = Package(
             dependencies: ["RPC", "Storage"],
             swiftSettings: swiftSettings
         ),
-        // Voting pools as a pure state machine (stdlib only).
+        // Voting pools as a pure state machine, and as a replicated-log machine (stdlib and our JSON).
         .target(
             name: "ConsensusCore",
+            dependencies: ["ReplicatedLog", "JSON"],
             swiftSettings: swiftSettings
         ),
         // The consensus role: the pool service, its durable node and the voting agent.
@@ -73,15 +74,21 @@ let package = Package(
             name: "ReplicatedLog",
             swiftSettings: swiftSettings
         ),
+        // The replicated-log shell: any ReplicatedStateMachine on Raft, over the WAL and peer RPCs.
+        .target(
+            name: "LogReplica",
+            dependencies: ["ReplicatedLog", "RPC", "Storage", "Cluster", "JSON"],
+            swiftSettings: swiftSettings
+        ),
         // Bulletin board state: articles, reply trees, paging, digests, session tokens (stdlib only).
         .target(
             name: "BulletinCore",
             swiftSettings: swiftSettings
         ),
-        // The bulletin role: the three consistency modes, the replicated-log shell, the web page.
+        // The bulletin role: the three consistency modes (sequential on LogReplica), the web page.
         .target(
             name: "BulletinService",
-            dependencies: ["BulletinCore", "ReplicatedLog", "RPC", "Storage", "Cluster", "JSON"],
+            dependencies: ["BulletinCore", "ReplicatedLog", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings
         ),
         // Test helpers shared by test targets (never linked into `node`).
@@ -93,7 +100,7 @@ let package = Package(
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
-            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService", "RegisterService", "BulletinService"],
+            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService", "RegisterService", "BulletinService", "LogReplica"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -103,7 +110,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeBench",
-            dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService"],
+            dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService", "LogReplica"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
@@ -148,13 +155,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LogReplicaTests",
+            dependencies: ["LogReplica", "ReplicatedLog", "Cluster", "RPC", "Storage", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BulletinCoreTests",
             dependencies: ["BulletinCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BulletinServiceTests",
-            dependencies: ["BulletinService", "BulletinCore", "ReplicatedLog", "Cluster", "RPC", "Storage", "TestSupport"],
+            dependencies: ["BulletinService", "BulletinCore", "ReplicatedLog", "LogReplica", "Cluster", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

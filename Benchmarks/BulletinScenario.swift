@@ -1,4 +1,5 @@
 import BulletinService
+import LogReplica
 import Foundation
 import RPC
 import Synchronization
@@ -62,7 +63,7 @@ enum BulletinScenario {
         var leader: Int?
         for _ in 0..<200 where leader == nil {
             for (index, peer) in peers.enumerated() {
-                if let status = try? await peer.call(BulletinReplicaService.status, StatusRequest()), status.role == "leader" { leader = index }
+                if let status = try? await peer.call(LogPeerService.status, LogStatusRequest()), status.role == "leader" { leader = index }
             }
             if leader == nil { try await Task.sleep(for: .milliseconds(50)) }
         }

@@ -97,6 +97,28 @@ public final class BoardReplica: Sendable {
         state.withLock { body($0.board) }
     }
 
+    /// The board as it is now (copy-on-write: cheap until either changes).
+    public func copyOfBoard() -> Board {
+        state.withLock { $0.board }
+    }
+
+    /// Replaces the whole board (a snapshot from the sequential mode's leader): watchers get the
+    /// items that are new to them, in id order, and session waiters are re-checked.
+    public func replace(with board: Board) {
+        state.withLock { state in
+            let before = state.board
+            state.board = board
+            for item in board.items(after: 0) where before.item(item.id) == nil {
+                for watcher in state.watchers.values { watcher.yield(item) }
+            }
+            let vector = board.vector
+            for (token, waiter) in state.waiters where vector.includes(waiter.vector) {
+                state.waiters[token] = nil
+                waiter.resume.resume(returning: true)
+            }
+        }
+    }
+
     public var vector: VersionVector { read { $0.vector } }
 
     /// Items above `afterId` now, then every item added, until the stream is dropped.

@@ -4,33 +4,24 @@ public import RPC
 /// `bulletin.v1.Replica`: the peer-only side of every mode.
 public struct BulletinReplicaService: RPCService {
     public static let name = "bulletin.v1.Replica"
-    public static let step = RPCMethod<StepRequest, StepResponse>(name, "Step")
-    public static let status = RPCMethod<StatusRequest, StatusResponse>(name, "Status", idempotency: .noSideEffects)
     public static let store = RPCMethod<StoreRequest, StoreResponse>(name, "Store", idempotency: .idempotent)
     public static let pull = RPCMethod<PullRequest, PullResponse>(name, "Pull", idempotency: .noSideEffects)
     public static let read = RPCMethod<ReadRequest, ReadResponse>(name, "Read", idempotency: .noSideEffects)
 
     let replica: BoardReplica
-    let log: SequentialBoard?
+    /// The sequential mode's board takes items only from its replicated log.
+    let sequential: Bool
 
-    public init(replica: BoardReplica, log: SequentialBoard?) {
+    public init(replica: BoardReplica, sequential: Bool) {
         self.replica = replica
-        self.log = log
+        self.sequential = sequential
     }
 
     public func register(on router: inout RPCRouter) {
         let replica = self.replica
-        let log = self.log
-        router.register(Self.step) { request, _ in
-            guard let log else { throw ConnectError(.failedPrecondition, "this replica does not run the sequential mode") }
-            return StepResponse(messages: await log.receive(from: request.from, request.messages, replying: true))
-        }
-        router.register(Self.status) { _, _ in
-            guard let log else { throw ConnectError(.failedPrecondition, "this replica does not run the sequential mode") }
-            return await log.status()
-        }
+        let sequential = self.sequential
         router.register(Self.store) { request, _ in
-            if log != nil { throw ConnectError(.failedPrecondition, "a sequential replica takes items only from its log") }
+            if sequential { throw ConnectError(.failedPrecondition, "a sequential replica takes items only from its log") }
             return StoreResponse(stored: Int32(try await replica.store(request.items)))
         }
         router.register(Self.pull) { request, _ in

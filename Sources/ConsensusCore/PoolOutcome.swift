@@ -1,6 +1,6 @@
 /// Why an operation on a pool was refused. A value, not a thrown error: the shell maps it to a
 /// Connect code (see `code`), and tests assert on it directly.
-public enum PoolRejection: Error, Sendable, Equatable {
+public enum PoolRejection: Error, Sendable, Equatable, Codable {
     case notFound(String)
     case alreadyExists(String)
     case invalid(String)

@@ -1,23 +1,31 @@
 import BulletinService
 import Cluster
+import LogReplica
 import RPC
 import Storage
 
 extension RoleRuntime {
     static func bulletin(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         let (log, recovery) = try openLog(options, name: "bulletin-\(options.mode.rawValue)", logger: logger)
-        // Rebuilding a damaged bulletin replica from its peers is not built yet.
-        try refuseDamage(recovery, because: "the bulletin role cannot yet rebuild a damaged replica from its peers")
         let membership = setup.membership
+        if options.mode != .sequential {
+            // Rebuilding a damaged quorum or read-your-writes replica from its peers is not built yet.
+            try refuseDamage(recovery, because: "the bulletin's \(options.mode.rawValue) mode cannot yet rebuild a damaged replica from its peers")
+        } else if membership.peers.isEmpty {
+            try refuseDamage(recovery, because: "this replica has no peers to rebuild from")
+        }
         let nodeIndex = membership.ids.sorted().firstIndex(of: membership.selfID) ?? 0
         let mode: any BoardMode
         var sequential: SequentialBoard?
+        var rebuild = StorageRebuild.none
         switch options.mode {
         case .sequential:
             let replica = try BoardReplica(origin: "log", nodeIndex: nodeIndex, log: nil)
+            let logOptions = LogReplica<BoardReplica>.Options(peerTimeout: options.peerTimeout, snapshotEvery: options.snapshotEvery)
             let board = try SequentialBoard(membership: membership, replica: replica, log: log, recovery: recovery, peers: peers,
-                                            peerTimeout: options.peerTimeout, seed: UInt64.random(in: 1...UInt64.max), logger: logger)
+                                            options: logOptions, seed: UInt64.random(in: 1...UInt64.max), logger: logger)
             sequential = board
+            rebuild = board.log.rebuild
             mode = board
         case .quorum:
             let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery)
@@ -31,11 +39,16 @@ extension RoleRuntime {
         }
         var runtime = RoleRuntime()
         let limits = BoardService.Limits(author: 256, title: options.maxTitleBytes, body: options.maxPostBytes)
-        runtime.services = [BoardService(mode: mode, limits: limits), BulletinReplicaService(replica: mode.replica, log: sequential)]
+        runtime.services = [BoardService(mode: mode, limits: limits), BulletinReplicaService(replica: mode.replica, sequential: sequential != nil)]
         runtime.peerServices = [BulletinReplicaService.name]
+        if let sequential {
+            runtime.services.append(LogPeerService(replica: sequential.log))
+            runtime.peerServices.insert(LogPeerService.name)
+            runtime.handOver = { _ = await sequential.log.handOver() }
+        }
         runtime.background = [{ await mode.run() }]
         runtime.close = { log?.close() }
-        runtime.watchStorage(log, rebuild: .none)
+        runtime.watchStorage(log, rebuild: rebuild)
         let page = BoardPage.html(nodeID: membership.selfID, mode: options.mode.rawValue, members: membership.members.map { ($0.id, "\($0.address)") })
         runtime.plainRoutes["/"] = { _ in
             HTTPResponse(status: .ok, headers: ["content-type": "text/html; charset=utf-8", "cache-control": "no-store"], body: page)

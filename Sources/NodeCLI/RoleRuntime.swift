@@ -16,6 +16,8 @@ struct RoleRuntime {
     var plainRoutes: [String: ConnectResponder.PlainHandler] = [:]
     /// Reasons the node cannot serve now (nil: fine), for `node.v1.Health`.
     var healthConditions: [@Sendable () -> String?] = []
+    /// Run when a shutdown signal arrives, before draining (a log leader hands leadership over).
+    var handOver: @Sendable () async -> Void = {}
     /// Extra `/metrics` values: name, help, type, value.
     var gauges: [(String, String, String, @Sendable () -> Double)] = []
 

@@ -95,6 +95,8 @@ struct ServeCommand {
                 if count == 1 {
                     logger.notice("signal received, draining", [("signal", "\(signal)")])
                     health.markNotServing()
+                    // A replicated-log leader hands over first, so the others need no election timeout.
+                    await runtime.handOver()
                     server.beginGracefulShutdown()
                 } else {
                     logger.warning("second signal, exiting now")

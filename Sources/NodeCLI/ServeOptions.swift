@@ -26,6 +26,8 @@ public struct ServeOptions: Equatable, Sendable {
     /// register: whether writes try one round trip first (`--write-rounds 1`, the default).
     public var oneRoundWrites = true
     public var antiEntropyInterval = Duration.seconds(5)
+    /// Replicated-log roles (consensus, bulletin sequential): applied entries between snapshots.
+    public var snapshotEvery: UInt64 = 10_000
     public var dataDir: String?
     public var mode = BulletinMode.sequential
     public var readQuorum: Int?
@@ -98,6 +100,7 @@ public struct ServeOptions: Equatable, Sendable {
             case "--peer-timeout": options.peerTimeout = try scanner.duration(for: argument)
             case "--write-rounds": options.oneRoundWrites = try scanner.int(for: argument, in: 1...2) == 1
             case "--anti-entropy-interval": options.antiEntropyInterval = try scanner.duration(for: argument)
+            case "--snapshot-every": options.snapshotEvery = UInt64(try scanner.int(for: argument, in: 10...100_000_000))
             case "--mode": options.mode = try BulletinMode(parsing: scanner.value(for: argument))
             case "--read-quorum": options.readQuorum = try scanner.int(for: argument, in: 1...1000)
             case "--write-quorum": options.writeQuorum = try scanner.int(for: argument, in: 1...1000)

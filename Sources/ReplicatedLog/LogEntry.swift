@@ -2,7 +2,7 @@
 ///
 /// Two entries with the same `index` and `term` hold the same `data`, and the logs that contain
 /// them agree on every earlier entry (Raft's log matching property).
-public struct LogEntry: Sendable, Equatable, Codable {
+public struct LogEntry: Sendable, Equatable {
     public var term: UInt64
     public var index: UInt64
     /// The command; empty for the no-op a new leader appends to commit its predecessors' entries.

@@ -1,6 +1,7 @@
 import BulletinCore
 import Cluster
 import Foundation
+import LogReplica
 import RPC
 import Storage
 import Testing
@@ -13,7 +14,8 @@ struct BoardServiceTests {
     static func router(_ mode: any BoardMode, limits: BoardService.Limits = .init(), log: SequentialBoard? = nil) -> RPCRouter {
         var router = RPCRouter()
         router.register(BoardService(mode: mode, limits: limits))
-        router.register(BulletinReplicaService(replica: mode.replica, log: log))
+        router.register(BulletinReplicaService(replica: mode.replica, sequential: log != nil))
+        if let log { router.register(LogPeerService(replica: log.log)) }
         return router
     }
 
@@ -99,8 +101,8 @@ struct BoardServiceTests {
         func open() throws -> (SequentialBoard, WriteAheadLog) {
             let (log, recovery) = try WriteAheadLog.open(directory: directory)
             let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
-                                            log: log, recovery: recovery, peers: PeerTransports(clients: [:]), peerTimeout: .seconds(1),
-                                            tickInterval: .milliseconds(5), seed: 3)
+                                            log: log, recovery: recovery, peers: PeerTransports(clients: [:]),
+                                            options: .init(tickInterval: .milliseconds(5)), seed: 3)
             return (board, log)
         }
         let (board, handle) = try open()

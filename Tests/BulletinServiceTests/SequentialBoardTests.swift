@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import BulletinCore
 @testable import BulletinService
+@testable import LogReplica
 import Cluster
 import RPC
 
@@ -13,11 +14,11 @@ struct SequentialBoardTests {
     func aPostAppliedBeforeItsProposerWaitsIsStillAnswered() async throws {
         let membership = ClusterMembership.single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
         let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
-                                        log: nil, recovery: nil, peers: PeerTransports(clients: [:]), peerTimeout: .seconds(1),
-                                        tickInterval: .milliseconds(1), seed: 3)
+                                        log: nil, recovery: nil, peers: PeerTransports(clients: [:]),
+                                        options: .init(tickInterval: .milliseconds(1)), seed: 3)
         let runner = Task { await board.run() }
         defer { runner.cancel() }
-        while await board.leader == nil { try await Task.sleep(for: .milliseconds(5)) }
+        while await board.log.leader == nil { try await Task.sleep(for: .milliseconds(5)) }
         for index in 1...4000 {
             let draft = BoardDraft(kind: .article, author: "a", title: "t\(index)", body: "b", requestId: "r\(index)", createdAtMs: 1)
             // From every loop in turn, the board's own included.
@@ -26,7 +27,7 @@ struct SequentialBoardTests {
             }.value
             #expect(item.id == Int64(index))
         }
-        let leftovers = await board.proposed.count + board.early.count + board.waiters.count
+        let leftovers = await board.log.early.count + board.log.waiters.count
         #expect(leftovers == 0)
     }
 }

@@ -2,6 +2,7 @@ import BulletinCore
 import Foundation
 import RPC
 import Synchronization
+import LogReplica
 import Testing
 @testable import BulletinService
 
@@ -56,7 +57,7 @@ struct SequentialSimulationTests {
                 var lines: [String] = []
                 for id in cluster.ids {
                     if let board = await cluster.boards[id] {
-                        let status = await board.status()
+                        let status = await board.log.status()
                         lines.append("\(id) \(status.role) t\(status.term) leader=\(status.leader) c\(status.commitIndex) a\(status.appliedIndex)")
                     }
                 }

@@ -1,4 +1,5 @@
 import Cluster
+import LogReplica
 import Foundation
 import RPC
 import Storage
@@ -35,11 +36,13 @@ actor SimulatedBoardCluster {
         let peers = PeerTransports(network: network, membership: membership, clusterToken: nil)
         restarts += 1
         let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
-                                        log: log, recovery: recovery, peers: peers, peerTimeout: .milliseconds(100),
-                                        tickInterval: .milliseconds(10), seed: seed &* 31 &+ restarts)
+                                        log: log, recovery: recovery, peers: peers,
+                                        options: .init(tickInterval: .milliseconds(10), peerTimeout: .milliseconds(100)),
+                                        seed: seed &* 31 &+ restarts)
         var router = RPCRouter()
         router.register(BoardService(mode: board))
-        router.register(BulletinReplicaService(replica: board.replica, log: board))
+        router.register(BulletinReplicaService(replica: board.replica, sequential: true))
+        router.register(LogPeerService(replica: board.log))
         network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))
         boards[id] = board
         logs[id] = log
@@ -57,7 +60,7 @@ actor SimulatedBoardCluster {
 
     /// The replica that currently leads, if any.
     func leader() async -> String? {
-        for (id, board) in boards where await board.status().role == "leader" { return id }
+        for (id, board) in boards where await board.log.status().role == "leader" { return id }
         return nil
     }
 

@@ -1,12 +1,16 @@
 import ReplicatedLog
 
 /// A deterministic cluster of `RaftNode`s over a simulated network with loss, delay,
-/// duplication, partitions and crash-restarts, checking Raft's safety properties as it runs.
+/// duplication, partitions (two-way and one-way), crash-restarts (some with damaged storage),
+/// compaction with snapshot transfer, leadership hand-overs and ReadIndex reads, checking Raft's
+/// safety properties as it runs. Everything comes from the seed: a failing seed replays exactly.
 struct RaftSimulation {
+    /// A replica's durable state: hard state, snapshot (its machine: the applied payloads), log.
     struct Disk {
         var hardState = HardState()
         var log = RaftLog()
         var commit: UInt64 = 0
+        var snapshot: [UInt8]?
     }
 
     struct Replica {
@@ -15,6 +19,11 @@ struct RaftSimulation {
         /// Written but not yet durable (lost by a crash), with the messages waiting for it.
         var buffered: [RaftReady] = []
         var downUntil = 0
+        /// The state machine: every applied payload, in order.
+        var applied: [UInt64: LogEntry] = [:]
+        var appliedUpTo: UInt64 = 0
+        /// Reads asked here: id → the highest index committed anywhere when asked.
+        var reads: [UInt64: UInt64] = [:]
     }
 
     struct InFlight {
@@ -30,15 +39,23 @@ struct RaftSimulation {
     var network: [InFlight] = []
     var now = 0
     var isolated: Set<String> = []
+    /// One-way cuts: messages from the first to the second are lost.
+    var cut: Set<[String]> = []
     var dropRate = 0.05
     var duplicateRate = 0.03
     var maxDelay = 3
     var nextPayload = 1
+    var nextRead: UInt64 = 1
+    var snapshotEvery: UInt64 = 25
     /// Index → entry, for every entry any replica reported committed.
     var committed: [UInt64: LogEntry] = [:]
+    var highestCommitted: UInt64 = 0
     var leaders: [UInt64: String] = [:]
     var violations: [String] = []
-    var proposed: Set<Int> = []
+    var confirmedReads = 0
+    var snapshotsInstalled = 0
+    var transfers = 0
+    var damagedRestarts = 0
     /// A deliberately broken shell (sends acknowledgements before they are durable), to prove
     /// the checks notice.
     var sendBeforePersist = false
@@ -50,13 +67,29 @@ struct RaftSimulation {
         for id in ids { start(id) }
     }
 
-    mutating func start(_ id: String) {
-        let disk = replicas[id]?.disk ?? Disk()
+    mutating func start(_ id: String, damaged: Bool = false) {
+        var disk = replicas[id]?.disk ?? Disk()
+        if damaged {
+            // Damage: the log loses a suffix (acknowledged entries among them) and the vote.
+            let keep = disk.log.snapshotIndex + nextRandom() % (disk.log.lastIndex - disk.log.snapshotIndex + 1)
+            disk.log.truncate(from: keep + 1)
+            disk.hardState.votedFor = nil
+            disk.commit = min(disk.commit, disk.log.lastIndex)
+            replicas[id]?.disk = disk
+            damagedRestarts += 1
+        }
         let configuration = RaftNode.Configuration(id: id, members: ids, electionTicks: 10...20, maxEntriesPerMessage: 8)
-        let seed = nextRandom()
-        replicas[id]?.node = RaftNode(configuration: configuration, hardState: disk.hardState, log: disk.log,
-                                      commitIndex: disk.commit, seed: seed)
+        var node = RaftNode(configuration: configuration, hardState: disk.hardState, log: disk.log,
+                            commitIndex: disk.commit, seed: nextRandom(), rebuilding: damaged)
+        replicas[id]?.applied = [:]
+        replicas[id]?.appliedUpTo = disk.log.snapshotIndex
+        if let snapshot = disk.snapshot {
+            node.restoredSnapshot(snapshot)
+            restoreMachine(id, snapshot, upTo: disk.log.snapshotIndex)
+        }
+        replicas[id]?.node = node
         replicas[id]?.buffered = []
+        replicas[id]?.reads = [:]
     }
 
     mutating func nextRandom() -> UInt64 {
@@ -76,6 +109,10 @@ struct RaftSimulation {
             for id in ids where replicas[id]?.node != nil {
                 replicas[id]?.node?.tick()
                 if chance(proposeRate) { propose(at: id) }
+                if chance(0.2) { read(at: id) }
+                if faults, chance(0.003), replicas[id]?.node?.isLeader == true {
+                    if replicas[id]?.node?.transferLeadership() != nil { transfers += 1 }
+                }
                 drain(id)
             }
             deliver()
@@ -96,9 +133,17 @@ struct RaftSimulation {
                 replicas[victim]?.downUntil = now + downFor
             }
         }
-        for id in ids where replicas[id]?.node == nil && (replicas[id]?.downUntil ?? 0) <= now { start(id) }
+        for id in ids where replicas[id]?.node == nil && (replicas[id]?.downUntil ?? 0) <= now {
+            // Rarely, storage damage; never on more than a minority at once (that loses data by design).
+            let rebuilding = ids.filter { replicas[$0]?.node?.rebuilding == true }.count
+            start(id, damaged: rebuilding < minority && chance(0.15))
+        }
         if chance(0.01) {
             isolated = chance(0.5) ? [] : Set(ids.shuffled(using: &self).prefix(minority))
+        }
+        if chance(0.01) {
+            let pair = ids.shuffled(using: &self).prefix(2)
+            cut = chance(0.5) ? [] : [Array(pair)]
         }
     }
 
@@ -106,11 +151,16 @@ struct RaftSimulation {
         guard replicas[id]?.node?.isLeader == true else { return }
         let payload = nextPayload
         nextPayload += 1
-        proposed.insert(payload)
         _ = replicas[id]?.node?.propose(Array(String(payload).utf8))
     }
 
-    /// Takes the node's Ready: buffers its writes, sends what may go now.
+    mutating func read(at id: String) {
+        let readID = nextRead
+        nextRead += 1
+        if replicas[id]?.node?.readIndex(id: readID) == .pending { replicas[id]?.reads[readID] = highestCommitted }
+    }
+
+    /// Takes the node's Ready: buffers its writes, sends what may go now, applies.
     mutating func drain(_ id: String) {
         guard var node = replicas[id]?.node else { return }
         let ready = node.takeReady()
@@ -131,15 +181,73 @@ struct RaftSimulation {
             replica.disk.commit = max(replica.disk.commit, commit)
             replicas[id] = replica
         }
-        check(ready.committed, at: id)
+        if let snapshot = ready.snapshot {
+            snapshotsInstalled += 1
+            restoreMachine(id, snapshot.data, upTo: snapshot.index)
+        }
+        apply(ready.committed, at: id)
+        for read in ready.reads {
+            guard let floor = replicas[id]?.reads.removeValue(forKey: read.id) else { continue }
+            confirmedReads += 1
+            if read.index < floor {
+                violations.append("\(id) confirmed read \(read.id) at \(read.index) although \(floor) was committed when it was asked")
+            }
+        }
+        for failed in ready.failedReads { replicas[id]?.reads[failed] = nil }
+        maybeCompact(id)
     }
 
-    mutating func check(_ entries: [LogEntry], at id: String) {
+    mutating func apply(_ entries: [LogEntry], at id: String) {
         for entry in entries {
             if let known = committed[entry.index], known != entry {
                 violations.append("\(id) committed \(entry) at \(entry.index) but \(known) was committed there")
             }
             committed[entry.index] = entry
+            highestCommitted = max(highestCommitted, entry.index)
+            guard var replica = replicas[id] else { continue }
+            if entry.index != replica.appliedUpTo + 1 {
+                violations.append("\(id) applied \(entry.index) after \(replica.appliedUpTo)")
+            }
+            replica.applied[entry.index] = entry
+            replica.appliedUpTo = entry.index
+            replicas[id] = replica
+        }
+    }
+
+    /// The machine's snapshot: its applied entries, one per line as index:term:data.
+    func machineImage(_ id: String) -> [UInt8] {
+        guard let replica = replicas[id] else { return [] }
+        return Array(replica.applied.keys.sorted().map { index in
+            let entry = replica.applied[index]!
+            return "\(index):\(entry.term):\(String(decoding: entry.data, as: UTF8.self))"
+        }.joined(separator: "\n").utf8)
+    }
+
+    mutating func restoreMachine(_ id: String, _ data: [UInt8], upTo index: UInt64) {
+        var applied: [UInt64: LogEntry] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let entryIndex = UInt64(parts[0]), let term = UInt64(parts[1]) else { continue }
+            let entry = LogEntry(term: term, index: entryIndex, data: Array(parts[2].utf8))
+            if let known = committed[entryIndex], known != entry {
+                violations.append("\(id) restored a snapshot with \(entry) where \(known) was committed")
+            }
+            applied[entryIndex] = entry
+        }
+        replicas[id]?.applied = applied
+        replicas[id]?.appliedUpTo = index
+    }
+
+    /// Every `snapshotEvery` applied entries, a replica snapshots its machine and compacts.
+    mutating func maybeCompact(_ id: String) {
+        guard let replica = replicas[id], let node = replica.node,
+              replica.appliedUpTo >= node.log.snapshotIndex + snapshotEvery else { return }
+        let image = machineImage(id)
+        replicas[id]?.node?.compact(through: replica.appliedUpTo, data: image)
+        // The snapshot is durable at once here (a real shell writes it before dropping segments).
+        if let compacted = replicas[id]?.node?.log {
+            replicas[id]?.disk.snapshot = image
+            replicas[id]?.disk.log.install(snapshotIndex: compacted.snapshotIndex, term: compacted.snapshotTerm)
         }
     }
 
@@ -148,16 +256,25 @@ struct RaftSimulation {
         guard let buffered = replicas[id]?.buffered, !buffered.isEmpty, replicas[id]?.node != nil else { return }
         replicas[id]?.buffered = []
         for ready in buffered {
+            if let snapshot = ready.snapshot {
+                replicas[id]?.disk.snapshot = snapshot.data
+                replicas[id]?.disk.log.install(snapshotIndex: snapshot.index, term: snapshot.term)
+                let commit = max(replicas[id]?.disk.commit ?? 0, snapshot.index)
+                replicas[id]?.disk.commit = commit
+            }
             if let hard = ready.hardState { replicas[id]?.disk.hardState = hard }
             if !ready.entries.isEmpty { replicas[id]?.disk.log.restore(ready.entries) }
         }
-        if let last = replicas[id]?.disk.log.entries.last { replicas[id]?.node?.persisted(index: last.index, term: last.term) }
+        if let disk = replicas[id]?.disk, disk.log.lastIndex > 0, let term = disk.log.term(at: disk.log.lastIndex) {
+            replicas[id]?.node?.persisted(index: disk.log.lastIndex, term: term)
+        }
         for ready in buffered { for message in ready.messages { transmit(from: id, message) } }
         drain(id)
     }
 
     mutating func transmit(from: String, _ outgoing: OutgoingMessage) {
         if isolated.contains(from) != isolated.contains(outgoing.to) { return }
+        if cut.contains([from, outgoing.to]) { return }
         if chance(dropRate) { return }
         let copies = chance(duplicateRate) ? 2 : 1
         for _ in 0..<copies {
@@ -176,8 +293,9 @@ struct RaftSimulation {
     }
 
     /// Heals every fault and runs until every replica has committed a final proposal.
-    mutating func settle(maxTicks: Int = 2000) -> Bool {
+    mutating func settle(maxTicks: Int = 3000) -> Bool {
         isolated = []
+        cut = []
         dropRate = 0
         duplicateRate = 0
         for id in ids where replicas[id]?.node == nil { start(id) }
@@ -191,7 +309,8 @@ struct RaftSimulation {
                 target = (index, term)
             }
             if let target, ids.allSatisfy({ id in
-                replicas[id]?.node.map { $0.commitIndex >= target.index && $0.log.term(at: target.index) == target.term } ?? false
+                replicas[id]?.node.map { $0.commitIndex >= target.index && !$0.rebuilding } ?? false
+                    && committed[target.index]?.term == target.term
             }) { return true }
         }
         return false
@@ -204,6 +323,7 @@ extension RaftReady {
         var copy = RaftReady()
         copy.hardState = ready.hardState
         copy.entries = ready.entries
+        copy.snapshot = ready.snapshot
         return copy
     }
 }

@@ -1,4 +1,5 @@
 import BulletinService
+import LogReplica
 import Foundation
 import RPC
 
@@ -50,7 +51,7 @@ final class BoardCluster: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             for index in 0..<3 where nodes[index] != nil {
-                if let status = try? await peerClients[index].call(BulletinReplicaService.status, StatusRequest()), status.role == "leader" {
+                if let status = try? await peerClients[index].call(LogPeerService.status, LogStatusRequest()), status.role == "leader" {
                     return index
                 }
             }

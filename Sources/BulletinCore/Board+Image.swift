@@ -1,0 +1,26 @@
+extension Board {
+    /// Everything a board holds, in a form that serializes: its items (in id order) and the
+    /// request-id memory exactly as it stands (order and position of the ring), so a board
+    /// restored from an image answers and evolves exactly like the original.
+    public struct Image: Sendable, Codable, Equatable {
+        public var items: [BoardItem]
+        public var requestOrder: [String]
+        public var requestItems: [Int64]
+        public var requestCursor: Int
+        public var maxRequests: Int
+    }
+
+    public var image: Image {
+        Image(items: items.values.sorted { $0.id < $1.id }, requestOrder: requestOrder,
+              requestItems: requestOrder.map { requests[$0] ?? 0 }, requestCursor: requestCursor, maxRequests: maxRequests)
+    }
+
+    public init(image: Image) {
+        self.init(maxRequests: image.maxRequests)
+        for item in image.items { insert(item) }
+        requests = [:]
+        for (requestId, id) in zip(image.requestOrder, image.requestItems) { requests[requestId] = id }
+        requestOrder = image.requestOrder
+        requestCursor = image.requestCursor
+    }
+}

@@ -1,0 +1,41 @@
+public import BulletinCore
+import JSON
+public import ReplicatedLog
+
+/// What applying a post or reply to the sequential board gave.
+public enum BoardOutput: Sendable, Equatable, Codable {
+    case item(BoardItem)
+    /// A reply whose parent does not exist (definite: nothing was added).
+    case parentMissing(Int64)
+}
+
+/// The sequential mode's state machine: committed drafts become items with the next id, in log
+/// order, on every replica alike.
+extension BoardReplica: ReplicatedStateMachine {
+    /// Gives the draft the next id (or returns the item its request id already produced, or
+    /// refuses a reply to a missing parent). Deterministic: the id is the board's highest + 1,
+    /// the time is the one the proposer stamped.
+    public func apply(_ draft: BoardDraft, index: UInt64) -> BoardOutput {
+        var draft = draft
+        if let requestId = draft.requestId, let earlier = read({ $0.item(requestId: requestId) }) { return .item(earlier) }
+        if draft.kind == .reply {
+            guard let parent = read({ $0.item(draft.parentId) }) else { return .parentMissing(draft.parentId) }
+            draft.articleId = parent.articleId
+        }
+        // Only the log adds items to a sequential board (one apply at a time), so maxID cannot
+        // move in between.
+        let id = read { $0.maxID } + 1
+        let item = draft.item(id: id, origin: "log", seq: UInt64(id))
+        apply(item)
+        return .item(item)
+    }
+
+    public func snapshot() -> @Sendable () throws -> [UInt8] {
+        let board = copyOfBoard()
+        return { try JSONValueEncoder.bytes(board.image) }
+    }
+
+    public func restore(_ data: [UInt8]) throws {
+        replace(with: Board(image: try JSONValueDecoder.decode(Board.Image.self, from: data)))
+    }
+}

@@ -1,0 +1,78 @@
+import Cluster
+import Foundation
+import ReplicatedLog
+import RPC
+import Storage
+
+extension LogReplica {
+    /// Serializes the machine's image off the actor (applying goes on meanwhile), then records
+    /// the snapshot in the write-ahead log (whose older segments are then deleted) and compacts.
+    func startSnapshot(index: UInt64, term: UInt64, image: @escaping @Sendable () throws -> [UInt8]) {
+        Task.detached {
+            let result = Result { try image() }
+            await self.finishSnapshot(index: index, term: term, result)
+        }
+    }
+
+    func finishSnapshot(index: UInt64, term: UInt64, _ result: Result<[UInt8], any Error>) {
+        guard case .success(let data) = result else {
+            logger.error("cannot serialize a snapshot", [("index", "\(index)")])
+            core.snapshotFailed()
+            return
+        }
+        // A snapshot from the leader may have overtaken this one.
+        guard index > core.raft.log.snapshotIndex, core.raft.log.term(at: index) == term else {
+            core.snapshotFailed()
+            return
+        }
+        if let log, let payload = snapshotPayload(index: index, term: term, machine: data) {
+            lastLSN = log.snapshot(payload)
+        }
+        core.snapshotTaken(index: index, data: data)
+        logger.info("snapshot taken", [("index", "\(index)"), ("bytes", "\(data.count)")])
+    }
+
+    /// The write-ahead log snapshot: the machine at `index` plus everything else the records
+    /// before it held (hard state, commit index, the entries after `index`).
+    func snapshotPayload(index: UInt64, term: UInt64, machine data: [UInt8]) -> [UInt8]? {
+        let raft = core.raft
+        let entries = raft.log.entries(from: index + 1, limit: Int.max).map(LogRecord.Entry.init)
+        let meta = LogSnapshot.Meta(index: index, term: term, hard: raft.hardState, commit: max(raft.commitIndex, index), entries: entries)
+        do {
+            return try LogSnapshot(meta: meta, machine: data).encoded()
+        } catch {
+            logger.error("cannot encode a snapshot", [("error", "\(error)")])
+            return nil
+        }
+    }
+
+    /// A follower's side of a snapshot transfer: one chunk.
+    func receiveSnapshotChunk(_ chunk: SnapshotChunk) async throws -> SnapshotChunkResponse {
+        switch assembly.add(chunk) {
+        case .more(let next):
+            return SnapshotChunkResponse(nextOffset: next, done: false)
+        case .corrupt:
+            logger.warning("a snapshot from the leader failed its checksum", [("from", chunk.from), ("index", "\(chunk.index)")])
+            throw ConnectError(.dataLoss, "the snapshot failed its checksum; send it again")
+        case .complete(let message):
+            let reply = await receive(from: chunk.from, [message], replying: true)
+            return SnapshotChunkResponse(nextOffset: chunk.totalBytes, done: true, messages: reply)
+        }
+    }
+
+    /// Hands leadership to the most up-to-date follower and waits (at most `timeout`) until
+    /// another replica leads: a rolling restart then costs no election timeout. Returns whether
+    /// leadership moved (true also when this replica did not lead).
+    public func handOver(timeout: Duration = .seconds(1)) async -> Bool {
+        guard core.raft.isLeader, !peers.clients.isEmpty else { return true }
+        guard let target = core.transferLeadership() else { return true }
+        logger.info("handing leadership over", [("to", target)])
+        await process()
+        let deadline = ContinuousClock.now + timeout
+        while core.raft.isLeader, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+            await process()
+        }
+        return !core.raft.isLeader
+    }
+}

@@ -1,0 +1,113 @@
+import Cluster
+import ReplicatedLog
+import RPC
+import Storage
+import Synchronization
+
+/// Carries one peer's replicated-log messages: messages queue while a call is in flight and go
+/// out together in the next; the peer's answers are fed back to the log. A snapshot goes as a
+/// separate stream of chunks (`InstallSnapshot`), resuming where the peer says it got to.
+///
+/// Guarantees: at most one `Step` call to the peer is outstanding, so the peer receives messages
+/// in the order they were queued; a failed call's messages are dropped (Raft retransmits); at most
+/// one snapshot streams to the peer at a time, and it is checksummed end to end.
+final class LogSender: Sendable {
+    struct State: ~Copyable {
+        var queue: [RaftMessage] = []
+        var running = false
+        var snapshotting = false
+    }
+
+    static let chunkBytes = 1 << 20
+
+    let peer: String
+    let selfID: String
+    let client: RPCClient
+    let timeout: Duration
+    let deliver: @Sendable (String, [RaftMessage]) async -> Void
+    private let state = Mutex(State())
+
+    init(peer: String, selfID: String, client: RPCClient, timeout: Duration,
+         deliver: @escaping @Sendable (String, [RaftMessage]) async -> Void) {
+        self.peer = peer
+        self.selfID = selfID
+        self.client = client
+        self.timeout = timeout
+        self.deliver = deliver
+    }
+
+    func send(_ messages: [RaftMessage]) {
+        var regular: [RaftMessage] = []
+        for message in messages {
+            if case .installSnapshot(let term, let index, let snapshotTerm, let data) = message {
+                startSnapshot(term: term, index: index, snapshotTerm: snapshotTerm, data: data)
+            } else {
+                regular.append(message)
+            }
+        }
+        guard !regular.isEmpty else { return }
+        let start = state.withLock { state -> Bool in
+            state.queue.append(contentsOf: regular)
+            if state.running { return false }
+            state.running = true
+            return true
+        }
+        if start { RPCContext.detach { await self.drain() } }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [RaftMessage] in
+                let taken = state.queue
+                state.queue = []
+                if taken.isEmpty { state.running = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            let options = CallOptions(timeout: timeout, sendTimeoutHeader: false)
+            if let response = try? await client.call(LogPeerService.step, StepRequest(from: selfID, messages: batch), options: options),
+               !response.messages.isEmpty {
+                await deliver(peer, response.messages)
+            }
+        }
+    }
+
+    private func startSnapshot(term: UInt64, index: UInt64, snapshotTerm: UInt64, data: [UInt8]) {
+        let start = state.withLock { state -> Bool in
+            if state.snapshotting { return false }
+            state.snapshotting = true
+            return true
+        }
+        guard start else { return }
+        RPCContext.detach {
+            await self.streamSnapshot(term: term, index: index, snapshotTerm: snapshotTerm, data: data)
+            self.state.withLock { $0.snapshotting = false }
+        }
+    }
+
+    /// Sends the snapshot in chunks from wherever the peer says it is; gives up after repeated
+    /// failures (the leader sends it again later).
+    private func streamSnapshot(term: UInt64, index: UInt64, snapshotTerm: UInt64, data: [UInt8]) async {
+        let checksum = CRC32C.checksum(data)
+        var offset = 0
+        var failures = 0
+        while failures < 20 {
+            let end = min(data.count, offset + Self.chunkBytes)
+            let chunk = SnapshotChunk(from: selfID, term: term, index: index, snapshotTerm: snapshotTerm, offset: UInt64(offset),
+                                      totalBytes: UInt64(data.count), checksum: checksum, data: Array(data[offset..<end]))
+            do {
+                let response = try await client.call(LogPeerService.installSnapshot, chunk,
+                                                      options: CallOptions(timeout: max(timeout, .seconds(5)), sendTimeoutHeader: false))
+                if response.done {
+                    if !response.messages.isEmpty { await deliver(peer, response.messages) }
+                    return
+                }
+                offset = Int(min(response.nextOffset, UInt64(data.count)))
+                failures = 0
+            } catch {
+                failures += 1
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+}
