@@ -55,7 +55,7 @@ let package = Package(
         // The consensus role: the pool service, its durable node and the voting agent.
         .target(
             name: "ConsensusService",
-            dependencies: ["ConsensusCore", "RPC", "Storage", "Cluster", "JSON"],
+            dependencies: ["ConsensusCore", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings
         ),
         // ABD register building blocks as pure values (stdlib only).
@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsensusServiceTests",
-            dependencies: ["ConsensusService", "ConsensusCore", "RPC", "Storage", "TestSupport"],
+            dependencies: ["ConsensusService", "ConsensusCore", "LogReplica", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

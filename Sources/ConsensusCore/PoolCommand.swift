@@ -17,7 +17,7 @@ public enum PoolOutput: Sendable, Equatable, Codable {
     case pool(VotingPool, token: String?)
     /// Refused; `current` is the pool as it is (for a stale etag, so the client can retry at once).
     case rejected(PoolRejection, current: VotingPool?)
-    /// How many pools an expiry failed or removed.
-    case expired(Int)
+    /// The pools an expiry failed or removed.
+    case expired([String])
 }
 

@@ -59,7 +59,7 @@ public final class PoolMachine: ReplicatedStateMachine {
         case .expire(let now):
             let events = book.expire(now: now)
             for event in events { book.apply(event) }
-            return .expired(events.count)
+            return .expired(events.map(\.poolID))
         }
     }
 

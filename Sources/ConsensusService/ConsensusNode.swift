@@ -1,51 +1,43 @@
-import JSON
+public import Cluster
 public import ConsensusCore
 import Foundation
+public import LogReplica
 public import RPC
 public import Storage
 
-/// The consensus role's state: a `PoolBook`, made durable through the write-ahead log.
+/// The consensus role's state: the voting pools (`PoolMachine`) on a replicated log across the
+/// cluster's replicas, so any minority may fail.
 ///
-/// Every command is checked and applied synchronously (no suspension between check and update,
-/// so an etag check and its update are one atomic step), its events are appended to the log in
-/// that same step, and the caller is answered only after the log has them on disk (per the fsync
-/// policy). Watchers are told about a change after it is durable.
-public actor ConsensusNode {
-    let log: WriteAheadLog?
+/// Guarantees: every change is a command committed on a majority (durable there) before it
+/// takes effect or is answered, and applies identically on every replica (time and generated
+/// tokens are chosen by the replica that proposes it); an etag check and its update are one
+/// step of the log, so of several votes with the same etag exactly one counts; reads (`get`,
+/// `list`, the first message of `watch`) are linearizable at any replica; watchers see a pool's
+/// states as committed commands apply there, in order. Pool expiry is proposed by the leader and
+/// goes through the log, so every replica expires the same pools at the same point.
+public final class ConsensusNode: Sendable {
+    public let log: LogReplica<PoolMachine>
+    public let machine: PoolMachine
     let logger: Logger
     let clock: @Sendable () -> Int64
     let newToken: @Sendable () -> String
-    var book: PoolBook
-    var lastLSN: UInt64 = 0
-    var recordsSinceSnapshot = 0
-    let snapshotEvery: Int
-    var watchers: [String: [Int: AsyncThrowingStream<VotingPool, any Error>.Continuation]] = [:]
-    var sentVersion: [Int: UInt64] = [:]
-    var nextWatcher = 0
+    let watchers = PoolWatchers()
 
     /// - Parameters:
-    ///   - log: where events go; nil keeps state in memory only.
-    ///   - recovery: what the log held when opened; replayed here.
-    public init(log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil, limits: PoolBook.Limits = .init(),
-                snapshotEvery: Int = 10_000, logger: Logger = .disabled,
-                clock: @escaping @Sendable () -> Int64 = ConsensusNode.wallClockMilliseconds,
+    ///   - membership: the replicas (a single one by default).
+    ///   - log, recovery: where commands go and what was there when opened; nil keeps state in memory.
+    public init(membership: ClusterMembership? = nil, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil,
+                peers: PeerTransports = PeerTransports(clients: [:]), limits: PoolBook.Limits = .init(),
+                options: LogReplica<PoolMachine>.Options = .init(), seed: UInt64 = .random(in: 1...UInt64.max),
+                logger: Logger = .disabled, clock: @escaping @Sendable () -> Int64 = ConsensusNode.wallClockMilliseconds,
                 newToken: @escaping @Sendable () -> String = ConsensusNode.randomToken) throws {
-        self.log = log
+        let membership = try membership ?? .single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
+        machine = PoolMachine(limits: limits)
+        self.log = try LogReplica(membership: membership, machine: machine, log: log, recovery: recovery, peers: peers,
+                                  options: options, seed: seed, logger: logger)
         self.logger = logger
         self.clock = clock
         self.newToken = newToken
-        self.snapshotEvery = snapshotEvery
-        var book = PoolBook(limits: limits)
-        if let recovery {
-            if let snapshot = recovery.snapshot {
-                book = try JSONValueDecoder.decode(PoolBook.self, from: snapshot)
-                book.limits = limits
-            }
-            for record in recovery.records {
-                book.apply(try JSONValueDecoder.decode(PoolEvent.self, from: record))
-            }
-        }
-        self.book = book
     }
 
     /// Milliseconds since 1970 (pool timestamps and TTLs).
@@ -59,81 +51,120 @@ public actor ConsensusNode {
         return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
     }
 
+    /// Runs the log (elections, replication) and, while this replica leads, pool expiry once a
+    /// second, until cancelled.
+    public func run() async {
+        let watchers = self.watchers
+        let machine = self.machine
+        await log.observe(applied: { applied in
+            for (_, _, output) in applied {
+                switch output {
+                case .pool(let pool, _): watchers.notify(pool.id, pool)
+                case .expired(let ids): for id in ids { watchers.notify(id, machine.read { $0.pools[id] }) }
+                case .rejected: break
+                }
+            }
+        }, restored: {
+            for id in watchers.watchedIDs { watchers.notify(id, machine.read { $0.pools[id] }) }
+        })
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.log.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    await self.tick()
+                }
+            }
+        }
+    }
+
     // MARK: - Commands
 
     public func create(_ request: CreatePoolRequest) async throws -> VotingPool {
-        let event = try book.create(poolID: request.poolId, size: request.size.map(Int.init), minValue: request.minValue,
-                                    maxValue: request.maxValue, ttlSeconds: request.ttlSeconds, now: clock()).get()
-        try await commit([event])
-        return try pool(event.poolID)
+        try await submit(.create(poolId: request.poolId, size: request.size.map(Int.init), minValue: request.minValue,
+                                 maxValue: request.maxValue, ttlSeconds: request.ttlSeconds, now: clock()), idempotent: false).0
     }
 
+    /// A join presents the member's token (its own, or one generated here), so a retried join —
+    /// also one retried by the log after a lost answer — finds the member already in and succeeds.
     public func join(_ request: JoinPoolRequest, principal: String?) async throws -> (VotingPool, String) {
-        let decision = try book.join(member: request.memberId, poolID: request.poolId, presentedToken: request.memberToken,
-                                     principal: principal, newToken: newToken(), now: clock()).get()
-        try await commit(decision.events)
-        return (try pool(decision.poolID), decision.token)
+        let token = request.memberToken ?? newToken()
+        let (pool, issued) = try await submit(.join(member: request.memberId, poolId: request.poolId, token: token, principal: principal,
+                                                    newToken: token, now: clock()), idempotent: true)
+        return (pool, issued ?? token)
     }
 
-    /// Returns whether the vote counted (a repeat of a counted vote also counts) and the pool after it.
+    /// The pool after the vote (a repeat of a counted vote is answered the same way).
     public func vote(_ request: VoteRequest, principal: String?) async throws -> VotingPool {
-        let result = book.vote(poolID: request.poolId, member: request.memberId, presentedToken: request.memberToken,
-                               principal: principal, round: Int(request.round), value: request.value, etag: request.etag, now: clock())
-        let event = try result.get()
-        try await commit(event.map { [$0] } ?? [])
-        return try pool(request.poolId)
+        try await submit(.vote(poolId: request.poolId, member: request.memberId, token: request.memberToken, principal: principal,
+                               round: Int(request.round), value: request.value, etag: request.etag, now: clock()), idempotent: true).0
     }
 
     public func leave(_ request: LeavePoolRequest, principal: String?) async throws -> VotingPool {
-        let event = try book.leave(poolID: request.poolId, member: request.memberId, presentedToken: request.memberToken,
-                                   principal: principal, now: clock()).get()
-        try await commit([event])
-        return try pool(request.poolId)
+        try await submit(.leave(poolId: request.poolId, member: request.memberId, token: request.memberToken, principal: principal,
+                                now: clock()), idempotent: false).0
     }
 
-    /// The pool as durably recorded.
+    /// The pool as committed (linearizable).
     public func get(_ id: String) async throws -> VotingPool {
-        if let log, lastLSN > 0 { try await log.sync(upTo: lastLSN) }
-        return try pool(id)
-    }
-
-    public func list(state: PoolState?, after sequence: UInt64, limit: Int) async throws -> [VotingPool] {
-        if let log, lastLSN > 0 { try await log.sync(upTo: lastLSN) }
-        return Array(book.ordered.filter { $0.sequence > sequence && (state == nil || $0.state == state) }.prefix(limit))
-    }
-
-    /// Fails idle pools and removes expired closed ones; call about once a second.
-    public func tick() async {
-        let events = book.expire(now: clock())
-        guard !events.isEmpty else { return }
-        do { try await commit(events) } catch { logger.error("cannot record pool expiry", [("error", "\(error)")]) }
-    }
-
-    public var poolCount: Int { book.pools.count }
-
-    // MARK: - Internals
-
-    func pool(_ id: String) throws(PoolRejection) -> VotingPool {
-        guard let pool = book.pools[id] else { throw .notFound("no pool \"\(id)\"") }
+        try await log.linearizableRead()
+        guard let pool = machine.read({ $0.pools[id] }) else { throw PoolRejection.notFound("no pool \"\(id)\"") }
         return pool
     }
 
-    /// Applies `events`, logs them, waits until durable, then notifies watchers.
-    func commit(_ events: [PoolEvent]) async throws {
-        guard !events.isEmpty else { return }
-        var touched: [String: VotingPool?] = [:]
-        for event in events {
-            book.apply(event)
-            touched[event.poolID] = book.pools[event.poolID]
-            if let log { lastLSN = log.append(try JSONValueEncoder.bytes(event)) }
+    public func list(state: PoolState?, after sequence: UInt64, limit: Int) async throws -> [VotingPool] {
+        try await log.linearizableRead()
+        return machine.read { book in
+            Array(book.ordered.filter { $0.sequence > sequence && (state == nil || $0.state == state) }.prefix(limit))
         }
-        recordsSinceSnapshot += events.count
-        if let log, recordsSinceSnapshot >= snapshotEvery {
-            lastLSN = log.snapshot(try JSONValueEncoder.bytes(book))
-            recordsSinceSnapshot = 0
+    }
+
+    /// While leading: proposes an expiry when the clock says a pool is due (every replica then
+    /// expires exactly what that command's time says).
+    public func tick() async {
+        guard await log.isLeader else { return }
+        let now = clock()
+        guard machine.read({ !$0.expire(now: now).isEmpty }) else { return }
+        do { _ = try await log.submit(.expire(now: now), idempotent: true) } catch {
+            logger.warning("cannot record pool expiry", [("error", "\(error)")])
         }
-        if let log { try await log.sync(upTo: lastLSN) }
-        for (id, pool) in touched { notify(id, pool) }
+    }
+
+    public var poolCount: Int { machine.read { $0.pools.count } }
+
+    // MARK: - Watching
+
+    /// The pool now (unless its etag is `afterEtag`) and after every change applied here, until
+    /// it closes or is removed.
+    public func watch(_ id: String, afterEtag: String?) async throws -> AsyncThrowingStream<VotingPool, any Error> {
+        let current = try await get(id)
+        let (stream, continuation) = AsyncThrowingStream<VotingPool, any Error>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        let seen = afterEtag.flatMap(Self.version(ofETag:)) ?? 0
+        let token = watchers.add(id, continuation, sent: seen)
+        let watchers = self.watchers
+        continuation.onTermination = { _ in watchers.remove(id, token) }
+        watchers.notify(id, current)
+        if current.closed, current.version <= seen { continuation.finish() }
+        return stream
+    }
+
+    static func version(ofETag etag: String) -> UInt64? {
+        var text = Substring(etag)
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        text = text.drop { $0 == "\"" }
+        while text.last == "\"" { text = text.dropLast() }
+        guard text.first == "v" else { return nil }
+        return UInt64(text.dropFirst())
+    }
+
+    // MARK: - Internals
+
+    func submit(_ command: PoolCommand, idempotent: Bool) async throws -> (VotingPool, String?) {
+        switch try await log.submit(command, idempotent: idempotent) {
+        case .pool(let pool, let token): return (pool, token)
+        case .rejected(let rejection, _): throw rejection
+        case .expired: throw ConnectError(.internal, "unexpected output for a pool command")
+        }
     }
 }
 

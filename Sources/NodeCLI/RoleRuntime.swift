@@ -1,5 +1,6 @@
 import BulletinService
 import Cluster
+import LogReplica
 import ConsensusCore
 import ConsensusService
 import RegisterService
@@ -38,7 +39,7 @@ struct RoleRuntime {
 
     static func make(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         switch options.role {
-        case .consensus: return try consensus(options, logger: logger)
+        case .consensus: return try consensus(options, setup: setup, peers: peers, logger: logger)
         case .register: return try register(options, setup: setup, peers: peers, logger: logger)
         case .bulletin: return try bulletin(options, setup: setup, peers: peers, logger: logger)
         }
@@ -102,22 +103,21 @@ struct RoleRuntime {
         return runtime
     }
 
-    static func consensus(_ options: ServeOptions, logger: Logger) throws -> RoleRuntime {
+    static func consensus(_ options: ServeOptions, setup: NodeSetup, peers: PeerTransports, logger: Logger) throws -> RoleRuntime {
         var limits = PoolBook.Limits()
         limits.maxPools = options.maxPools
         let (log, recovery) = try openLog(options, name: "consensus", logger: logger)
-        try refuseDamage(recovery, because: "the consensus role keeps its pools on one node, with no peers to rebuild from")
-        let node = try ConsensusNode(log: log, recovery: recovery, limits: limits, logger: logger)
+        if setup.membership.peers.isEmpty { try refuseDamage(recovery, because: "this replica has no peers to rebuild from") }
+        let logOptions = LogReplica<PoolMachine>.Options(peerTimeout: options.peerTimeout, snapshotEvery: options.snapshotEvery)
+        let node = try ConsensusNode(membership: setup.membership, log: log, recovery: recovery, peers: peers, limits: limits,
+                                     options: logOptions, logger: logger)
         var runtime = RoleRuntime()
-        runtime.services = [ConsensusService(node: node)]
-        runtime.background = [{
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                await node.tick()
-            }
-        }]
+        runtime.services = [ConsensusService(node: node), LogPeerService(replica: node.log)]
+        runtime.peerServices = [LogPeerService.name]
+        runtime.background = [{ await node.run() }]
+        runtime.handOver = { _ = await node.log.handOver() }
         runtime.close = { log?.close() }
-        runtime.watchStorage(log, rebuild: .none)
+        runtime.watchStorage(log, rebuild: node.log.rebuild)
         return runtime
     }
 }

@@ -217,7 +217,8 @@ public struct RaftNode: Sendable {
     mutating func resetElectionTimer() {
         electionElapsed = 0
         let range = configuration.electionTicks
-        electionTimeout = range.lowerBound + Int(nextRandom() % UInt64(range.count))
+        // Alone, nobody can disrupt an election: campaign on the next tick.
+        electionTimeout = configuration.members.count == 1 ? 1 : range.lowerBound + Int(nextRandom() % UInt64(range.count))
     }
 
     /// Whether this replica heard from a live leader within the shortest election timeout: it

@@ -1,5 +1,6 @@
 import ConsensusCore
 import Foundation
+import LogReplica
 import RPC
 import Storage
 import Synchronization
@@ -14,20 +15,32 @@ final class TestClock: Sendable {
     var function: @Sendable () -> Int64 { { self.now.load(ordering: .relaxed) } }
 }
 
-/// A consensus node served through an in-memory network, with a client.
-struct Harness {
+/// A single-replica consensus node (its log running) served through an in-memory network, with a client.
+final class Harness: Sendable {
     let node: ConsensusNode
     let network: InMemoryNetwork
     let client: RPCClient
+    let runner: Task<Void, Never>
 
     init(log: WriteAheadLog? = nil, recovery: WriteAheadLog.Recovery? = nil, clock: TestClock = TestClock(), limits: PoolBook.Limits = .init()) throws {
-        node = try ConsensusNode(log: log, recovery: recovery, limits: limits, clock: clock.function)
+        let node = try ConsensusNode(log: log, recovery: recovery, limits: limits, options: .init(tickInterval: .milliseconds(5)),
+                                     clock: clock.function)
+        self.node = node
         network = InMemoryNetwork(seed: 1)
         var router = RPCRouter()
         router.register(ConsensusService(node: node))
         network.attach("server", responder: ConnectResponder(router: router, metrics: MetricsRegistry()))
         client = RPCClient(transport: network.transport(from: "client", to: "server"))
+        runner = Task { await node.run() }
     }
+
+    /// Stops the node's loops (before its log is closed and reopened by another).
+    func stop() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    deinit { runner.cancel() }
 
     func join(_ member: String, pool: String? = nil) async throws -> JoinPoolResponse {
         try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: member, poolId: pool))
@@ -158,6 +171,7 @@ struct ConsensusServiceTests {
         _ = try await harness.join("c", pool: "d")
         let before = try await harness.client.call(ConsensusService.vote, VoteRequest(
             poolId: "d", memberId: "a", memberToken: a.memberToken, round: 1, value: 3, etag: try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "d")).etag)).pool
+        await harness.stop()
         log.close()
         (log, recovery) = try WriteAheadLog.open(directory: directory)
         harness = try Harness(log: log, recovery: recovery)
@@ -169,6 +183,7 @@ struct ConsensusServiceTests {
         #expect(again.accepted && again.pool.etag == after.etag)
         let joinedAgain = try await harness.client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: "a", poolId: "d", memberToken: a.memberToken))
         #expect(joinedAgain.memberToken == a.memberToken)
+        await harness.stop()
         log.close()
     }
 
