@@ -25,7 +25,9 @@ struct DeadlinePropagationTests {
 
         let reply = try await client.call(Self.relay, EchoMessage(message: ""), options: CallOptions(timeout: .milliseconds(5000)))
         let forwarded = try #require(Int(reply.message))
-        #expect(forwarded < 5000 && forwarded > 2500, "forwarded budget \(forwarded) ms")
+        // The relay slept at least 50 ms first, so at most 4950 ms were left (no upper bound on
+        // how slow the machine is: any positive budget means it was carried).
+        #expect(forwarded <= 4950 && forwarded > 0, "forwarded budget \(forwarded) ms")
 
         let unbounded = try await client.call(Self.relay, EchoMessage(message: ""))
         #expect(unbounded.message == "none")
