@@ -94,7 +94,7 @@ let package = Package(
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
-            dependencies: ["RPC", "RegisterCore"],
+            dependencies: ["RPC", "RegisterCore", "ReplicatedLog", "LogReplica"],
             swiftSettings: swiftSettings
         ),
         // The `node` command line: parse into a value, then run.
@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsensusCoreTests",
-            dependencies: ["ConsensusCore", "RPC"],
+            dependencies: ["ConsensusCore", "ReplicatedLog", "RPC", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
