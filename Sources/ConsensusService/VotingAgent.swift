@@ -7,7 +7,9 @@ public import RPC
 /// Guarantees: keeps retrying with capped, jittered backoff while no server answers (it may start
 /// before the server) until `patience` runs out; a lost answer to a join or vote is harmless (it
 /// proposes its own member token, and a repeated vote is recognised by the server); a stale etag
-/// is retried at once with the pool the error carries.
+/// is retried at once with the pool the error carries. Every call has a short timeout
+/// (`callTimeout`) and watches are renewed, so a replica that stops answering (paused, cut off)
+/// costs at most that long before a client over several replicas moves to another.
 public struct VotingAgent: Sendable {
     public enum Strategy: String, Sendable, CaseIterable {
         /// A fresh uniform value every round.
@@ -36,6 +38,9 @@ public struct VotingAgent: Sendable {
     public let poolID: String?
     public let strategy: Strategy
     public let patience: Duration
+    public var callTimeout: Duration = .seconds(2)
+    /// How long one watch lasts before it is renewed (after a fresh read).
+    public var watchRenewal: Duration = .seconds(10)
     let seed: UInt64?
 
     public init(client: RPCClient, memberID: String, poolID: String? = nil, strategy: Strategy = .random,
@@ -54,7 +59,8 @@ public struct VotingAgent: Sendable {
         let token = "agent-" + ConsensusNode.randomToken()
         var backoff = Backoff()
         var pool = try await retrying(deadline, &backoff) {
-            try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: memberID, poolId: poolID, memberToken: token)).pool
+            try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: memberID, poolId: poolID, memberToken: token),
+                                  options: options(deadline)).pool
         }
         var stubbornValue: Int64?
         while true {
@@ -69,7 +75,7 @@ public struct VotingAgent: Sendable {
             if voting && pool.votesThisRound[memberID] == nil {
                 let value = choose(pool, stubborn: &stubbornValue, random: &random)
                 let request = VoteRequest(poolId: pool.poolId, memberId: memberID, memberToken: token, round: pool.round, value: value, etag: pool.etag)
-                switch await vote(request) {
+                switch await vote(request, deadline: deadline) {
                 case .success(let response):
                     pool = response.pool
                     backoff = Backoff()
@@ -82,9 +88,14 @@ public struct VotingAgent: Sendable {
         }
     }
 
-    private func vote(_ request: VoteRequest) async -> Result<VoteResponse, ConnectError> {
+    /// A call's options: the short per-call timeout, never past the agent's deadline.
+    func options(_ deadline: ContinuousClock.Instant) -> CallOptions {
+        CallOptions(timeout: max(.milliseconds(1), min(callTimeout, deadline - .now)))
+    }
+
+    private func vote(_ request: VoteRequest, deadline: ContinuousClock.Instant) async -> Result<VoteResponse, ConnectError> {
         do {
-            return .success(try await client.call(ConsensusService.vote, request))
+            return .success(try await client.call(ConsensusService.vote, request, options: options(deadline)))
         } catch {
             return .failure(error)
         }
@@ -100,7 +111,7 @@ public struct VotingAgent: Sendable {
         case .unavailable, .deadlineExceeded, .failedPrecondition, .resourceExhausted, .canceled, .unknown, .internal:
             if error.code != ConnectCode.failedPrecondition { try await backoff.pause(until: deadline) }
             return try await retrying(deadline, &backoff) {
-                try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId))
+                try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId), options: options(deadline))
             }
         default:
             throw Failure(description: "pool=\(pool.poolId) vote refused: \(error.code.wireName): \(error.message)")
@@ -111,7 +122,7 @@ public struct VotingAgent: Sendable {
     private func nextChange(after pool: PoolMessage, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> PoolMessage {
         while ContinuousClock.now < deadline {
             do {
-                let left = deadline - .now
+                let left = min(watchRenewal, deadline - .now)
                 for try await next in client.stream(ConsensusService.watchPool, WatchPoolRequest(poolId: pool.poolId, afterEtag: pool.etag),
                                                     options: CallOptions(timeout: left)) {
                     return next
@@ -119,9 +130,11 @@ public struct VotingAgent: Sendable {
             } catch let error as ConnectError where error.code == .notFound {
                 throw Failure(description: "pool=\(pool.poolId) no longer exists")
             } catch {}
-            try await backoff.pause(until: deadline)
-            if let fresh = try? await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId)), fresh.etag != pool.etag {
-                return fresh
+            // The stream ended or broke (a watch that merely ran out of time renews at once).
+            if let fresh = try? await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId), options: options(deadline)) {
+                if fresh.etag != pool.etag { return fresh }
+            } else {
+                try await backoff.pause(until: deadline)
             }
         }
         throw Failure(description: "pool=\(pool.poolId) undecided after \(patience)")

@@ -168,7 +168,7 @@ public actor LogReplica<Machine: ReplicatedStateMachine> {
         if core.raft.role == .leader {
             logger.notice("elected leader", [("term", "\(core.raft.term)")])
         } else {
-            logger.info("role changed", [("role", core.raft.role.rawValue), ("term", "\(core.raft.term)"), ("leader", core.raft.leader ?? "-")])
+            logger.info("role changed", [("raft_role", core.raft.role.rawValue), ("term", "\(core.raft.term)"), ("leader", core.raft.leader ?? "-")])
         }
     }
 }

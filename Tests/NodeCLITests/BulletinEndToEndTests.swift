@@ -15,7 +15,7 @@ struct BulletinEndToEndTests {
 
     /// Posts `count` articles from one writer through random replicas, retrying each (same
     /// request id) until acknowledged; returns request id → article id.
-    static func write(_ cluster: BoardCluster, writer: Int, count: Int, progress: Progress) async -> [String: Int64] {
+    static func write(_ cluster: ProcessCluster, writer: Int, count: Int, progress: Progress) async -> [String: Int64] {
         var random = SeededGenerator(seed: UInt64(writer) + 1)
         var acked: [String: Int64] = [:]
         for post in 0..<count {
@@ -35,7 +35,7 @@ struct BulletinEndToEndTests {
         return acked
     }
 
-    static func runWriters(_ cluster: BoardCluster, progress: Progress = Progress()) async -> [String: Int64] {
+    static func runWriters(_ cluster: ProcessCluster, progress: Progress = Progress()) async -> [String: Int64] {
         await withTaskGroup(of: [String: Int64].self) { group in
             for writer in 0..<8 { group.addTask { await write(cluster, writer: writer, count: 50, progress: progress) } }
             return await group.reduce(into: [:]) { $0.merge($1) { a, _ in a } }
@@ -43,7 +43,7 @@ struct BulletinEndToEndTests {
     }
 
     /// After Sync, every replica lists exactly the acknowledged posts, each id once.
-    static func expectEverywhere(_ cluster: BoardCluster, _ acked: [String: Int64]) async throws {
+    static func expectEverywhere(_ cluster: ProcessCluster, _ acked: [String: Int64]) async throws {
         #expect(acked.count == 400, "only \(acked.count) of 400 posts were acknowledged")
         #expect(Set(acked.values).count == acked.count, "two posts were given the same id")
         for index in 0..<3 {
@@ -59,14 +59,14 @@ struct BulletinEndToEndTests {
 
     @Test(arguments: ["quorum", "read-your-writes"])
     func everyAcknowledgedPostReachesEveryReplica(mode: String) async throws {
-        let cluster = try await BoardCluster(mode: mode)
+        let cluster = try await ProcessCluster.board(mode: mode)
         let acked = await Self.runWriters(cluster)
         try await Self.expectEverywhere(cluster, acked)
         await cluster.stop()
     }
 
     @Test func sequentialSurvivesKillingTheLeaderMidRun() async throws {
-        let cluster = try await BoardCluster(mode: "sequential")
+        let cluster = try await ProcessCluster.board(mode: "sequential")
         let first = try await cluster.leader()
         let progress = Progress()
         let load = Task { await Self.runWriters(cluster, progress: progress) }
@@ -85,7 +85,7 @@ struct BulletinEndToEndTests {
     }
 
     @Test func readYourWritesFollowsTheClientAcrossReplicas() async throws {
-        let cluster = try await BoardCluster(mode: "read-your-writes")
+        let cluster = try await ProcessCluster.board(mode: "read-your-writes")
         var random = SeededGenerator(seed: 7)
         var session: String?
         for round in 0..<40 {

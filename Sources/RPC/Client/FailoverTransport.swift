@@ -4,7 +4,9 @@ import Synchronization
 /// fails over to the next on a retryable failure, backing off between rounds.
 ///
 /// Guarantees: a call is attempted at most `policy.maxAttempts` times and never past its timeout;
-/// non-idempotent calls are retried only when the request certainly was not sent.
+/// non-idempotent calls are retried only when the request certainly was not sent; a call that
+/// fails because its server is down or silent (unavailable, deadline exceeded) moves the
+/// preference to the next server, so a paused server does not hold every later call.
 public final class FailoverTransport: ClientTransport {
     public let transports: [any ClientTransport]
     public let policy: RetryPolicy
@@ -37,7 +39,12 @@ public final class FailoverTransport: ClientTransport {
                 return response
             } catch {
                 lastError = error
-                guard RetryPolicy.isRetryable(error, idempotent: options.retryable), attempt < policy.maxAttempts else { throw error }
+                guard RetryPolicy.isRetryable(error, idempotent: options.retryable), attempt < policy.maxAttempts else {
+                    if error.code == .unavailable || error.code == .deadlineExceeded {
+                        preferred.store((index + 1) % transports.count, ordering: .relaxed)
+                    }
+                    throw error
+                }
                 // Back off once per full round over the servers.
                 if attempt % transports.count == 0 {
                     var pause = random.withLock { policy.backoff(attempt: attempt / transports.count, using: &$0) }

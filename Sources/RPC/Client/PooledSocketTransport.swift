@@ -5,7 +5,8 @@ import Synchronization
 /// Guarantees: at most `maxConnections` requests in flight to the server (callers beyond that
 /// wait for a connection); every socket has `TCP_NODELAY`; a connection found closed by the
 /// server is replaced before use; a broken connection is never reused; retryable calls are
-/// retried once on a fresh connection when a reused one fails before any response byte.
+/// retried once on a fresh connection when a reused one fails before any response byte — and
+/// then every idle connection is dropped too (the server most likely restarted: they are all dead).
 public final class PooledSocketTransport: ClientTransport {
     public let address: SocketAddress
     public let maxConnections: Int
@@ -65,6 +66,7 @@ public final class PooledSocketTransport: ClientTransport {
                 return response
             } catch let failure as ClientConnection.Failure {
                 checkin(connection, keep: false)
+                if wasReused && !failure.receivedResponseBytes { dropIdle() }
                 if retryable && wasReused && !failure.receivedResponseBytes && attempt == 0 {
                     attempt += 1
                     continue
@@ -150,6 +152,17 @@ public final class PooledSocketTransport: ClientTransport {
         }
         if !keep { connection.close() }
         waiter?.resume()
+    }
+
+    /// Closes every idle connection.
+    private func dropIdle() {
+        let dropped = pool.withLock { pool -> [ClientConnection] in
+            let idle = pool.idle
+            pool.idle = []
+            pool.open -= idle.count
+            return idle
+        }
+        for connection in dropped { connection.close() }
     }
 
     private func release() {

@@ -3,12 +3,14 @@ import LogReplica
 import Foundation
 import RPC
 
-/// Three real `node serve --role bulletin` processes on free ports, with clients to each.
-final class BoardCluster: @unchecked Sendable {
+/// Three real `node serve` processes of one role on free ports, each with a data directory,
+/// and clients to each (also ones with the cluster token, for peer-only services).
+final class ProcessCluster: @unchecked Sendable {
     // @unchecked: `nodes` is only replaced by the test that owns the cluster, between phases of
     // the test, never concurrently with the load tasks (which use `clients`, a `let`).
-    let mode: String
-    let directory = NSTemporaryDirectory() + "bulletin-e2e-\(UUID().uuidString)"
+    let role: String
+    let extra: [String]
+    let directory = NSTemporaryDirectory() + "cluster-e2e-\(UUID().uuidString)"
     let ids = ["n1", "n2", "n3"]
     let ports: [Int]
     let clients: [RPCClient]
@@ -16,8 +18,9 @@ final class BoardCluster: @unchecked Sendable {
     let peerClients: [RPCClient]
     var nodes: [NodeProcess?] = []
 
-    init(mode: String) async throws {
-        self.mode = mode
+    init(role: String, extra: [String] = []) async throws {
+        self.role = role
+        self.extra = extra
         ports = try FreePorts.pick(3, host: "127.0.0.1")
         let addresses = try ports.map { try SocketAddress(parsing: "127.0.0.1:\($0)") }
         clients = addresses.map { RPCClient(transport: PooledSocketTransport(address: $0, maxConnections: 16)) }
@@ -30,15 +33,19 @@ final class BoardCluster: @unchecked Sendable {
 
     func arguments(_ index: Int) -> [String] {
         let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
-        return ["serve", "--role", "bulletin", "--mode", mode, "--id", ids[index], "--listen", "127.0.0.1:\(ports[index])",
+        return ["serve", "--role", role, "--id", ids[index], "--listen", "127.0.0.1:\(ports[index])",
                 "--peers", peers, "--data-dir", "\(directory)/\(ids[index])", "--cluster-token", "secret",
-                "--anti-entropy-interval", "500ms", "--peer-timeout", "1s", "--log-level", "warning"]
+                "--peer-timeout", "1s", "--log-level", "info"] + extra
     }
+
+    var addresses: [String] { ports.map { "127.0.0.1:\($0)" } }
 
     func kill(_ index: Int) {
         nodes[index]?.signal(SIGKILL)
         nodes[index] = nil
     }
+
+    func signal(_ index: Int, _ number: Int32) { nodes[index]?.signal(number) }
 
     func restart(_ index: Int) async throws {
         let node = try NodeProcess(arguments(index))
@@ -46,7 +53,7 @@ final class BoardCluster: @unchecked Sendable {
         nodes[index] = node
     }
 
-    /// The index of the sequential leader, once one is known to every live replica.
+    /// The index of the replicated log's leader, once one is known.
     func leader(timeout: Duration = .seconds(20)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -58,6 +65,11 @@ final class BoardCluster: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ProcessError("no leader elected")
+    }
+
+    /// A bulletin cluster in `mode`.
+    static func board(mode: String) async throws -> ProcessCluster {
+        try await ProcessCluster(role: "bulletin", extra: ["--mode", mode, "--anti-entropy-interval", "500ms"])
     }
 
     /// Every article id a replica lists, page by page.
