@@ -1,5 +1,6 @@
 import BulletinService
 import Foundation
+import LogReplica
 import RPC
 import Synchronization
 import Testing
@@ -81,6 +82,48 @@ struct BulletinEndToEndTests {
         try await Self.expectEverywhere(cluster, acked)
         // Ids follow the log order, dense from 1: a retried post kept its first id, none reused.
         #expect(Set(acked.values) == Set(1...Int64(acked.count)))
+        await cluster.stop()
+    }
+
+    /// The sequential log is compacted: after many posts each replica's write-ahead log holds a
+    /// snapshot and at most two segments; a replica whose data directory was wiped comes back
+    /// by snapshot and lists every post.
+    @Test func sequentialLogsStayBoundedAndAWipedReplicaCatchesUpBySnapshot() async throws {
+        let cluster = try await ProcessCluster(role: "bulletin", extra: ["--mode", "sequential", "--snapshot-every", "100"])
+        let leader = try await cluster.leader()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in stride(from: worker, to: 800, by: 8) {
+                        _ = try await cluster.clients[leader].call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b"))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for (index, id) in cluster.ids.enumerated() {
+            let directory = "\(cluster.directory)/\(id)/bulletin-sequential"
+            var files: [String] = []
+            for _ in 0..<200 {
+                files = try FileManager.default.contentsOfDirectory(atPath: directory)
+                if files.contains("snapshot"), files.filter({ $0.hasPrefix("wal-") }).count <= 2 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(files.contains("snapshot"), "replica \(index) has no snapshot: \(files)")
+            #expect(files.filter { $0.hasPrefix("wal-") }.count <= 2, "replica \(index) keeps \(files)")
+        }
+        let wiped = (leader + 1) % 3
+        cluster.signal(wiped, SIGTERM)
+        _ = try await cluster.nodes[wiped]?.waitForExit()
+        try FileManager.default.removeItem(atPath: "\(cluster.directory)/\(cluster.ids[wiped])")
+        try await cluster.restart(wiped)
+        var status = LogStatus(leader: "", term: 0, commitIndex: 0, appliedIndex: 0, role: "", snapshotIndex: 0, rebuilding: false)
+        for _ in 0..<400 where status.snapshotIndex == 0 || status.appliedIndex < 801 {
+            status = try await cluster.peerClients[wiped].call(LogPeerService.status, LogStatusRequest())
+            if status.snapshotIndex == 0 || status.appliedIndex < 801 { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(status.snapshotIndex > 0, "caught up without a snapshot")
+        #expect(try await cluster.articleIDs(at: wiped).count == 800)
         await cluster.stop()
     }
 
