@@ -15,6 +15,14 @@ struct BenchOptions {
     var keys = 1000
     var valueSize = 100
     var replicas = 3
+    /// consensus-decide: cluster sizes to run in turn (`--replicas 3,1`).
+    var replicaCounts: [Int]?
+    /// failover: the role (bulletin or consensus), the signal (kill or term), trials (consensus).
+    var role = "bulletin"
+    var signal = "kill"
+    var trials = 5
+    /// bulletin-compaction: log entries between snapshots.
+    var snapshotEvery = 10_000
     var compare: String?
     var svgPath: String?
     var rate: Double?
@@ -28,11 +36,14 @@ struct BenchOptions {
 
     Scenarios:
       rpc               Health/Check round trips: pooled keep-alive sockets vs URLSession
-      consensus-decide  time from pool creation to decision with N voting agents (--members 3,9)
+      consensus-decide  time from pool creation to decision with N voting agents (--members 3,9) on 3 and 1 replicas
       register-write    ABD writes on a 3-replica cluster (also register-read, register-mixed)
       bulletin-post     posts on a 3-replica bulletin board, per --mode
       bulletin-list     List (newest 20) on a board holding --articles posts, per --mode
-      failover          posts while the sequential leader is SIGKILLed: time to the next acknowledged post
+      failover          the log's leader is stopped under load: time to the next acknowledged write
+                        (--role bulletin: sequential posts, one kill; --role consensus: --trials of --signal kill|term)
+      bulletin-compaction  --articles posts (200k) on a sequential board with and without snapshots:
+                        latency, data directory vs snapshot, restart of a killed replica to caught up
       codec             in-process ns/op of the replica hot path: HTTP heads, peer messages (no sockets)
 
     Options:
@@ -43,12 +54,16 @@ struct BenchOptions {
       --members 3,9           consensus-decide: pool sizes
       --strategy random,mixed consensus-decide: agents' strategies (random, stubborn, follow-majority, mixed)
       --fsync always          the nodes' fsync policy (always, batch, never)
-      --replicas 3            register: cluster size
+      --replicas 3            cluster size (consensus-decide: a list, default 3,1)
+      --role bulletin         failover: bulletin (sequential mode) or consensus
+      --signal kill           failover --role consensus: kill (SIGKILL) or term (SIGTERM: the leader hands over)
+      --trials 5              failover --role consensus: leader stops measured
       --keys 1000             register: keys, chosen uniformly
       --value-size 100        register: bytes per value
       --distribution uniform  register: key popularity, uniform or zipfian (theta 0.99)
       --mode M,M              bulletin: sequential,quorum,read-your-writes (default all three)
-      --articles 10000        bulletin-list: posts on the board before measuring
+      --articles 10000        bulletin-list: posts on the board before measuring (bulletin-compaction: posts, 200000)
+      --snapshot-every 10000  bulletin-compaction: log entries between snapshots
       --rate N                open loop: N operations per second in total, latency measured from when
                               each was due (concurrency = most operations in flight)
       --compare etcd          register: run the same load on a 3-member etcd cluster (etcd on the PATH)
@@ -112,7 +127,21 @@ struct BenchOptions {
             case "--fsync": options.fsync = try value(argument)
             case "--keys": options.keys = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--keys takes a positive number") }()
             case "--value-size": options.valueSize = try Int(value(argument)).flatMap { $0 >= 0 ? $0 : nil } ?? { throw BenchError("--value-size takes a number") }()
-            case "--replicas": options.replicas = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--replicas takes a positive number") }()
+            case "--replicas":
+                let counts = try value(argument).split(separator: ",").map { part -> Int in
+                    guard let count = Int(part), count > 0 else { throw BenchError("--replicas takes positive numbers") }
+                    return count
+                }
+                options.replicaCounts = counts
+                options.replicas = counts.first ?? 3
+            case "--role":
+                options.role = try value(argument)
+                guard ["bulletin", "consensus"].contains(options.role) else { throw BenchError("--role is bulletin or consensus") }
+            case "--signal":
+                options.signal = try value(argument)
+                guard ["kill", "term"].contains(options.signal) else { throw BenchError("--signal is kill or term") }
+            case "--snapshot-every": options.snapshotEvery = try Int(value(argument)).flatMap { $0 >= 10 ? $0 : nil } ?? { throw BenchError("--snapshot-every takes a number of at least 10") }()
+            case "--trials": options.trials = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--trials takes a positive number") }()
             case "--compare":
                 let target = try value(argument)
                 guard target == "etcd" else { throw BenchError("--compare supports etcd") }

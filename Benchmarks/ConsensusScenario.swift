@@ -5,12 +5,13 @@ import Synchronization
 /// `consensus-decide`: create a pool of N, run N voting agents until it decides; latency is
 /// creation to the last agent's decision. Strategy `random` draws values 1…10 as the seeds'
 /// clients did; `mixed` gives agents random, stubborn and follow-majority strategies in turn.
-/// At concurrency C, C pools are decided in parallel (closed loop).
+/// At concurrency C, C pools are decided in parallel (closed loop). With several replicas, agent
+/// i talks to replica i mod R (most agents then reach the pools through a follower).
 enum ConsensusScenario {
-    static func run(options: BenchOptions, address: SocketAddress) async throws -> [RunReport] {
+    static func run(options: BenchOptions, addresses: [SocketAddress], label: String = "") async throws -> [RunReport] {
         var reports: [RunReport] = []
-        let transport = PooledSocketTransport(address: address, maxConnections: 256)
-        let client = RPCClient(transport: transport)
+        let clients = addresses.map { RPCClient(transport: PooledSocketTransport(address: $0, maxConnections: 256)) }
+        let client = clients[0]
         let counter = Atomic<Int>(0)
         for members in options.members {
           for strategyName in options.strategies {
@@ -25,8 +26,9 @@ enum ConsensusScenario {
                         for index in 0..<members {
                             let strategy = strategyName == "mixed" ? VotingAgent.Strategy.allCases[index % 3]
                                 : VotingAgent.Strategy(rawValue: strategyName) ?? .random
+                            let agentClient = clients[index % clients.count]
                             group.addTask {
-                                try await VotingAgent(client: client, memberID: "m\(index)", poolID: id, strategy: strategy,
+                                try await VotingAgent(client: agentClient, memberID: "m\(index)", poolID: id, strategy: strategy,
                                                       patience: .seconds(30)).run()
                             }
                         }
@@ -39,7 +41,7 @@ enum ConsensusScenario {
                     _ = worker + sequence
                 }
                 let roundText = rounds.withLock { $0 }.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
-                reports.append(RunReport(name: "consensus-decide n=\(members) \(strategyName)", concurrency: concurrency, result: result,
+                reports.append(RunReport(name: "consensus-decide\(label) n=\(members) \(strategyName)", concurrency: concurrency, result: result,
                                          note: "rounds→pools \(roundText)"))
             }
           }

@@ -59,11 +59,16 @@ enum NodeBench {
             var options = options
             if options.concurrency.isEmpty { options.concurrency = [1, 16] }
             if let target = options.target {
-                return try await ConsensusScenario.run(options: options, address: try SocketAddress(parsing: target))
+                let addresses = try target.split(separator: ",").map { try SocketAddress(parsing: String($0)) }
+                return try await ConsensusScenario.run(options: options, addresses: addresses)
             }
-            let cluster = try await NodeCluster(role: "consensus", replicas: 1, extraArguments: ["--fsync", options.fsync])
-            defer { cluster.stop() }
-            return try await ConsensusScenario.run(options: options, address: cluster.addresses[0])
+            var reports: [RunReport] = []
+            for replicas in options.replicaCounts ?? [3, 1] {
+                let cluster = try await NodeCluster(role: "consensus", replicas: replicas, extraArguments: ["--fsync", options.fsync])
+                defer { cluster.stop() }
+                reports += try await ConsensusScenario.run(options: options, addresses: cluster.addresses, label: " r=\(replicas)")
+            }
+            return reports
         case "register-write", "register-read", "register-mixed":
             var options = options
             if options.concurrency.isEmpty { options.concurrency = [1, 64] }
@@ -108,9 +113,19 @@ enum NodeBench {
                 reports += try await BulletinScenario.run(options.scenario, mode: mode, options: options, addresses: cluster.addresses)
             }
             return reports
+        case "bulletin-compaction":
+            var options = options
+            if options.concurrency.isEmpty { options.concurrency = [64] }
+            if !CommandLine.arguments.contains("--articles") { options.articles = 200_000 }
+            return try await BulletinCompactionScenario.run(options: options)
         case "failover":
             var options = options
             if options.concurrency.isEmpty { options.concurrency = [8] }
+            if options.role == "consensus" {
+                let cluster = try await NodeCluster(role: "consensus", replicas: options.replicas, extraArguments: ["--fsync", options.fsync])
+                defer { cluster.stop() }
+                return try await ConsensusFailoverScenario.run(options: options, cluster: cluster)
+            }
             let cluster = try await NodeCluster(role: "bulletin", replicas: options.replicas,
                                                 extraArguments: ["--fsync", options.fsync, "--mode", "sequential"])
             defer { cluster.stop() }

@@ -16,6 +16,8 @@ final class NodeCluster {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("node")
     }
 
+    private var arguments: [[String]] = []
+
     init(role: String, replicas: Int, extraArguments: [String] = []) async throws {
         directory = NSTemporaryDirectory() + "node-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -23,21 +25,38 @@ final class NodeCluster {
         let ids = (1...replicas).map { "n\($0)" }
         let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
         for (id, port) in zip(ids, ports) {
-            let process = Process()
-            process.executableURL = Self.nodeBinary
-            process.arguments = ["serve", "--role", role, "--id", id, "--listen", "127.0.0.1:\(port)",
-                                 "--peers", peers, "--data-dir", "\(directory)/\(id)", "--log-level", "warning",
-                                 "--cluster-token", Self.benchToken,
-                                 // The replicas share this machine's cores, as `node cluster` arranges.
-                                 "--event-loops", "\(EventLoop.share(among: replicas))"] + extraArguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
-            try process.run()
-            processes.append(process)
+            let serve = ["serve", "--role", role, "--id", id, "--listen", "127.0.0.1:\(port)",
+                         "--peers", peers, "--data-dir", "\(directory)/\(id)", "--log-level", "warning",
+                         "--cluster-token", Self.benchToken,
+                         // The replicas share this machine's cores, as `node cluster` arranges.
+                         "--event-loops", "\(EventLoop.share(among: replicas))"] + extraArguments
+            arguments.append(serve)
+            processes.append(try Self.launch(serve))
             self.ids.append(id)
             addresses.append(try SocketAddress(parsing: "127.0.0.1:\(port)"))
-            ClusterRegistry.shared.track(process)
         }
+        try await waitUntilHealthy()
+    }
+
+    static func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.nodeBinary
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
+        try process.run()
+        ClusterRegistry.shared.track(process)
+        return process
+    }
+
+    /// Starts replica `index` again (same id, port and data directory) once its process ended.
+    func restart(_ index: Int) async throws {
+        let old = processes[index]
+        let deadline = Date().addingTimeInterval(20)
+        while old.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        if old.isRunning { kill(old.processIdentifier, SIGKILL) }
+        ClusterRegistry.shared.forget(old)
+        processes[index] = try Self.launch(arguments[index])
         try await waitUntilHealthy()
     }
 

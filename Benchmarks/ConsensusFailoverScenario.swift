@@ -1,0 +1,93 @@
+import ConsensusService
+import Foundation
+import LogReplica
+import RPC
+import Synchronization
+
+/// `failover --role consensus`: clients keep creating pools through every replica; the leader
+/// is stopped (`--signal kill`: SIGKILL; `term`: SIGTERM, so it hands leadership over first),
+/// and the time from the signal to the first write *begun after it* that is acknowledged is one
+/// sample. The stopped replica restarts and the next trial follows (`--trials`).
+enum ConsensusFailoverScenario {
+    final class Marks: Sendable {
+        let signalledAt = Mutex<ContinuousClock.Instant?>(nil)
+        let firstSuccess = Mutex<ContinuousClock.Instant?>(nil)
+        let counter = Atomic<Int>(0)
+    }
+
+    static func run(options: BenchOptions, cluster: NodeCluster) async throws -> [RunReport] {
+        let clients = cluster.addresses.map {
+            RPCClient(transport: PooledSocketTransport(address: $0, maxConnections: 16))
+        }
+        let peers = cluster.addresses.map {
+            RPCClient(transport: HeaderTransport(PooledSocketTransport(address: $0, maxConnections: 2),
+                                                 headers: ["authorization": "Bearer \(NodeCluster.benchToken)"]))
+        }
+        let marks = Marks()
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for worker in 0..<(options.concurrency.first ?? 8) {
+                    group.addTask {
+                        var attempt = 0
+                        while !Task.isCancelled {
+                            let began = ContinuousClock.now
+                            let id = "f\(marks.counter.add(1, ordering: .relaxed).newValue)"
+                            let client = clients[(worker + attempt) % clients.count]
+                            do {
+                                _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: id, ttlSeconds: 5),
+                                                          options: CallOptions(timeout: .seconds(2)))
+                                if let signalled = marks.signalledAt.withLock({ $0 }), began >= signalled {
+                                    marks.firstSuccess.withLock { if $0 == nil { $0 = .now } }
+                                }
+                            } catch {
+                                attempt += 1
+                                try? await Task.sleep(for: .milliseconds(5))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        defer { load.cancel() }
+        var gaps = LatencyHistogram()
+        var notes: [String] = []
+        let signal = options.signal == "term" ? SIGTERM : SIGKILL
+        for trial in 0..<options.trials {
+            try await Task.sleep(for: options.warmup)
+            let leader = try await findLeader(peers)
+            marks.firstSuccess.withLock { $0 = nil }
+            let signalledAt = ContinuousClock.now
+            marks.signalledAt.withLock { $0 = signalledAt }
+            kill(cluster.processes[leader].processIdentifier, signal)
+            var first: ContinuousClock.Instant?
+            for _ in 0..<2000 where first == nil {
+                try await Task.sleep(for: .milliseconds(2))
+                first = marks.firstSuccess.withLock { $0 }
+            }
+            guard let first else { throw BenchError("trial \(trial): no write was acknowledged within 4 s of stopping the leader") }
+            let gap = first - signalledAt
+            gaps.record(UInt64(gap.secondsValue * 1e9))
+            notes.append(String(format: "%.0f", gap.secondsValue * 1000))
+            marks.signalledAt.withLock { $0 = nil }
+            try await cluster.restart(leader)
+        }
+        var result = LoadGenerator.Result()
+        result.histogram = gaps
+        result.elapsed = .seconds(1)
+        var report = RunReport(name: "failover consensus signal=\(options.signal)", concurrency: options.concurrency.first ?? 8, result: result)
+        report.note = "stop leader → first write begun after it acknowledged, per trial (ms): " + notes.joined(separator: ", ")
+            + " (the latency columns are these gaps; ops/s is meaningless here)"
+        return [report]
+    }
+
+    static func findLeader(_ peers: [RPCClient]) async throws -> Int {
+        for _ in 0..<400 {
+            for (index, peer) in peers.enumerated() {
+                if let status = try? await peer.call(LogPeerService.status, LogStatusRequest(), options: CallOptions(timeout: .milliseconds(500))),
+                   status.role == "leader" { return index }
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw BenchError("no leader was elected")
+    }
+}
