@@ -4,7 +4,8 @@ import LogReplica
 import RPC
 import Synchronization
 
-/// `failover --role consensus`: clients keep creating pools through every replica; the leader
+/// `failover --role consensus`: clients keep writing through every replica (each joins and leaves
+/// a pool of its own, so nothing accumulates toward `--max-pools`); the leader
 /// is stopped (`--signal kill`: SIGKILL; `term`: SIGTERM, so it hands leadership over first),
 /// and the time from the signal to the first write *begun after it* that is acknowledged is one
 /// sample. The stopped replica restarts and the next trial follows (`--trials`).
@@ -24,21 +25,37 @@ enum ConsensusFailoverScenario {
                                                  headers: ["authorization": "Bearer \(NodeCluster.benchToken)"]))
         }
         let marks = Marks()
+        let workers = options.concurrency.first ?? 8
+        for worker in 0..<workers {
+            _ = try await clients[0].call(ConsensusService.createPool, CreatePoolRequest(poolId: "fo-\(worker)", size: 100, ttlSeconds: 3600),
+                                          options: CallOptions(timeout: .seconds(10)))
+        }
         let load = Task {
             await withTaskGroup(of: Void.self) { group in
-                for worker in 0..<(options.concurrency.first ?? 8) {
+                for worker in 0..<workers {
                     group.addTask {
                         var attempt = 0
+                        var joined = false
+                        let token = "failover-token-\(worker)-0123456789"
                         while !Task.isCancelled {
                             let began = ContinuousClock.now
-                            let id = "f\(marks.counter.add(1, ordering: .relaxed).newValue)"
                             let client = clients[(worker + attempt) % clients.count]
                             do {
-                                _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: id, ttlSeconds: 5),
-                                                          options: CallOptions(timeout: .seconds(2)))
+                                // Join and leave in turn (a retried join with the same token is harmless;
+                                // a leave that fails as "not a member" just means it already happened).
+                                if joined {
+                                    _ = try await client.call(ConsensusService.leavePool, LeavePoolRequest(poolId: "fo-\(worker)", memberId: "m", memberToken: token),
+                                                              options: CallOptions(timeout: .seconds(2)))
+                                } else {
+                                    _ = try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: "m", poolId: "fo-\(worker)", memberToken: token),
+                                                              options: CallOptions(timeout: .seconds(2)))
+                                }
+                                joined.toggle()
                                 if let signalled = marks.signalledAt.withLock({ $0 }), began >= signalled {
                                     marks.firstSuccess.withLock { if $0 == nil { $0 = .now } }
                                 }
+                            } catch let error as ConnectError where error.code == .permissionDenied {
+                                joined = false  // the leave had already happened
                             } catch {
                                 attempt += 1
                                 try? await Task.sleep(for: .milliseconds(5))

@@ -134,16 +134,19 @@ public final class ConsensusNode: Sendable {
 
     // MARK: - Watching
 
-    /// The pool now (unless its etag is `afterEtag`) and after every change applied here, until
-    /// it closes or is removed.
+    /// The pool as applied here now (unless the client already saw it or something newer: its
+    /// `afterEtag`) and after every change applied here, until it closes or is removed. A watch
+    /// reads this replica's applied state without a linearizable read: it never goes back from
+    /// `afterEtag`, and every later committed change arrives as it applies.
     public func watch(_ id: String, afterEtag: String?) async throws -> AsyncThrowingStream<VotingPool, any Error> {
-        let current = try await get(id)
+        try log.rebuild.refuseWhileRebuilding()
+        guard let current = machine.read({ $0.pools[id] }) else { throw PoolRejection.notFound("no pool \"\(id)\"") }
         let (stream, continuation) = AsyncThrowingStream<VotingPool, any Error>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let seen = afterEtag.flatMap(Self.version(ofETag:)) ?? 0
-        let token = watchers.add(id, continuation, sent: seen)
+        let (watcher, token) = watchers.add(id, continuation, sent: seen)
         let watchers = self.watchers
         continuation.onTermination = { _ in watchers.remove(id, token) }
-        watchers.notify(id, current)
+        watcher.offer(current)
         if current.closed, current.version <= seen { continuation.finish() }
         return stream
     }
@@ -159,10 +162,17 @@ public final class ConsensusNode: Sendable {
 
     // MARK: - Internals
 
+    /// A command the pools refused, with the pool as it was then (a stale vote's client retries
+    /// with it, no second read needed).
+    public struct Refused: Error {
+        public let rejection: PoolRejection
+        public let current: VotingPool?
+    }
+
     func submit(_ command: PoolCommand, idempotent: Bool) async throws -> (VotingPool, String?) {
         switch try await log.submit(command, idempotent: idempotent) {
         case .pool(let pool, let token): return (pool, token)
-        case .rejected(let rejection, _): throw rejection
+        case .rejected(let rejection, let current): throw Refused(rejection: rejection, current: current)
         case .expired: throw ConnectError(.internal, "unexpected output for a pool command")
         }
     }

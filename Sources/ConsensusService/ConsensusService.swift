@@ -39,9 +39,8 @@ public struct ConsensusService: RPCService {
                 let pool = try await node.vote(request, principal: context.principal)
                 context.setResponseHeader("etag", pool.etag)
                 return VoteResponse(accepted: true, pool: PoolMessage(pool))
-            } catch let rejection as PoolRejection {
-                let current = try? await node.get(request.poolId)
-                throw Self.error(rejection, current: current)
+            } catch let refused as ConsensusNode.Refused {
+                throw Self.error(refused.rejection, current: refused.current)
             }
         }
         router.register(Self.getPool) { request, context in
@@ -93,6 +92,8 @@ public struct ConsensusService: RPCService {
             return try await body()
         } catch let rejection as PoolRejection {
             throw error(rejection, current: nil)
+        } catch let refused as ConsensusNode.Refused {
+            throw error(refused.rejection, current: nil)
         }
     }
 
