@@ -14,11 +14,11 @@ enum BulletinCompactionScenario {
 
     static func run(options: BenchOptions) async throws -> [RunReport] {
         var reports: [RunReport] = []
-        for every in [options.snapshotEvery, 1_000_000_000] {
+        for every in [options.snapshotEvery, 100_000_000] {
             let cluster = try await NodeCluster(role: "bulletin", replicas: 3,
                                                 extraArguments: ["--fsync", options.fsync, "--mode", "sequential", "--snapshot-every", "\(every)"])
             defer { cluster.stop() }
-            let snapshots = every < 1_000_000_000
+            let snapshots = every < 100_000_000
             let label = snapshots ? "snapshots every \(every)" : "no snapshots"
             var report = try await post(options: options, addresses: cluster.addresses, label: "bulletin-compaction \(label)")
             if snapshots {
@@ -73,7 +73,7 @@ enum BulletinCompactionScenario {
         let victim = 2
         kill(cluster.processes[victim].processIdentifier, SIGKILL)
         let restartedAt = ContinuousClock.now
-        try await cluster.restart(victim)
+        try await cluster.restart(victim, healthyWithin: .seconds(300))
         let peer = RPCClient(transport: HeaderTransport(PooledSocketTransport(address: cluster.addresses[victim], maxConnections: 1),
                                                         headers: ["authorization": "Bearer \(NodeCluster.benchToken)"]))
         var caughtUp = false

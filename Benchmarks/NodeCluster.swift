@@ -50,14 +50,14 @@ final class NodeCluster {
     }
 
     /// Starts replica `index` again (same id, port and data directory) once its process ended.
-    func restart(_ index: Int) async throws {
+    func restart(_ index: Int, healthyWithin timeout: Duration = .seconds(20)) async throws {
         let old = processes[index]
         let deadline = Date().addingTimeInterval(20)
         while old.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         if old.isRunning { kill(old.processIdentifier, SIGKILL) }
         ClusterRegistry.shared.forget(old)
         processes[index] = try Self.launch(arguments[index])
-        try await waitUntilHealthy()
+        try await waitUntilHealthy(timeout: timeout)
     }
 
     func waitUntilHealthy(timeout: Duration = .seconds(20)) async throws {

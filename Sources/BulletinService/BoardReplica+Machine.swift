@@ -1,5 +1,4 @@
 public import BulletinCore
-import JSON
 public import ReplicatedLog
 
 /// What applying a post or reply to the sequential board gave.
@@ -32,10 +31,10 @@ extension BoardReplica: ReplicatedStateMachine {
 
     public func snapshot() -> @Sendable () throws -> [UInt8] {
         let board = copyOfBoard()
-        return { try JSONValueEncoder.bytes(board.image) }
+        return { board.image.encoded() }
     }
 
     public func restore(_ data: [UInt8]) throws {
-        replace(with: Board(image: try JSONValueDecoder.decode(Board.Image.self, from: data)))
+        replace(with: Board(image: try Board.Image(encoded: data)))
     }
 }

@@ -108,8 +108,10 @@ public final class BoardReplica: Sendable {
         state.withLock { state in
             let before = state.board
             state.board = board
-            for item in board.items(after: 0) where before.item(item.id) == nil {
-                for watcher in state.watchers.values { watcher.yield(item) }
+            if !state.watchers.isEmpty {
+                for item in board.items(after: 0) where before.item(item.id) == nil {
+                    for watcher in state.watchers.values { watcher.yield(item) }
+                }
             }
             let vector = board.vector
             for (token, waiter) in state.waiters where vector.includes(waiter.vector) {

@@ -96,3 +96,25 @@ struct BoardTests {
         #expect(vector.merging(VersionVector(["n1": 9, "n3": 1])) == VersionVector(["n1": 9, "n2": 4, "n3": 1]))
     }
 }
+
+/// The board's snapshot image: a board restored from it holds and answers exactly the same,
+/// request-id memory included; damaged images are refused, not misread.
+struct BoardImageTests {
+    @Test func imagesRoundTripExactly() throws {
+        var board = Board(maxRequests: 3)
+        for index in 1...6 {
+            board.insert(BoardItem(id: Int64(index), kind: .article, author: "a\(index)", title: "t", body: "b é ✓ \(index)",
+                                   createdAtMs: 7, origin: "log", seq: UInt64(index), requestId: index % 2 == 0 ? "r\(index)" : nil))
+        }
+        board.insert(BoardItem(id: 7, kind: .reply, parentId: 2, articleId: 2, author: "x", body: "reply", createdAtMs: 8, origin: "log", seq: 7,
+                               requestId: "r7"))
+        let bytes = board.image.encoded()
+        let restored = Board(image: try Board.Image(encoded: bytes))
+        #expect(restored.image == board.image)
+        #expect(restored.items(after: 0) == board.items(after: 0))
+        #expect(restored.item(requestId: "r7")?.id == 7 && restored.item(requestId: "r2") == nil, "the ring of 3 forgot r2")
+        #expect(restored.thread(2)?.replies.count == 1)
+        #expect(throws: Board.Image.ImageError.self) { try Board.Image(encoded: Array(bytes.dropLast(3))) }
+        #expect(throws: Board.Image.ImageError.self) { try Board.Image(encoded: Array("BRD1".utf8) + [UInt8](repeating: 0xFF, count: 24)) }
+    }
+}
