@@ -11,8 +11,16 @@ extension Board {
     }
 
     public var image: Image {
-        Image(items: items.values.sorted { $0.id < $1.id }, requestOrder: requestOrder,
-              requestItems: requestOrder.map { requests[$0] ?? 0 }, requestCursor: requestCursor, maxRequests: maxRequests)
+        Image(items: items.values.sorted { $0.id < $1.id }, requestOrder: requestOrder, requestItems: requestItems,
+              requestCursor: requestCursor, maxRequests: maxRequests)
+    }
+
+    /// What an image needs beyond items already imaged: the items with ids above `id`, in id
+    /// order (the sequential board's ids are dense, so this costs only the new items), and the
+    /// request-id ring as it stands (copy-on-write arrays: no copy now).
+    public func imageIncrement(after id: Int64) -> Image {
+        let newItems = id >= maxID ? [] : ((id + 1)...maxID).compactMap { items[$0] }
+        return Image(items: newItems, requestOrder: requestOrder, requestItems: requestItems, requestCursor: requestCursor, maxRequests: maxRequests)
     }
 
     public init(image: Image) {
@@ -21,6 +29,7 @@ extension Board {
         requests = [:]
         for (requestId, id) in zip(image.requestOrder, image.requestItems) { requests[requestId] = id }
         requestOrder = image.requestOrder
+        requestItems = image.requestItems
         requestCursor = image.requestCursor
     }
 }

@@ -4,10 +4,37 @@ extension Board.Image {
     /// length-prefixed UTF-8 strings, items in id order, then the request-id ring.
     public func encoded() -> [UInt8] {
         var writer = ImageWriter()
+        writer.bytes(header(itemCount: items.count))
+        writer.bytes(Self.encodedItems(items))
+        writer.bytes(encodedRing())
+        return writer.out
+    }
+
+    /// An image built from the encoded items of an earlier image plus this image's (newer) items
+    /// and ring: `encodedItems` holds `itemCount` items. Returns the image and the encoded items
+    /// it now holds, for the next increment.
+    public func encoded(after encodedItems: [UInt8], itemCount: Int) -> (image: [UInt8], items: [UInt8], itemCount: Int) {
+        var allItems = encodedItems
+        allItems.append(contentsOf: Self.encodedItems(items))
+        let count = itemCount + items.count
+        var out = header(itemCount: count)
+        out.reserveCapacity(out.count + allItems.count + requestOrder.count * 24)
+        out.append(contentsOf: allItems)
+        out.append(contentsOf: encodedRing())
+        return (out, allItems, count)
+    }
+
+    func header(itemCount: Int) -> [UInt8] {
+        var writer = ImageWriter()
         writer.bytes(Self.magic)
         writer.int(Int64(maxRequests))
         writer.int(Int64(requestCursor))
-        writer.int(Int64(items.count))
+        writer.int(Int64(itemCount))
+        return writer.out
+    }
+
+    static func encodedItems(_ items: [BoardItem]) -> [UInt8] {
+        var writer = ImageWriter()
         for item in items {
             writer.int(item.id)
             writer.byte(item.kind == .article ? 0 : 1)
@@ -21,6 +48,11 @@ extension Board.Image {
             writer.int(Int64(bitPattern: item.seq))
             writer.optionalString(item.requestId)
         }
+        return writer.out
+    }
+
+    func encodedRing() -> [UInt8] {
+        var writer = ImageWriter()
         writer.int(Int64(requestOrder.count))
         for (requestId, item) in zip(requestOrder, requestItems) {
             writer.string(requestId)

@@ -20,6 +20,8 @@ public struct Board: Sendable {
     var progress: [String: OriginProgress] = [:]
     var requests: [String: Int64] = [:]
     var requestOrder: [String] = []
+    /// The item of each entry of `requestOrder` (kept alongside, so an image needs no lookups).
+    var requestItems: [Int64] = []
     var requestCursor = 0
     let maxRequests: Int
     public private(set) var maxID: Int64 = 0
@@ -83,9 +85,11 @@ public struct Board: Sendable {
         if requests[requestId] != nil { return }
         if requestOrder.count < maxRequests {
             requestOrder.append(requestId)
+            requestItems.append(id)
         } else {
             requests[requestOrder[requestCursor]] = nil
             requestOrder[requestCursor] = requestId
+            requestItems[requestCursor] = id
             requestCursor = (requestCursor + 1) % maxRequests
         }
         requests[requestId] = id

@@ -17,6 +17,16 @@ public final class BoardReplica: Sendable {
         var watchers: [Int: AsyncStream<BoardItem>.Continuation] = [:]
         var waiters: [Int: (vector: VersionVector, resume: CheckedContinuation<Bool, Never>)] = [:]
         var nextToken = 0
+        /// Sequential-mode snapshots grow by increments: the encoded items with ids up to
+        /// `imagedThrough`, and which board they belong to (a restore starts a new one).
+        var imaged = ImageCache()
+    }
+
+    struct ImageCache {
+        var items: [UInt8] = []
+        var count = 0
+        var through: Int64 = 0
+        var generation = 0
     }
 
     let log: WriteAheadLog?
@@ -102,12 +112,26 @@ public final class BoardReplica: Sendable {
         state.withLock { $0.board }
     }
 
+    /// The request for a sequential-mode snapshot image: what changed since the last image (read
+    /// here, in time proportional to the change) and the encoded items of the last image.
+    func imageIncrement() -> (increment: Board.Image, cache: ImageCache) {
+        state.withLock { state in (state.board.imageIncrement(after: state.imaged.through), state.imaged) }
+    }
+
+    /// Keeps the encoded items of an image just built, unless the board was replaced meanwhile.
+    func keepImage(_ cache: ImageCache) {
+        state.withLock { state in
+            if state.imaged.generation == cache.generation, cache.through > state.imaged.through { state.imaged = cache }
+        }
+    }
+
     /// Replaces the whole board (a snapshot from the sequential mode's leader): watchers get the
     /// items that are new to them, in id order, and session waiters are re-checked.
     public func replace(with board: Board) {
         state.withLock { state in
             let before = state.board
             state.board = board
+            state.imaged = ImageCache(generation: state.imaged.generation + 1)
             if !state.watchers.isEmpty {
                 for item in board.items(after: 0) where before.item(item.id) == nil {
                     for watcher in state.watchers.values { watcher.yield(item) }

@@ -39,3 +39,25 @@ struct BoardReplicaTests {
         #expect(seen == [1, 2, 3])
     }
 }
+
+/// Sequential-mode snapshot images grow by increments; each equals the image of the whole board.
+struct BoardReplicaImageTests {
+    @Test func incrementalImagesEqualWholeImages() throws {
+        let replica = try BoardReplica(origin: "log", nodeIndex: 0, log: nil)
+        var index = 0
+        for round in 0..<3 {
+            for _ in 0..<(5 + round * 7) {
+                index += 1
+                let draft = BoardDraft(kind: index % 4 == 0 ? .reply : .article, parentId: index % 4 == 0 ? Int64(index - 1) : 0,
+                                       author: "a", title: "t\(index)", body: "b", requestId: index % 3 == 0 ? "r\(index)" : nil,
+                                       createdAtMs: Int64(index))
+                _ = replica.apply(draft, index: UInt64(index))
+            }
+            let image = try replica.snapshot()()
+            #expect(image == replica.copyOfBoard().image.encoded(), "round \(round)")
+            let restored = try BoardReplica(origin: "log", nodeIndex: 0, log: nil)
+            try restored.restore(image)
+            #expect(restored.copyOfBoard().image == replica.copyOfBoard().image)
+        }
+    }
+}
