@@ -171,27 +171,34 @@ final class SegmentWriter: Sendable {
         _ = ftruncate(old.fd, off_t(old.size + SegmentFormat.batchHeaderBytes))
     }
 
-    /// Makes `data` (the state produced by every record before LSN `lsn`) the snapshot: durable
-    /// current segment, new segment starting at `lsn + 1` (its header says it skips `lsn`, so the
-    /// segments chain with or without the snapshot file), snapshot file pointing at it (written to
-    /// a temporary file, fsynced, renamed), then older segments deleted.
-    func installSnapshot(_ data: [UInt8], lsn: UInt64) throws(StorageError) {
+    /// Starts a snapshot at LSN `lsn` (its state is everything before `lsn`): the current segment
+    /// is made durable and closed, and appending continues in a new segment that starts at
+    /// `lsn + 1` (its header says it skips `lsn`, so the segments chain with or without the
+    /// snapshot file). Returns that segment's index, for `writeSnapshot`. Fast: the snapshot's
+    /// bytes are written elsewhere, while appends go on.
+    func rollForSnapshot(lsn: UInt64) throws(StorageError) -> UInt64 {
         try sync()
         let old = current
         precondition(lsn == old.nextLSN, "a snapshot must follow every record before it")
         try create(old.index + 1, firstLSN: lsn + 1, skipped: 1)
         _ = ftruncate(old.fd, off_t(old.size))
         Glibc.close(old.fd)
-        let first = old.index + 1
+        return old.index + 1
+    }
+
+    /// Makes `data` the snapshot of everything before segment `firstSegment` (which starts at
+    /// `nextLSN`): written to a temporary file, fsynced, renamed, then the segments before it
+    /// deleted. Until the rename, recovery replays those segments as if no snapshot were taken.
+    static func writeSnapshot(directory: String, data: [UInt8], firstSegment: UInt64, nextLSN: UInt64) throws(StorageError) {
         var framed: [UInt8] = []
-        RecordFile.frame(Self.snapshotPayload(firstSegment: first, nextLSN: lsn + 1, data: data), into: &framed)
-        let temporary = directory + "/" + Self.snapshotName + ".tmp"
-        try Self.writeFile(temporary, framed)
-        guard rename(temporary, directory + "/" + Self.snapshotName) == 0 else {
+        RecordFile.frame(snapshotPayload(firstSegment: firstSegment, nextLSN: nextLSN, data: data), into: &framed)
+        let temporary = directory + "/" + snapshotName + ".tmp"
+        try writeFile(temporary, framed, syncEvery: 2 << 20)
+        guard rename(temporary, directory + "/" + snapshotName) == 0 else {
             throw StorageError("rename", path: temporary, reason: String(cString: strerror(errno)))
         }
         try RecordFile.fsyncDirectory(directory)
-        for index in Self.listSegments(directory) where index < first { unlink(directory + "/" + Self.segmentName(index)) }
+        for index in listSegments(directory) where index < firstSegment { unlink(directory + "/" + segmentName(index)) }
     }
 
     /// Closes the segment, first cutting off its preallocated zeros (a crash instead leaves them,

@@ -154,6 +154,22 @@ extension WriteAheadLog {
         stopped.signal()
     }
 
+    /// Writes a snapshot's bytes off the flushing thread, one snapshot after the other: a large
+    /// snapshot (tens of megabytes) does not hold back the appends behind it.
+    func writeSnapshotInBackground(_ data: [UInt8], firstSegment: UInt64, nextLSN: UInt64) {
+        let directory = self.directory
+        snapshotWrites.enter()
+        snapshotQueue.async {
+            defer { self.snapshotWrites.leave() }
+            do {
+                try SegmentWriter.writeSnapshot(directory: directory, data: data, firstSegment: firstSegment, nextLSN: nextLSN)
+            } catch {
+                // The segments it would have replaced stay: recovery replays them instead.
+                self.state.withLock { $0.snapshotErrors += 1 }
+            }
+        }
+    }
+
     /// Writes one batch in queue order, as few `SegmentWriter` batches as the snapshots in it
     /// allow; returns (fsyncs, writes) performed. Items a failed attempt already made durable
     /// (LSNs before the writer's) are skipped.
@@ -174,8 +190,9 @@ extension WriteAheadLog {
                     writes += 1
                     records.removeAll()
                 }
-                try segments.installSnapshot(data, lsn: lsn)
-                fsyncs += 2
+                let first = try segments.rollForSnapshot(lsn: lsn)
+                writeSnapshotInBackground(data, firstSegment: first, nextLSN: lsn + 1)
+                fsyncs += 1
             }
         }
         if !records.isEmpty {

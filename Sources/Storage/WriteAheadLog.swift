@@ -114,6 +114,7 @@ public final class WriteAheadLog: Sendable {
         var flusherIdle = false
         var fsyncs = 0
         var writes = 0
+        var snapshotErrors = 0
     }
 
     public let directory: String
@@ -122,6 +123,9 @@ public final class WriteAheadLog: Sendable {
     let state = Mutex(State())
     let wakeup = DispatchSemaphore(value: 0)
     let stopped = DispatchSemaphore(value: 0)
+    /// Snapshot files are written here, in order, off the flushing thread.
+    let snapshotQueue = DispatchQueue(label: "node-wal-snapshot")
+    let snapshotWrites = DispatchGroup()
     let segments: SegmentWriter
 
     private init(directory: String, options: Options, lock: DirectoryLock, segments: SegmentWriter, nextLSN: UInt64) {
@@ -154,7 +158,9 @@ public final class WriteAheadLog: Sendable {
     }
 
     /// Queues a snapshot of the state that the records so far produced: once written, replay
-    /// starts from it and the segments before it are deleted. Returns its LSN.
+    /// starts from it and the segments before it are deleted. Returns its LSN, which is durable
+    /// as soon as appending has moved to a new segment (the records the snapshot stands for stay
+    /// on disk until the snapshot file replaces them, so nothing depends on when that happens).
     @discardableResult
     public func snapshot(_ state: [UInt8]) -> UInt64 {
         enqueue(.snapshot(state))
@@ -229,6 +235,7 @@ public final class WriteAheadLog: Sendable {
         if already { return }
         if wake { wakeup.signal() }
         stopped.wait()
+        snapshotWrites.wait()
         lock.release()
     }
 
