@@ -107,9 +107,11 @@ public struct QuorumBoard: BoardMode {
         try await merged(ReadRequest(threadId: id), local: replica.read { $0.threadItems(id) }).item(id)
     }
 
+    /// One article more than the page is read from every replica: the merged board then knows
+    /// whether older articles exist, and so whether to hand out a next-page token.
     public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
-        let local = replica.read { $0.pageItems(before: cursor, size: size) }
-        let board = try await merged(ReadRequest(before: cursor ?? 0, pageSize: Int32(size)), local: local)
+        let local = replica.read { $0.pageItems(before: cursor, size: size + 1) }
+        let board = try await merged(ReadRequest(before: cursor ?? 0, pageSize: Int32(size + 1)), local: local)
         return board.page(before: cursor, size: size)
     }
 

@@ -95,6 +95,35 @@ struct BoardServiceTests {
         #expect(new?.article?.title == "new")
     }
 
+    /// Quorum mode pages like the others: a List that does not show everything hands out a token
+    /// (it used to merge exactly one page from each replica, so it never knew more existed: 250
+    /// posts, pageSize 200 → 200 articles and no token).
+    @Test func quorumListHandsOutNextPageTokens() async throws {
+        let network = InMemoryNetwork(seed: 5)
+        let ids = ["n1", "n2", "n3"]
+        let members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9200 + $0)")) }
+        for (index, id) in ids.enumerated() {
+            let membership = try ClusterMembership(members: members, selfID: id)
+            let replica = try BoardReplica(origin: id, nodeIndex: index, log: nil)
+            let board = QuorumBoard(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: nil),
+                                    readQuorum: 2, writeQuorum: 2, peerTimeout: .seconds(2), antiEntropyInterval: .seconds(60))
+            var router = RPCRouter()
+            router.register(BoardService(mode: board))
+            router.register(BulletinReplicaService(replica: replica, sequential: false))
+            network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))
+        }
+        let writer = RPCClient(transport: network.transport(from: "client", to: "n1"))
+        for index in 0..<250 { _ = try await writer.call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b")) }
+        let reader = RPCClient(transport: network.transport(from: "client", to: "n2"))
+        let first = try await reader.call(BoardService.list, ListRequest(pageSize: 200))
+        #expect(first.articles.count == 200)
+        #expect(!first.nextPageToken.isEmpty, "no token although 50 more articles exist")
+        let second = try await reader.call(BoardService.list, ListRequest(pageSize: 200, pageToken: first.nextPageToken))
+        #expect(second.articles.count == 50)
+        #expect(second.nextPageToken.isEmpty)
+        #expect(Set((first.articles + second.articles).map(\.id)).count == 250)
+    }
+
     @Test func singleSequentialReplicaElectsItselfAndSurvivesRestart() async throws {
         let directory = NSTemporaryDirectory() + "seq-\(UUID().uuidString)"
         let membership = ClusterMembership.single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
