@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplicatedLogTests",
-            dependencies: ["ReplicatedLog"],
+            dependencies: ["ReplicatedLog", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

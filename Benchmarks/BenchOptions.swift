@@ -30,6 +30,8 @@ struct BenchOptions {
     var fsync = "always"
     var modes = ["sequential", "quorum", "read-your-writes"]
     var articles = 10_000
+    /// Whether `--articles` was given (bulletin-compaction's default is 200k, not 10k).
+    var articlesGiven = false
 
     static let usage = """
     Usage: swift run -c release node-bench <scenario> [options]
@@ -148,6 +150,7 @@ struct BenchOptions {
                 options.compare = target
             case "--mode": options.modes = try value(argument).split(separator: ",").map(String.init)
             case "--articles": options.articles = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--articles takes a positive number") }()
+                options.articlesGiven = true
             case "--strategy": options.strategies = try value(argument).split(separator: ",").map(String.init)
             case "--help", "-h": throw BenchError(usage)
             default:

@@ -116,7 +116,7 @@ enum NodeBench {
         case "bulletin-compaction":
             var options = options
             if options.concurrency.isEmpty { options.concurrency = [64] }
-            if !CommandLine.arguments.contains("--articles") { options.articles = 200_000 }
+            if !options.articlesGiven { options.articles = 200_000 }
             return try await BulletinCompactionScenario.run(options: options)
         case "failover":
             var options = options

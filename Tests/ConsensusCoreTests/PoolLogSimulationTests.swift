@@ -35,18 +35,23 @@ struct PoolLogSimulationTests {
         return [.vote(poolId: pool, member: voter, token: token(voter), principal: nil, round: state.round, value: value, etag: state.etag, now: now)]
     }
 
-    @Test(arguments: 0..<60)
-    func threeReplicas(seed: UInt64) {
-        check(size: 3, seed: seed)
+    @Test(arguments: 0..<50)
+    func threeReplicas(seed: UInt64) async {
+        await onOwnThread { Self.check(size: 3, seed: seed) }
     }
 
-    @Test(arguments: 0..<15)
-    func fiveReplicas(seed: UInt64) {
-        check(size: 5, seed: 5_000 + seed)
+    @Test(arguments: 0..<12)
+    func fiveReplicas(seed: UInt64) async {
+        await onOwnThread { Self.check(size: 5, seed: 5_000 + seed) }
     }
 
     /// The schedules exercise what they claim: crashes, snapshots taken and sent, hand-overs.
-    @Test func faultsAreExercised() {
+    @Test func faultsAreExercised() async {
+        let totals = await onOwnThread { Self.exercised() }
+        #expect(totals.crashes > 10 && totals.taken > 20 && totals.installed > 3 && totals.transfers > 3, "\(totals)")
+    }
+
+    static func exercised() -> (crashes: Int, taken: Int, installed: Int, transfers: Int) {
         var totals = (crashes: 0, taken: 0, installed: 0, transfers: 0)
         for seed in UInt64(0)..<20 {
             var simulation = LogSimulation<PoolMachine>(size: 3, seed: 40_000 + seed) { PoolMachine() }
@@ -57,11 +62,16 @@ struct PoolLogSimulationTests {
             totals.installed += simulation.counts.snapshotsInstalled
             totals.transfers += simulation.counts.transfers
         }
-        #expect(totals.crashes > 10 && totals.taken > 20 && totals.installed > 3 && totals.transfers > 3, "\(totals)")
+        return totals
     }
 
     /// A shell that answers before the command is committed must be caught.
-    @Test func brokenShellIsCaught() {
+    @Test func brokenShellIsCaught() async {
+        let caught = await onOwnThread { Self.caughtBrokenShells() }
+        #expect(caught >= 3, "caught in only \(caught) of 20 seeds")
+    }
+
+    static func caughtBrokenShells() -> Int {
         var caught = 0
         for seed in UInt64(0)..<20 {
             var simulation = LogSimulation<PoolMachine>(size: 3, seed: 90_000 + seed) { PoolMachine() }
@@ -70,10 +80,10 @@ struct PoolLogSimulationTests {
             _ = simulation.settle(final: .expire(now: 0))
             if !simulation.violations.isEmpty || !Self.problems(simulation).isEmpty { caught += 1 }
         }
-        #expect(caught >= 3, "caught in only \(caught) of 20 seeds")
+        return caught
     }
 
-    func check(size: Int, seed: UInt64) {
+    static func check(size: Int, seed: UInt64) {
         var simulation = LogSimulation<PoolMachine>(size: size, seed: seed) { PoolMachine() }
         simulation.run(ticks: 500, faults: true, workload: Self.workload)
         let settled = simulation.settle(final: .expire(now: 0))

@@ -60,8 +60,25 @@ struct ScenarioSmokeTests {
         expectWorking(try await NodeBench.run(options("rpc")), count: 2)
     }
 
+    /// Two leader stops, each followed by an acknowledged write and a restart.
+    @Test(arguments: ["kill", "term"])
+    func consensusFailoverMeasuresEveryTrial(_ signal: String) async throws {
+        let reports = try await NodeBench.run(options("failover") { $0.role = "consensus"; $0.signal = signal; $0.trials = 2 })
+        #expect(reports.count == 1)
+        #expect(reports[0].result.histogram.total == 2, "\(reports[0].note)")
+    }
+
+    /// A small board with frequent snapshots: both runs post everything, the storage and restart
+    /// figures are reported.
+    @Test func bulletinCompactionReportsStorageAndRestart() async throws {
+        let reports = try await NodeBench.run(options("bulletin-compaction") { $0.articles = 400; $0.articlesGiven = true; $0.snapshotEvery = 100 })
+        #expect(reports.count == 2)
+        #expect(reports.allSatisfy { $0.result.histogram.total == 400 })
+        #expect(reports[0].note.contains("snapshot") && reports[0].note.contains("restarted"), "\(reports[0].note)")
+    }
+
     @Test func consensusScenarioDecidesPools() async throws {
-        let reports = try await NodeBench.run(options("consensus-decide") { $0.members = [3]; $0.strategies = ["mixed"] })
+        let reports = try await NodeBench.run(options("consensus-decide") { $0.members = [3]; $0.strategies = ["mixed"]; $0.replicaCounts = [3] })
         expectWorking(reports, count: 1)
         #expect(reports[0].note.contains("rounds"))
     }

@@ -14,6 +14,7 @@ struct RegisterEndToEndTests {
         let start = ContinuousClock.now
         let operations = Mutex<[RegisterOperation]>([])
         let acked = Atomic<Int>(0)
+        let nemesisOver = Atomic<Bool>(false)
 
         func now() -> UInt64 {
             let elapsed = ContinuousClock.now - start
@@ -40,6 +41,9 @@ struct RegisterEndToEndTests {
         let clients = addresses.map { RPCClient(transport: PooledSocketTransport(address: $0, maxConnections: 8)) }
         let history = History()
         let keys = ["a", "b", "c", "d"]
+        // The load runs until the nemesis is over and enough writes were acknowledged (bounded at
+        // 90 s): on a busy machine it is slower, never shorter.
+        let hardLimit = ContinuousClock.now + .seconds(90)
 
         let load = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -47,8 +51,8 @@ struct RegisterEndToEndTests {
                     group.addTask {
                         var random = SeededGenerator(seed: UInt64(process) + 1)
                         var step = 0
-                        let until = ContinuousClock.now + .seconds(6)
-                        while ContinuousClock.now < until {
+                        while ContinuousClock.now < hardLimit,
+                              !(history.nemesisOver.load(ordering: .relaxed) && history.acked.load(ordering: .relaxed) >= 200) {
                             step += 1
                             let key = keys[Int(random.next() % 4)]
                             let node = Int(random.next() % 3)
@@ -77,17 +81,25 @@ struct RegisterEndToEndTests {
                 }
             }
         }
-        // The nemesis: kill -9 n3 and restart it; pause n2 and resume it.
-        try await Task.sleep(for: .milliseconds(1500))
+        /// Waits until `count` writes were acknowledged in all (bounded in time).
+        func acknowledged(_ count: Int) async throws {
+            for _ in 0..<600 where history.acked.load(ordering: .relaxed) < count {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        // The nemesis, each step after the load made progress: kill -9 n3 and restart it; pause n2
+        // and resume it.
+        try await acknowledged(40)
         nodes[2].signal(SIGKILL)
         _ = try await nodes[2].waitForExit()
-        try await Task.sleep(for: .milliseconds(1000))
+        try await acknowledged(80)
         nodes[2] = try NodeProcess(arguments(2))
         _ = try await nodes[2].waitForLine(prefix: "listening on ")
-        try await Task.sleep(for: .milliseconds(500))
+        try await acknowledged(110)
         nodes[1].signal(SIGSTOP)
-        try await Task.sleep(for: .milliseconds(700))
+        try await acknowledged(140)
         nodes[1].signal(SIGCONT)
+        history.nemesisOver.store(true, ordering: .relaxed)
         _ = await load.result
 
         // Final reads through every replica.

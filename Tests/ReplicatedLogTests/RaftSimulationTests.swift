@@ -1,24 +1,30 @@
 import Testing
 import ReplicatedLog
+import TestSupport
 
 /// Hundreds of seeded schedules with leader crashes, partitions, loss, duplication and
 /// reordering: at most one leader per term, committed entries never change, every replica's
 /// committed entries are a prefix of one order, and the cluster recovers once healed.
 @Suite(.serialized)
 struct RaftSimulationTests {
-    @Test(arguments: 0..<150)
-    func threeReplicas(seed: UInt64) {
-        check(size: 3, seed: seed)
+    @Test(arguments: 0..<120)
+    func threeReplicas(seed: UInt64) async {
+        await onOwnThread { check(size: 3, seed: seed) }
     }
 
-    @Test(arguments: 0..<80)
-    func fiveReplicas(seed: UInt64) {
-        check(size: 5, seed: 10_000 + seed)
+    @Test(arguments: 0..<60)
+    func fiveReplicas(seed: UInt64) async {
+        await onOwnThread { check(size: 5, seed: 10_000 + seed) }
     }
 
     /// The schedules really exercise what they claim to: snapshots sent to followers that fell
     /// behind, confirmed reads, hand-overs and restarts with damaged storage.
-    @Test func faultsAndFeaturesAreExercised() {
+    @Test func faultsAndFeaturesAreExercised() async {
+        let totals = await onOwnThread { Self.exercised() }
+        #expect(totals.snapshots > 10 && totals.reads > 1000 && totals.transfers > 5 && totals.damaged > 3, "\(totals)")
+    }
+
+    static func exercised() -> (snapshots: Int, reads: Int, transfers: Int, damaged: Int) {
         var totals = (snapshots: 0, reads: 0, transfers: 0, damaged: 0)
         for seed in UInt64(0)..<40 {
             var simulation = RaftSimulation(size: 3, seed: 70_000 + seed)
@@ -29,12 +35,17 @@ struct RaftSimulationTests {
             totals.transfers += simulation.transfers
             totals.damaged += simulation.damagedRestarts
         }
-        #expect(totals.snapshots > 10 && totals.reads > 1000 && totals.transfers > 5 && totals.damaged > 3, "\(totals)")
+        return totals
     }
 
     /// The harness must catch a shell that acknowledges before persisting (crashes then lose
     /// votes and entries others counted on).
-    @Test func brokenShellIsCaught() {
+    @Test func brokenShellIsCaught() async {
+        let caught = await onOwnThread { Self.caughtBrokenShells() }
+        #expect(caught > 0)
+    }
+
+    static func caughtBrokenShells() -> Int {
         var caught = 0
         for seed in UInt64(0)..<150 {
             var simulation = RaftSimulation(size: 3, seed: 50_000 + seed)
@@ -43,10 +54,10 @@ struct RaftSimulationTests {
             _ = simulation.settle()
             if !simulation.violations.isEmpty { caught += 1 }
         }
-        #expect(caught > 0)
+        return caught
     }
 
-    func check(size: Int, seed: UInt64) {
+    nonisolated func check(size: Int, seed: UInt64) {
         var simulation = RaftSimulation(size: size, seed: seed)
         simulation.run(ticks: 600, faults: true)
         let settled = simulation.settle()
