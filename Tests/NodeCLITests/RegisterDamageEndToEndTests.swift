@@ -45,7 +45,7 @@ struct RegisterDamageEndToEndTests {
         // n2 knows its log is damaged: it refuses to answer (it cannot rebuild while n1 is paused),
         // and says why in its health check. It must never answer "old".
         #expect(await nodes[1].waitForStderr(containing: "the write-ahead log is damaged"))
-        let refused = await Self.code(of: { try await clients[1].call(RegisterService.read, ReadRequest(key: "x"), options: quick) })
+        let refused = await Self.code(of: { try await clients[1].call(RegisterService.read, ReadRequest(key: "x"), options: CallOptions(timeout: .seconds(60))) })
         #expect(refused == .unavailable)
         let health = try await clients[1].call(HealthService.check, HealthCheckRequest())
         #expect(health.status == .notServing)

@@ -5,7 +5,7 @@ import TestSupport
 @testable import RegisterService
 
 /// One-round writes through the coordinator over the in-memory network.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct RegisterCoordinatorOfferTests {
     /// A coordinator that has the key's latest version writes without a query phase: one offer
     /// to each peer and nothing else.
@@ -27,13 +27,13 @@ struct RegisterCoordinatorOfferTests {
     /// the write — the checker must say so.
     @Test func aCoordinatorThatIsBehindRewritesAndTheCheckerCatchesAcknowledgingTheRefusal() async throws {
         for fault in [false, true] {
-            let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 12, acknowledgeRefusedOffers: fault)
+            let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 12, acknowledgeRefusedOffers: fault, peerTimeout: .seconds(30))
             let recorder = HistoryRecorder()
             cluster.network.partition([["n1"], ["n2", "n3", "c0"]])
-            await recorder.perform(process: 0, key: "k", write: "old", client: cluster.client("c0", to: "n2"), timeout: .seconds(5))
+            await recorder.perform(process: 0, key: "k", write: "old", client: cluster.client("c0", to: "n2"), timeout: .seconds(60))
             cluster.network.heal()
-            await recorder.perform(process: 1, key: "k", write: "new", client: cluster.client("c1", to: "n1"), timeout: .seconds(5))
-            await recorder.perform(process: 2, key: "k", write: nil, client: cluster.client("c2", to: "n2"), timeout: .seconds(5))
+            await recorder.perform(process: 1, key: "k", write: "new", client: cluster.client("c1", to: "n1"), timeout: .seconds(60))
+            await recorder.perform(process: 2, key: "k", write: nil, client: cluster.client("c2", to: "n2"), timeout: .seconds(60))
             let operations = await recorder.operations
             #expect(operations.map(\.outcome) == [.ok, .ok, .ok])
             let verdict = LinearizabilityChecker.check(operations)
@@ -59,7 +59,7 @@ struct RegisterCoordinatorOfferTests {
         let client = cluster.client("c1", to: "n1")
         let request = WriteRequest(key: "k", value: "new", requestId: "r-1")
         do {
-            _ = try await client.call(RegisterService.write, request, options: CallOptions(timeout: .seconds(5)))
+            _ = try await client.call(RegisterService.write, request, options: CallOptions(timeout: .seconds(60)))
             Issue.record("an offer refused by n3 and unanswered by n2 was acknowledged")
         } catch {
             #expect(error.code == .unavailable && error.message.contains("outcome is unknown"), "\(error)")
@@ -81,7 +81,7 @@ struct RegisterCoordinatorOfferTests {
         }
         for id in ["n2", "n3"] { try await #require(await cluster.replicas[id]).store(history) }
         let written = try await cluster.client("c", to: "n1").call(RegisterService.write, WriteRequest(key: "k", value: "new"),
-                                                                   options: CallOptions(timeout: .seconds(5)))
+                                                                   options: CallOptions(timeout: .seconds(60)))
         #expect(written.version.counter == Int64(ReplicaState.replacedMemory + 5))
         #expect(try await cluster.client("c", to: "n2").call(RegisterService.read, ReadRequest(key: "k")).value == "new")
         await cluster.shutdown()
