@@ -8,6 +8,8 @@ struct BenchOptions {
     var warmup: Duration = .seconds(1)
     var transports: [String] = ["pooled", "urlsession"]
     var target: String?
+    /// `--help`: print the usage and exit 0.
+    var help = false
     var force = false
     var jsonPath: String?
     var members: [Int] = [3, 9]
@@ -152,13 +154,13 @@ struct BenchOptions {
             case "--articles": options.articles = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--articles takes a positive number") }()
                 options.articlesGiven = true
             case "--strategy": options.strategies = try value(argument).split(separator: ",").map(String.init)
-            case "--help", "-h": throw BenchError(usage)
+            case "--help", "-h": options.help = true
             default:
-                guard !argument.hasPrefix("-"), options.scenario.isEmpty else { throw BenchError("unknown option \(argument)\n\n\(usage)") }
+                guard !argument.hasPrefix("-"), options.scenario.isEmpty else { throw BenchError("error: unknown option '\(argument)'\nsee 'node-bench --help'") }
                 options.scenario = argument
             }
         }
-        guard !options.scenario.isEmpty else { throw BenchError(usage) }
+        guard !options.scenario.isEmpty || options.help else { throw BenchError("error: missing scenario\nsee 'node-bench --help'") }
         return options
     }
 }

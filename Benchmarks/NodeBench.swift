@@ -12,6 +12,10 @@ enum NodeBench {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             exit(64)
         }
+        if options.help {
+            print(BenchOptions.usage)
+            exit(0)
+        }
         #if DEBUG
         if !options.force {
             FileHandle.standardError.write(Data("node-bench: this is a debug build; run `swift run -c release node-bench …` (or pass --force)\n".utf8))

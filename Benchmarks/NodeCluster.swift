@@ -101,7 +101,7 @@ final class ClusterRegistry: Sendable {
     func cpuSeconds() -> Double? { ProcessCPU.seconds(of: pids.withLock { $0 }) }
 }
 
-struct BenchError: Error, CustomStringConvertible {
+struct BenchError: Error, Equatable, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,7 +1,11 @@
 import Foundation
 import RPC
 
-/// `node call`: one RPC (unary or server-streaming) through the URLSession client, printing JSON.
+/// `node call`: one RPC (unary or server-streaming) over a socket of its own, printing JSON.
+///
+/// Guarantees: a stream's messages are printed as they arrive, one JSON object per line, each
+/// line written at once; Ctrl-C ends a stream cleanly (exit 0); an error prints its code,
+/// message and every detail to stderr and exits with the code's number.
 struct CallCommand {
     let options: CallOptionsCLI
 
@@ -14,7 +18,7 @@ struct CallCommand {
     /// `register.v1.Register/ReadLocal` to see each replica's version).
     private func runEverywhere() async -> Int32 {
         guard case .invoke(let method, let source) = options.action, let body = try? readBody(source) else {
-            Console.err("error: cannot read the request")
+            Console.err("error: cannot read the request\n\(NodeMain.hint(for: "call"))")
             return 64
         }
         var worst: Int32 = 0
@@ -34,10 +38,7 @@ struct CallCommand {
     }
 
     private func runOnce() async -> Int32 {
-        // URLSession (libcurl) refuses bracketed IPv6 literals; the socket client handles them.
-        let transport: any ClientTransport = options.address.family == .ipv6
-            ? PooledSocketTransport(address: options.address, maxConnections: 2)
-            : URLSessionTransport(address: options.address)
+        let transport = PooledSocketTransport(address: options.address, maxConnections: 2)
         var callOptions = CallOptions(timeout: options.timeout)
         for (name, value) in options.headerList { callOptions.headers.add(name, value) }
         do {
@@ -63,26 +64,87 @@ struct CallCommand {
             case .invoke(let method, let source):
                 let body = try readBody(source)
                 let path = "/" + method
-                if await isStreaming(method, transport: transport) {
-                    for try await message in transport.serverStream(path: path, body: body, options: callOptions) {
-                        Console.out(Self.compact(message))
-                    }
-                } else {
-                    let response = try await transport.unary(path: path, body: body, options: callOptions)
-                    Console.out(Self.pretty(response.body))
-                }
+                let streaming = await isStreaming(method, transport: transport)
+                if options.verbose { showRequest(path: path, body: body, options: callOptions, streaming: streaming) }
+                if streaming { return await stream(path: path, body: body, options: callOptions, transport: transport) }
+                let response = try await transport.unary(path: path, body: body, options: callOptions)
+                if options.verbose { showHeaders("<", response.headers) }
+                Console.out(Self.pretty(response.body))
             }
             return 0
         } catch let error as ConnectError {
-            Console.err("error: \(error.code.wireName): \(error.message)")
-            return Int32(error.code.rawValue)
+            return report(error)
         } catch let error as UsageError {
-            Console.err("error: \(error.message)")
+            Console.err("error: \(error.message)\n\(NodeMain.hint(for: "call"))")
             return 64
         } catch {
             Console.err("error: unavailable: \(error)")
             return Int32(ConnectCode.unavailable.rawValue)
         }
+    }
+
+    /// Prints each message as it arrives until the stream ends, fails, or the user presses
+    /// Ctrl-C (then exit 0: the user stopped it).
+    private func stream(path: String, body: [UInt8], options callOptions: CallOptions, transport: PooledSocketTransport) async -> Int32 {
+        let signals = SignalWatcher(signals: [SIGINT])
+        let messages = transport.serverStream(path: path, body: body, options: callOptions)
+        let reading = Task { () -> ConnectError? in
+            do {
+                for try await message in messages { Console.out(Self.compact(message)) }
+                return nil
+            } catch let error as ConnectError {
+                return error
+            } catch {
+                return ConnectError(.unavailable, "\(error)")
+            }
+        }
+        let interrupt = Task { () -> Bool in
+            for await _ in signals.signals {
+                reading.cancel()
+                return true
+            }
+            return false
+        }
+        let failure = await reading.value
+        interrupt.cancel()
+        if await interrupt.value { return 0 }
+        return failure.map(report) ?? 0
+    }
+
+    /// Prints an RPC error (code, message, each detail, and with `-v` its metadata); returns its exit status.
+    private func report(_ error: ConnectError) -> Int32 {
+        Console.err("error: \(error.code.wireName): \(error.message)")
+        for detail in error.details { Console.err("  detail \(Self.describe(detail))") }
+        if options.verbose { showHeaders("<", error.metadata) }
+        return Int32(error.code.rawValue)
+    }
+
+    /// A detail as `type: value`, the value decoded when it is a message we can print.
+    static func describe(_ detail: ConnectError.Detail) -> String {
+        if let data = Data(base64Encoded: detail.value) ?? Data(base64Encoded: Self.padded(detail.value)),
+           (try? JSONSerialization.jsonObject(with: data)) != nil {
+            return "\(detail.type): \(compact(Array(data)))"
+        }
+        if let debug = detail.debug { return "\(detail.type): \(debug)" }
+        return "\(detail.type): (base64) \(detail.value)"
+    }
+
+    static func padded(_ base64: String) -> String {
+        base64 + String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+    }
+
+    private func showRequest(path: String, body: [UInt8], options callOptions: CallOptions, streaming: Bool) {
+        let bytes = PooledSocketTransport.serialize(path: path, host: options.address.description, body: [], options: callOptions,
+                                                    streaming: streaming)
+        let head = String(decoding: bytes, as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: true)
+        for line in head where !line.hasPrefix("content-length") { Console.err("> \(line)") }
+        Console.err("> content-length: \(streaming ? body.count + 5 : body.count)")
+        Console.err(">")
+    }
+
+    private func showHeaders(_ marker: String, _ headers: HTTPHeaders) {
+        for (name, value) in headers { Console.err("\(marker) \(name): \(value)") }
+        Console.err(marker)
     }
 
     private func readBody(_ source: CallOptionsCLI.BodySource) throws -> [UInt8] {
@@ -111,8 +173,11 @@ struct CallCommand {
     }
 
     static func pretty(_ body: [UInt8]) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
+            return String(decoding: body, as: UTF8.self)
+        }
+        if let fields = object as? [String: Any], fields.isEmpty { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
             return String(decoding: body, as: UTF8.self)
         }
         return String(decoding: data, as: UTF8.self)

@@ -23,6 +23,8 @@ public struct CallOptionsCLI: Equatable, Sendable {
     public var headers: [String: String] = [:]
     public var headerList: [(String, String)] { headers.sorted { $0.key < $1.key } }
     public var timeout: Duration?
+    /// `-v`: request and response headers (and an error's metadata) to stderr.
+    public var verbose = false
 
     static func parse(_ arguments: [String]) throws(UsageError) -> CallOptionsCLI {
         var scanner = ArgumentScanner(arguments, command: "call")
@@ -32,8 +34,10 @@ public struct CallOptionsCLI: Equatable, Sendable {
         var list = false
         var all = false
         var describe: String?
+        var verbose = false
         while let argument = scanner.next() {
             switch argument {
+            case "-v", "--verbose": verbose = true
             case "-H", "--header":
                 let (name, value) = try scanner.header(for: "-H")
                 headers[name] = value
@@ -82,6 +86,7 @@ public struct CallOptionsCLI: Equatable, Sendable {
             action = .invoke(method: method, body: body)
         }
         var options = CallOptionsCLI(address: address, action: action, headers: headers, timeout: timeout)
+        options.verbose = verbose
         if all {
             guard case .invoke = action else { throw UsageError("--all calls a method on every address", command: "call") }
             options.allAddresses = addresses

@@ -8,7 +8,7 @@ public enum NodeMain {
         do {
             command = try NodeCommand.parse(arguments)
         } catch {
-            printError("error: \(error.message)\n\n\(Usage.text(for: error.command))")
+            printError("error: \(error.message)\n\(Self.hint(for: error.command))")
             return 64
         }
         switch command {
@@ -27,6 +27,12 @@ public enum NodeMain {
         case .agent(let options):
             return await AgentCommand(options: options).run()
         }
+    }
+
+    /// The line after a usage error: where the full usage is (it is not repeated in full, so the
+    /// error stays the first thing a user reads).
+    static func hint(for command: String?) -> String {
+        "see '" + (command.map { "node \($0) --help" } ?? "node --help") + "'"
     }
 
     static func printError(_ text: String) {

@@ -15,7 +15,7 @@ struct ServeCommand {
         do {
             setup = try NodeSetup.resolve(options, environment: ProcessInfo.processInfo.environment)
         } catch {
-            Console.err("error: \(error.message)")
+            Console.err("error: \(error.message)\n\(NodeMain.hint(for: "serve"))")
             return 64
         }
         var dataLock: DirectoryLock?

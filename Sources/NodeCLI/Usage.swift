@@ -76,18 +76,20 @@ public enum Usage {
            node call <address> --list
            node call <address> --describe <package.Service>
 
-    Calls a method and prints the response JSON (streams print one JSON object per line).
+    Calls a method and prints the response JSON (streams print one JSON object per line as each
+    message arrives; Ctrl-C ends a stream).
     The request is the JSON argument, the contents of @file, or standard input for '-' (default {}).
 
     Options:
       -H, --header 'name: value'   add request metadata (repeatable)
       --timeout D                  deadline sent as Connect-Timeout-Ms (e.g. 500ms, 5s)
+      -v, --verbose                request and response headers to stderr
       --all                        call every address given (comma-separated) and print one line each,
                                    e.g. register.v1.Register/ReadLocal to see each replica's version
 
-    Exit status: 0 on success; on an RPC error the code and message go to stderr and the
-    status is the gRPC number of the code (1 canceled … 14 unavailable … 16 unauthenticated);
-    64 for usage errors.
+    Exit status: 0 on success (also for a stream ended with Ctrl-C); on an RPC error the code,
+    message and details go to stderr and the status is the gRPC number of the code (1 canceled …
+    14 unavailable … 16 unauthenticated); 64 for usage errors.
     """
 
     static let agent = """

@@ -117,5 +117,9 @@ struct ScenarioSmokeTests {
         #expect(throws: BenchError.self) { try BenchOptions.parse(["register-write", "--concurrency", "0"]) }
         #expect(throws: BenchError.self) { try BenchOptions.parse(["rpc", "--compare", "redis"]) }
         #expect(throws: BenchError.self) { try BenchOptions.parse([]) }
+        #expect(throws: BenchError("error: unknown option '--bogus'\nsee 'node-bench --help'")) { try BenchOptions.parse(["rpc", "--bogus"]) }
+        // --help is a request, not an error (node-bench prints the usage and exits 0).
+        #expect(try BenchOptions.parse(["--help"]).help)
+        #expect(try BenchOptions.parse(["rpc", "-h"]).help)
     }
 }

@@ -50,6 +50,53 @@ struct ServeEndToEndTests {
         #expect(result.status == 64)
         #expect(result.err.contains("unknown role"))
         #expect(try await NodeProcess.run(["--version"]).out.hasPrefix("node "))
+        // One line and where to look, not the whole usage.
+        let call = try await NodeProcess.run(["call", "127.0.0.1:1"])
+        #expect(call.status == 64)
+        #expect(call.err == "error: missing <package.Service/Method>\nsee 'node call --help'\n")
+        for command in ["serve", "call", "cluster", "agent"] {
+            let help = try await NodeProcess.run([command, "--help"])
+            #expect(help.status == 0 && help.out.contains("Usage: node \(command)"), "\(command) --help")
+        }
+    }
+
+    /// A stream's messages are printed as they arrive (the first is on stdout while the server
+    /// still holds the stream open), and Ctrl-C ends it with exit status 0.
+    @Test func nodeCallPrintsAStreamAsItArrivesAndCtrlCEndsIt() async throws {
+        let (server, address) = try await NodeProcess.serve()
+        let watch = try NodeProcess(["call", address, "node.v1.Diagnostics/Ticks", #"{"message":"t","count":1000,"intervalMs":1000}"#])
+        _ = try await watch.waitForLine(prefix: #"{"message":"t0"}"#)
+        #expect(watch.process.isRunning)
+        watch.signal(SIGINT)
+        #expect(try await watch.waitForExit() == 0)
+        #expect(!watch.stdout.contains("t999"))
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
+    /// An empty response message prints `{}`; an error prints each detail decoded.
+    @Test func nodeCallPrintsEmptyMessagesAndErrorDetails() async throws {
+        let (server, address) = try await NodeProcess.serve(role: "consensus")
+        _ = try await NodeProcess.run(["call", address, "consensus.v1.Consensus/CreatePool", #"{"poolId":"p","size":2}"#])
+        for member in ["a", "b"] {
+            let joined = try await NodeProcess.run(["call", address, "consensus.v1.Consensus/JoinPool",
+                                                    #"{"poolId":"p","memberId":"\#(member)","memberToken":"\#(member)-token-0123456789"}"#])
+            #expect(joined.status == 0)
+        }
+        let stale = try await NodeProcess.run(["call", address, "consensus.v1.Consensus/Vote",
+                                               #"{"poolId":"p","memberId":"a","memberToken":"a-token-0123456789","value":3,"etag":"\"v1\""}"#])
+        #expect(stale.status == 9)
+        #expect(stale.err.contains("detail consensus.v1.Pool: {"))
+        #expect(stale.err.contains(#""state":"WAITING""#))
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+
+        let (register, registerAddress) = try await NodeProcess.serve(role: "register")
+        let empty = try await NodeProcess.run(["call", registerAddress, "register.v1.Register/Read", #"{"key":"nothing"}"#])
+        #expect(empty.status == 0)
+        #expect(empty.out == "{}\n")
+        register.signal(SIGTERM)
+        _ = try await register.waitForExit()
     }
 
     /// Each malformed or oversize request gets its status, and the server keeps serving others.
