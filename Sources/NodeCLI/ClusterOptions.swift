@@ -7,6 +7,8 @@ public struct ClusterOptions: Equatable, Sendable {
     public var basePort: Int?
     public var host = "127.0.0.1"
     public var dataDir: String?
+    /// Whether a replica that exits is started again (same id, port and data dir).
+    public var restart = true
     /// Extra arguments passed to every `node serve`.
     public var serveArguments: [String] = []
 
@@ -21,6 +23,8 @@ public struct ClusterOptions: Equatable, Sendable {
             case "--base-port": options.basePort = try scanner.int(for: argument, in: 1...65_000)
             case "--host": options.host = try scanner.value(for: argument)
             case "--data-dir": options.dataDir = try scanner.value(for: argument)
+            case "--restart": options.restart = true
+            case "--no-restart": options.restart = false
             case "--mode": options.serveArguments += ["--mode", try BulletinMode(parsing: scanner.value(for: argument)).rawValue]
             case "--": options.serveArguments = scanner.rest()
             default: throw UsageError("unknown option '\(argument)' (pass serve options after --)", command: "cluster")

@@ -114,15 +114,19 @@ public enum Usage {
     static let cluster = """
     Usage: node cluster --role ROLE [--replicas N] [--base-port P] [--data-dir DIR] [-- serve options]
 
-    Starts N 'node serve' child processes wired as peers on 127.0.0.1, prints their addresses,
-    and stops all of them on Ctrl-C or as soon as any one exits.
+    Starts N 'node serve' child processes wired as peers on 127.0.0.1 and prints their addresses.
+    A replica that exits is reported (and whether a majority still runs) and started again with
+    the same id, port and data dir, so you can watch it catch up; one that keeps exiting within
+    10 s of starting is given up after 3 tries. The cluster stops on Ctrl-C, or when a majority
+    is down and will not be restarted. A temporary data dir is removed on exit.
 
     Options:
       --role ROLE      consensus, register or bulletin (required)
       --replicas N     number of replicas (default 3)
       --base-port P    use ports P…P+N-1 (default: free ports chosen by the system)
       --host HOST      address to bind (default 127.0.0.1)
-      --data-dir DIR   parent of each replica's data dir (default: a new temporary directory)
+      --data-dir DIR   parent of each replica's data dir, kept (default: a temporary one, removed)
+      --no-restart     leave a replica that exits down (the cluster stops once a majority is down)
       --mode MODE      bulletin: sequential (default), quorum or read-your-writes
     """
 }

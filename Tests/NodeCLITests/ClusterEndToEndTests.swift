@@ -45,32 +45,37 @@ struct ClusterEndToEndTests {
         for member in members { #expect(kill(member.pid, 0) != 0, "\(member.id) still running") }
     }
 
-    @Test func oneReplicaDyingStopsTheRest() async throws {
-        let cluster = try NodeProcess(["cluster", "--role", "consensus", "--replicas", "2"])
+    /// A replica killed with -9 is reported (with whether a majority holds) and started again
+    /// with the same id and port; Ctrl-C then stops everything and removes the temporary data.
+    @Test func aDeadReplicaIsReportedAndRestarted() async throws {
+        let cluster = try NodeProcess(["cluster", "--role", "register", "--replicas", "3"])
+        let members = try await members(of: cluster, count: 3)
+        for member in members { _ = try await waitHealthy(member.address) }
+        let header = try #require(cluster.stdout.split(separator: "\n").first { $0.hasPrefix("cluster of 3") })
+        let dataRoot = try #require(header.split(separator: "(data in ").last?.split(separator: ",").first.map(String.init))
+        #expect(FileManager.default.fileExists(atPath: dataRoot))
+        kill(members[1].pid, SIGKILL)
+        #expect(await cluster.waitForStderr(containing: "replica n2 exited (signal 9); 2 of 3 running, majority holds"))
+        #expect(await cluster.waitForStderr(containing: "replica n2 restarted, pid"))
+        let health = try await waitHealthy(members[1].address)
+        #expect(health.contains("\"nodeId\" : \"n2\""))
+        #expect(cluster.process.isRunning)
+        cluster.signal(SIGINT)
+        #expect(try await cluster.waitForExit() == 0)
+        #expect(!FileManager.default.fileExists(atPath: dataRoot), "temporary data dir left behind")
+        let replicas = cluster.stderr.split(separator: "\n").compactMap { $0.split(separator: "restarted, pid ").last.flatMap { Int32($0) } }
+        for pid in [members[0].pid, members[2].pid] + replicas { #expect(kill(pid, 0) != 0, "\(pid) still running") }
+    }
+
+    /// With --no-restart, losing the majority stops the cluster.
+    @Test func withoutRestartsALostMajorityStopsTheCluster() async throws {
+        let cluster = try NodeProcess(["cluster", "--role", "consensus", "--replicas", "2", "--no-restart"])
         let members = try await members(of: cluster, count: 2)
         for member in members { _ = try await waitHealthy(member.address) }
         kill(members[0].pid, SIGKILL)
         #expect(try await cluster.waitForExit() != 0)
-        #expect(await cluster.waitForStderr(containing: "replica n1 exited"))
+        #expect(cluster.stderr.contains("replica n1 exited (signal 9); 1 of 2 running, majority lost"))
+        #expect(cluster.stderr.contains("a majority is down and will not come back"))
         #expect(kill(members[1].pid, 0) != 0)
-    }
-}
-
-/// `node cluster`'s start-up check: a replica counts as started only when its own id answers on
-/// its port (another process may have taken a port picked as free).
-struct ClusterStartupTests {
-    @Test func onlyTheReplicaItselfCountsAsStarted() async throws {
-        let (node, address) = try await NodeProcess.serve(["--id", "n2"])
-        let parts = address.split(separator: ":")
-        let host = String(parts[0])
-        let port = try #require(Int(parts[1]))
-        #expect(await ClusterStartup.replicasAnswer(ids: ["n2"], host: host, ports: [port], children: [node.process]))
-        // Someone else answering on n1's port: n1 did not start.
-        #expect(await !ClusterStartup.replicasAnswer(ids: ["n1"], host: host, ports: [port], children: [node.process],
-                                                     timeout: .seconds(5)))
-        node.signal(SIGTERM)
-        _ = try await node.waitForExit()
-        // A replica that exited did not start either.
-        #expect(await !ClusterStartup.replicasAnswer(ids: ["n2"], host: host, ports: [port], children: [node.process]))
     }
 }
