@@ -108,9 +108,12 @@ public struct ConsensusService: RPCService {
         case .tooManyPools: .resourceExhausted
         }
         var error = ConnectError(code, rejection.message)
-        if case .stale = rejection, let current, let json = try? ProtoJSONCodec.encode(PoolMessage(current)) {
-            error.details = [ConnectError.Detail(type: PoolMessage.schema.name, value: Data(json).base64EncodedString(),
-                                                 debug: String(decoding: json, as: UTF8.self))]
+        if case .stale = rejection, let current, let json = try? ProtoJSONCodec.encode(PoolMessage(current)),
+           let binary = try? ProtoBinaryWriter.binary(fromJSON: json, schema: PoolMessage.schema) {
+            // As Connect carries details: the binary message in `value` (unpadded base64), its JSON in `debug`.
+            var value = Data(binary).base64EncodedString()
+            while value.hasSuffix("=") { value.removeLast() }
+            error.details = [ConnectError.Detail(type: PoolMessage.schema.name, value: value, debug: String(decoding: json, as: UTF8.self))]
             error.metadata.set("etag", current.etag)
         }
         return error

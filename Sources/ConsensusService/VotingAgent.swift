@@ -104,7 +104,8 @@ public struct VotingAgent: Sendable {
     /// After a failed vote: the pool from a stale-etag error, or a fresh read.
     private func recover(from error: ConnectError, pool: PoolMessage, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> PoolMessage {
         if error.code == .failedPrecondition, let detail = error.details.first(where: { $0.type == PoolMessage.schema.name }),
-           let data = Data(base64Encoded: detail.value), let current = try? ProtoJSONCodec.decode(PoolMessage.self, from: Array(data)) {
+           let binary = ConnectError.binaryValue(of: detail), let json = try? ProtoBinaryReader.json(from: binary, schema: PoolMessage.schema),
+           let current = try? ProtoJSONCodec.decode(PoolMessage.self, from: json) {
             return current
         }
         switch error.code {

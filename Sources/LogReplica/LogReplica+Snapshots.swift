@@ -53,7 +53,8 @@ extension LogReplica {
             return SnapshotChunkResponse(nextOffset: next, done: false)
         case .corrupt:
             logger.warning("a snapshot from the leader failed its checksum", [("from", chunk.from), ("index", "\(chunk.index)")])
-            throw ConnectError(.dataLoss, "the snapshot failed its checksum; send it again")
+            // The sender's bytes are at fault, not this replica: a client error, and the sender retries.
+            throw ConnectError(.invalidArgument, "field \"checksum\" does not match the snapshot's bytes; send it again")
         case .complete(let message):
             let reply = await receive(from: chunk.from, [message], replying: true)
             return SnapshotChunkResponse(nextOffset: chunk.totalBytes, done: true, messages: reply)

@@ -119,18 +119,11 @@ struct CallCommand {
         return Int32(error.code.rawValue)
     }
 
-    /// A detail as `type: value`, the value decoded when it is a message we can print.
+    /// A detail as `type: value`: its JSON (`debug`) when the server sent it, else the base64 of
+    /// the binary message.
     static func describe(_ detail: ConnectError.Detail) -> String {
-        if let data = Data(base64Encoded: detail.value) ?? Data(base64Encoded: Self.padded(detail.value)),
-           (try? JSONSerialization.jsonObject(with: data)) != nil {
-            return "\(detail.type): \(compact(Array(data)))"
-        }
-        if let debug = detail.debug { return "\(detail.type): \(debug)" }
-        return "\(detail.type): (base64) \(detail.value)"
-    }
-
-    static func padded(_ base64: String) -> String {
-        base64 + String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        if let debug = detail.debug { return "\(detail.type): \(compact(Array(debug.utf8)))" }
+        return "\(detail.type): (binary, base64) \(detail.value)"
     }
 
     private func showRequest(path: String, body: [UInt8], options callOptions: CallOptions, streaming: Bool) {

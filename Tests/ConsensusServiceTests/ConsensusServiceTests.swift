@@ -107,7 +107,10 @@ struct ConsensusServiceTests {
             #expect(error.metadata["etag"] == "\"v7\"")
             let detail = try #require(error.details.first)
             #expect(detail.type == "consensus.v1.Pool")
-            let current = try ProtoJSONCodec.decode(PoolMessage.self, from: Array(try #require(Data(base64Encoded: detail.value))))
+            // As Connect carries details: the binary message in `value`, its JSON in `debug`.
+            let binary = try #require(ConnectError.binaryValue(of: detail))
+            let current = try ProtoJSONCodec.decode(PoolMessage.self, from: ProtoBinaryReader.json(from: binary, schema: PoolMessage.schema))
+            #expect(try ProtoJSONCodec.decode(PoolMessage.self, from: Array(try #require(detail.debug).utf8)) == current)
             #expect(current.etag == "\"v7\"")
             #expect(current.votesThisRound.count == 1)
         }

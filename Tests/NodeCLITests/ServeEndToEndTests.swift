@@ -121,7 +121,8 @@ struct ServeEndToEndTests {
         let keepAliveCases: [(String, Int, String?)] = [
             ("POST /nope.v1.X/Y HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", 404, "unimplemented"),
             ("DELETE /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}", 405, nil),
-            ("POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/proto\r\nContent-Length: 2\r\n\r\nab", 415, nil),
+            ("POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\nContent-Length: 2\r\n\r\nab", 415, nil),
+            ("POST /node.v1.Health/Check HTTP/1.1\r\nHost: x\r\nContent-Type: application/proto\r\nContent-Length: 2\r\n\r\n\u{0A}\u{7F}", 400, "invalid_argument"),
             ("POST /node.v1.Diagnostics/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{nope", 400, "invalid_argument"),
         ]
         for (request, status, code) in keepAliveCases {

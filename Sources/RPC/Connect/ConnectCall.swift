@@ -1,12 +1,21 @@
 import Foundation
 
-/// A validated Connect request: its decoded (inflated) body and its timeout.
+/// A validated Connect request: its decoded (inflated) body, its codec and its timeout.
 ///
-/// Validation follows the Connect protocol: POST with `application/json` (or GET with
-/// `?connect=v1&encoding=json&message=…` for side-effect-free methods), `Connect-Protocol-Version`
-/// `1` when present, `Connect-Timeout-Ms` of 1–10 digits, `Content-Encoding` identity or gzip.
+/// Validation follows the Connect protocol: POST with `application/json` or `application/proto`
+/// (`application/connect+json` / `+proto` for streams), or GET with
+/// `?connect=v1&encoding=json|proto&message=…` for side-effect-free methods;
+/// `Connect-Protocol-Version` `1` when present, `Connect-Timeout-Ms` of 1–10 digits,
+/// `Content-Encoding` identity or gzip.
 struct ConnectCall: Sendable {
+    /// How messages are encoded on the wire; the response uses the request's codec.
+    enum Codec: Sendable {
+        case json
+        case proto
+    }
+
     let body: [UInt8]
+    let codec: Codec
     let timeout: Duration?
 
     /// A failure answered at the HTTP level rather than as a Connect error (405, 415).
@@ -22,8 +31,8 @@ struct ConnectCall: Sendable {
         switch request.method {
         case "POST":
             let streaming = route.kind == .serverStreaming
-            guard let contentType = request.headers["content-type"], isSupported(contentType, streaming: streaming) else {
-                let accepted = streaming ? "application/connect+json" : "application/json"
+            guard let contentType = request.headers["content-type"], let codec = codec(of: contentType, streaming: streaming) else {
+                let accepted = streaming ? "application/connect+json, application/connect+proto" : "application/json, application/proto"
                 throw HTTPFailure(response: HTTPResponse(status: .unsupportedMediaType, headers: ["accept-post": accepted]))
             }
             if streaming {
@@ -31,13 +40,14 @@ struct ConnectCall: Sendable {
                 let body = flags & ConnectEnvelope.compressedFlag != 0
                     ? try decompress(payload, encoding: request.headers["connect-content-encoding"] ?? "gzip", limit: maxBodyBytes)
                     : payload
-                return ConnectCall(body: body, timeout: timeout)
+                return ConnectCall(body: body, codec: codec, timeout: timeout)
             }
             let body = try decompress(request.body, encoding: request.headers["content-encoding"], limit: maxBodyBytes)
-            return ConnectCall(body: body, timeout: timeout)
+            return ConnectCall(body: body, codec: codec, timeout: timeout)
         case "GET":
             guard route.allowsGET else { throw methodNotAllowed(route) }
-            return ConnectCall(body: try parseGetQuery(request.query ?? "", limit: maxBodyBytes), timeout: timeout)
+            let (body, codec) = try parseGetQuery(request.query ?? "", limit: maxBodyBytes)
+            return ConnectCall(body: body, codec: codec, timeout: timeout)
         default:
             throw methodNotAllowed(route)
         }
@@ -50,9 +60,19 @@ struct ConnectCall: Sendable {
         return HTTPFailure(response: response)
     }
 
+    /// The codec a request's content type names, nil when it is not one this kind of call takes.
+    static func codec(of contentType: String, streaming: Bool) -> Codec? {
+        if isMediaType(contentType, streaming ? "application/connect+json" : "application/json") { return .json }
+        if isMediaType(contentType, streaming ? "application/connect+proto" : "application/proto") { return .proto }
+        return nil
+    }
+
     static func isSupported(_ contentType: String, streaming: Bool) -> Bool {
-        let wanted = streaming ? "application/connect+json" : "application/json"
-        // The media type before any `;parameters`, trimmed, compared without regard to ASCII case.
+        codec(of: contentType, streaming: streaming) != nil
+    }
+
+    /// Whether the media type before any `;parameters`, trimmed, is `wanted` (ASCII case ignored).
+    static func isMediaType(_ contentType: String, _ wanted: String) -> Bool {
         var text = contentType
         return text.withUTF8 { bytes in
             let mediaType = HTTPSyntax.trimmingWhitespace(bytes, 0..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count))
@@ -80,39 +100,63 @@ struct ConnectCall: Sendable {
         }
     }
 
-    /// Decodes `?connect=v1&encoding=json&message=…[&base64=1][&compression=gzip]`.
-    static func parseGetQuery(_ query: Substring, limit: Int) throws -> [UInt8] {
-        var parameters: [String: String] = [:]
+    /// Decodes `?connect=v1&encoding=json|proto&message=…[&base64=1][&compression=gzip]` (a
+    /// binary message comes base64url-encoded, or percent-encoded byte by byte).
+    static func parseGetQuery(_ query: Substring, limit: Int) throws -> ([UInt8], Codec) {
+        var parameters: [String: [UInt8]] = [:]
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(parts[0])
-            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
+            let name = percentDecodeBytes(parts[0])
+            let value = parts.count > 1 ? percentDecodeBytes(parts[1]) : []
             guard let name, let value else { throw ConnectError(.invalidArgument, "malformed query string") }
-            parameters[name] = value
+            parameters[String(decoding: name, as: UTF8.self)] = value
         }
-        if let connect = parameters["connect"], connect != "v1" {
+        func text(_ name: String) -> String? { parameters[name].map { String(decoding: $0, as: UTF8.self) } }
+        if let connect = text("connect"), connect != "v1" {
             throw ConnectError(.invalidArgument, "query parameter connect must be v1")
         }
-        guard parameters["encoding"] == "json" else {
-            throw HTTPFailure(response: HTTPResponse(status: .unsupportedMediaType))
+        let codec: Codec
+        switch text("encoding") {
+        case "json": codec = .json
+        case "proto": codec = .proto
+        default: throw HTTPFailure(response: HTTPResponse(status: .unsupportedMediaType))
         }
         guard let message = parameters["message"] else {
             throw ConnectError(.invalidArgument, "missing query parameter \"message\"")
         }
-        var bytes: [UInt8]
-        if parameters["base64"] == "1" {
-            guard let decoded = base64URLDecode(message) else {
+        var bytes = message
+        if text("base64") == "1" {
+            guard let decoded = base64URLDecode(String(decoding: message, as: UTF8.self)) else {
                 throw ConnectError(.invalidArgument, "query parameter message is not valid base64")
             }
             bytes = decoded
-        } else {
-            bytes = Array(message.utf8)
         }
-        return try decompress(bytes, encoding: parameters["compression"], limit: limit)
+        return (try decompress(bytes, encoding: text("compression"), limit: limit), codec)
     }
 
-    static func percentDecode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    /// `+` as space and `%XX` as the byte XX; nil when a `%` is not followed by two hex digits.
+    static func percentDecodeBytes(_ text: Substring) -> [UInt8]? {
+        var out: [UInt8] = []
+        var bytes = Array(text.utf8)[...]
+        while let byte = bytes.popFirst() {
+            switch byte {
+            case UInt8(ascii: "+"): out.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard bytes.count >= 2, let high = hexValue(bytes.removeFirst()), let low = hexValue(bytes.removeFirst()) else { return nil }
+                out.append(high << 4 | low)
+            default: out.append(byte)
+            }
+        }
+        return out
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: byte - 48
+        case 65...70: byte - 55
+        case 97...102: byte - 87
+        default: nil
+        }
     }
 
     static func base64URLDecode(_ text: String) -> [UInt8]? {

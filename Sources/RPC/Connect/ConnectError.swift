@@ -6,10 +6,12 @@ import JSON
 /// Handlers throw it to answer with that code; clients receive it decoded from the wire.
 /// Guarantees: the JSON form is exactly the Connect error body `{"code","message","details"}`.
 public struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// One error detail, as Connect carries it: a type name and a base64 payload, plus optional JSON debug text.
+    /// One error detail, as Connect carries it: the message's full type name, the base64 of its
+    /// binary protobuf form (`value`), and optionally its JSON (`debug`, written as a JSON object).
     public struct Detail: Sendable, Equatable, Codable {
         public var type: String
         public var value: String
+        /// JSON text of the message; on the wire it is the JSON object itself.
         public var debug: String?
 
         public init(type: String, value: String, debug: String? = nil) {
@@ -37,6 +39,12 @@ public struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { "\(code.wireName): \(message)" }
 
+    /// The binary message a detail carries (its `value`, base64 with or without padding).
+    public static func binaryValue(of detail: Detail) -> [UInt8]? {
+        let padded = detail.value + String(repeating: "=", count: (4 - detail.value.utf8.count % 4) % 4)
+        return Data(base64Encoded: padded).map(Array.init)
+    }
+
     /// The Connect error body (keys sorted, as JSONSerialization wrote them before: tests and
     /// clients compare it byte for byte), written without Foundation: errors are common on some
     /// paths (stale votes) and JSONSerialization cost ≈ 100 µs each.
@@ -51,7 +59,12 @@ public struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible 
             out.append(UInt8(ascii: "{"))
             if let debug = detail.debug {
                 out.append(contentsOf: #""debug":"#.utf8)
-                JSONWriter.writeString(debug, into: &out)
+                // An object as Connect wants it when the text is JSON; a string otherwise.
+                if case .object? = try? JSONParser.parse(Array(debug.utf8)) {
+                    out.append(contentsOf: debug.utf8)
+                } else {
+                    JSONWriter.writeString(debug, into: &out)
+                }
                 out.append(UInt8(ascii: ","))
             }
             out.append(contentsOf: #""type":"#.utf8)
@@ -76,7 +89,12 @@ public struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible 
             if case .array(let items)? = object["details"] {
                 for case .object(let item) in items {
                     if case .string(let type)? = item["type"], case .string(let value)? = item["value"] {
-                        details.append(Detail(type: type, value: value))
+                        let debug: String? = switch item["debug"] {
+                        case .object(let object)?: String(decoding: JSONWriter.bytes(.object(object)), as: UTF8.self)
+                        case .string(let text)?: text
+                        default: nil
+                        }
+                        details.append(Detail(type: type, value: value, debug: debug))
                     }
                 }
             }

@@ -2,8 +2,8 @@ extension ConnectResponder {
     /// Starts a server-streaming call: a 200 response whose chunked body carries one enveloped
     /// message per element and ends with the end-of-stream message (error and trailers).
     /// The producer is cancelled when the client disconnects or the deadline passes.
-    func streamResponse(_ handler: @escaping RPCRouter.StreamHandler, body: [UInt8], context: RPCContext,
-                        timeout: Duration?) async throws -> HTTPResponse {
+    func streamResponse(_ handler: @escaping RPCRouter.StreamHandler, body: [UInt8], codec: ConnectCall.Codec,
+                        context: RPCContext, timeout: Duration?) async throws -> HTTPResponse {
         let (chunks, sink) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(1024))
         let logger = self.logger
         let metrics = self.metrics
@@ -15,8 +15,9 @@ extension ConnectResponder {
             do {
                 try await Self.withDeadline(timeout) {
                     let messages = try await RPCContext.$current.withValue(context) { try await handler(body, context) }
+                    let schema = context.method.response
                     for try await message in messages {
-                        sink.yield(ConnectEnvelope.frame(message))
+                        sink.yield(ConnectEnvelope.frame(codec == .proto ? try ProtoBinaryWriter.binary(fromJSON: message, schema: schema) : message))
                     }
                 }
             } catch {
@@ -29,7 +30,8 @@ extension ConnectResponder {
         }
         sink.onTermination = { _ in producer.cancel() }
         var headers = context.responseHeaders
-        headers.set("content-type", "application/connect+json")
+        // The end-of-stream message is JSON with either codec (the Connect protocol says so).
+        headers.set("content-type", codec == .proto ? "application/connect+proto" : "application/connect+json")
         return HTTPResponse(status: .ok, headers: headers, stream: chunks)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Serves the Connect protocol (unary and server-streaming, JSON codec) for a router, plus plain
+/// Serves the Connect protocol (unary and server-streaming; JSON and binary protobuf codecs, the
+/// response in the request's) for a router, plus plain
 /// HTTP routes (`/metrics`, `/openapi.json`, a web page).
 ///
 /// Guarantees: every RPC failure is a Connect error body with one of the 16 codes and its HTTP
@@ -51,14 +52,16 @@ public struct ConnectResponder: HTTPResponder {
             let context = RPCContext(method: route.info, requestHeaders: request.headers, peer: peer,
                                      deadline: call.timeout.map { started + $0 }, principal: principal)
             callContext = context
+            let json = call.codec == .proto ? try ProtoBinaryReader.json(from: call.body, schema: route.info.request) : call.body
             if let unary = route.unary {
-                let body = try await Self.withDeadline(call.timeout) {
-                    try await RPCContext.$current.withValue(context) { try await unary(call.body, context) }
+                var body = try await Self.withDeadline(call.timeout) {
+                    try await RPCContext.$current.withValue(context) { try await unary(json, context) }
                 }
-                response = successResponse(body, context: context, request: request)
+                if call.codec == .proto { body = try ProtoBinaryWriter.binary(fromJSON: body, schema: route.info.response) }
+                response = successResponse(body, codec: call.codec, context: context, request: request)
             } else if let stream = route.stream {
                 // The stream records its own metrics when it ends.
-                return try await streamResponse(stream, body: call.body, context: context, timeout: call.timeout)
+                return try await streamResponse(stream, body: json, codec: call.codec, context: context, timeout: call.timeout)
             } else {
                 throw ConnectError(.unimplemented, "\(route.info.path) has no handler")
             }
@@ -107,10 +110,10 @@ public struct ConnectResponder: HTTPResponder {
         }
     }
 
-    private func successResponse(_ body: [UInt8], context: RPCContext, request: HTTPRequest) -> HTTPResponse {
+    private func successResponse(_ body: [UInt8], codec: ConnectCall.Codec, context: RPCContext, request: HTTPRequest) -> HTTPResponse {
         var headers = context.responseHeaders
         for (name, value) in context.responseTrailers { headers.add("trailer-" + name, value) }
-        headers.set("content-type", "application/json")
+        headers.set("content-type", codec == .proto ? "application/proto" : "application/json")
         var body = body
         if body.count >= compressionThreshold, request.headers.hasToken("gzip", in: "accept-encoding") {
             body = GzipCodec.deflate(body)

@@ -17,6 +17,26 @@ struct ConnectResponderTests {
         #expect(response.text == #"{"message":"hi"}"#)
     }
 
+    /// The binary codec of default Connect clients: the response uses the request's codec.
+    @Test func binaryProtobufCallsAreAnsweredInBinary() async {
+        var request = TestRouter.post("/node.v1.Diagnostics/Echo", "", headers: ["content-type": "application/proto"])
+        request.body = [0x0A, 0x02] + Array("hi".utf8)
+        let response = await send(request)
+        #expect(response.status == .ok)
+        #expect(response.headers["content-type"] == "application/proto")
+        #expect(response.bodyBytes == [0x0A, 0x02] + Array("hi".utf8))
+        // GET with encoding=proto: the message base64url-encoded (here an empty CheckRequest).
+        let get = await send(HTTPRequest(method: "GET", target: "/node.v1.Health/Check?connect=v1&encoding=proto&base64=1&message=",
+                                         headers: ["host": "x"]))
+        #expect(get.status == .ok && get.headers["content-type"] == "application/proto")
+        #expect(get.bodyBytes.first == 0x08)  // field 1 (status), a varint
+        // Malformed binary input is invalid_argument, in the JSON error body Connect always uses.
+        request.body = [0x0A, 0x7F]
+        let bad = await send(request)
+        #expect(bad.status.code == 400 && bad.connectCode == "invalid_argument")
+        #expect(bad.headers["content-type"] == "application/json")
+    }
+
     @Test func charsetParameterIsTolerated() async {
         let response = await send(TestRouter.post("/node.v1.Health/Check", "{}", headers: ["content-type": "application/json; charset=utf-8"]))
         #expect(response.status == .ok)
@@ -33,6 +53,9 @@ struct ConnectResponderTests {
 
     @Test func streamingMediaType() {
         #expect(ConnectCall.isSupported("APPLICATION/CONNECT+JSON", streaming: true))
+        #expect(ConnectCall.codec(of: "application/connect+proto", streaming: true) == .proto)
+        #expect(ConnectCall.codec(of: "application/proto", streaming: false) == .proto)
+        #expect(!ConnectCall.isSupported("application/proto", streaming: true))
         #expect(!ConnectCall.isSupported("application/json", streaming: true))
     }
 
@@ -54,8 +77,9 @@ struct ConnectResponderTests {
     }
 
     @Test func unsupportedCodecIs415() async {
-        let response = await send(TestRouter.post("/node.v1.Health/Check", "x", headers: ["content-type": "application/proto"]))
+        let response = await send(TestRouter.post("/node.v1.Health/Check", "x", headers: ["content-type": "application/xml"]))
         #expect(response.status.code == 415)
+        #expect(response.headers["accept-post"] == "application/json, application/proto")
         #expect(response.bodyBytes.isEmpty)
         let missing = await send(TestRouter.post("/node.v1.Health/Check", "{}", headers: [:]))
         #expect(missing.status.code == 415)
