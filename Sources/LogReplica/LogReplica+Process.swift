@@ -68,7 +68,8 @@ extension LogReplica {
         }
         for (ticket, index) in effects.readsDone { finishRead(ticket, .success(index)) }
         for (ticket, failure) in effects.readsFailed { finishRead(ticket, .failure(failure)) }
-        if effects.ready.snapshot != nil {
+        if let snapshot = effects.ready.snapshot {
+            noteSnapshot(index: snapshot.index, bytes: snapshot.data.count)
             logger.info("installed a snapshot from the leader", [("index", "\(core.raft.log.snapshotIndex)")])
             for observer in restoreObservers { observer() }
         }

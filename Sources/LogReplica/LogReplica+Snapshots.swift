@@ -14,6 +14,10 @@ extension LogReplica {
         }
     }
 
+    func noteSnapshot(index: UInt64, bytes: Int) {
+        figures.recordSnapshot(index: index, bytes: bytes)
+    }
+
     func finishSnapshot(index: UInt64, term: UInt64, _ result: Result<[UInt8], any Error>) {
         guard case .success(let data) = result else {
             logger.error("cannot serialize a snapshot", [("index", "\(index)")])
@@ -29,6 +33,7 @@ extension LogReplica {
             lastLSN = log.snapshot(payload)
         }
         core.snapshotTaken(index: index, data: data)
+        noteSnapshot(index: index, bytes: data.count)
         logger.info("snapshot taken", [("index", "\(index)"), ("bytes", "\(data.count)")])
     }
 

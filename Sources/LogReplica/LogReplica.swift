@@ -47,6 +47,8 @@ public actor LogReplica<Machine: ReplicatedStateMachine> {
     public nonisolated let selfID: String
     /// Open unless recovery found damage that this replica has not rebuilt from the leader yet.
     public nonisolated let rebuild: StorageRebuild
+    /// Term, leadership, commit/applied index and snapshot size for `/metrics`.
+    public nonisolated let figures = LogFigures()
     /// The event loop the actor runs on: calls from connection tasks on that loop need no hop.
     nonisolated let loop: EventLoop
     public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
@@ -163,6 +165,7 @@ public actor LogReplica<Machine: ReplicatedStateMachine> {
     }
 
     func noteRoleChange() {
+        figures.record(term: core.raft.term, commitIndex: core.raft.commitIndex, appliedIndex: core.appliedIndex, isLeader: core.raft.isLeader)
         guard core.raft.role != lastRole else { return }
         lastRole = core.raft.role
         if core.raft.role == .leader {

@@ -45,6 +45,7 @@ extension RoleRuntime {
             runtime.services.append(LogPeerService(replica: sequential.log))
             runtime.peerServices.insert(LogPeerService.name)
             runtime.handOver = { _ = await sequential.log.handOver() }
+            runtime.gauges += sequential.log.figures.gauges()
         }
         runtime.background = [{ await mode.run() }]
         runtime.close = { log?.close() }

@@ -27,13 +27,13 @@ struct RoleRuntime {
     mutating func watchStorage(_ log: WriteAheadLog?, rebuild: StorageRebuild) {
         if let log {
             healthConditions.append { log.problem.map { "storage cannot write (retrying): \($0)" } }
-            gauges.append(("node_storage_writable", "1 while the write-ahead log can write, 0 while a failed write is retried.", "gauge",
+            gauges.append(("replnode_storage_writable", "1 while the write-ahead log can write, 0 while a failed write is retried.", "gauge",
                            { log.problem == nil ? 1 : 0 }))
-            gauges.append(("node_storage_write_errors_total", "Writes or fsyncs of the write-ahead log that failed.", "counter",
+            gauges.append(("replnode_storage_write_errors_total", "Writes or fsyncs of the write-ahead log that failed.", "counter",
                            { Double(log.writeErrorCount) }))
         }
         healthConditions.append { rebuild.healthProblem }
-        gauges.append(("node_storage_rebuilding", "1 while the replica rebuilds damaged storage from its peers.", "gauge",
+        gauges.append(("replnode_storage_rebuilding", "1 while the replica rebuilds damaged storage from its peers.", "gauge",
                        { rebuild.isRebuilding ? 1 : 0 }))
     }
 
@@ -118,6 +118,7 @@ struct RoleRuntime {
         runtime.handOver = { _ = await node.log.handOver() }
         runtime.close = { log?.close() }
         runtime.watchStorage(log, rebuild: node.log.rebuild)
+        runtime.gauges += node.log.figures.gauges()
         return runtime
     }
 }

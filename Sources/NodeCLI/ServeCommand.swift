@@ -40,6 +40,7 @@ struct ServeCommand {
         }
         defer { runtime.close() }
         let metrics = MetricsRegistry()
+        metrics.setBuildInfo([("version", Usage.version), ("role", options.role.rawValue), ("node_id", options.id)])
         let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
         for condition in runtime.healthConditions { health.addCondition(condition) }
         for (name, help, type, value) in runtime.gauges { metrics.addGauge(name, help: help, type: type, value) }

@@ -13,7 +13,7 @@ public enum Usage {
     }
 
     static let root = """
-    node \(version): replicated services over the Connect protocol (JSON over HTTP/1.1).
+    node \(version): replicated services over the Connect protocol (JSON or binary protobuf over HTTP/1.1).
 
     Usage:
       node serve   --role consensus|register|bulletin [options]   run one replica

@@ -59,6 +59,22 @@ fi
 printf '%s\n' "$out" | grep -q '"code": "already_exists"' || { echo "interop: buf curl error: $out"; exit 1; }
 echo "interop: buf curl (binary protobuf) passed"
 
+# /metrics in Prometheus' own checker (Debian's prometheus package has promtool).
+if ! command -v promtool >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "interop: installing promtool (Debian package prometheus)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus) >/dev/null 2>&1 || true
+fi
+checkmetrics() { # address
+    curl -sf "http://$1/metrics" > "$work/metrics.txt"
+    promtool check metrics < "$work/metrics.txt" || { echo "interop: promtool check metrics failed for $1"; exit 1; }
+}
+if command -v promtool >/dev/null; then
+    checkmetrics "$address"
+    echo "interop: promtool check metrics passed"
+else
+    echo "interop: promtool is not installed and cannot be; /metrics not checked"; exit 1
+fi
+
 # Schema-driven fuzzing of every method from the node's own OpenAPI document. Left out:
 # Diagnostics (its Echo sleeps as long as asked, which only tests the fuzzer's patience) and
 # streaming methods (OpenAPI cannot describe Connect's envelope framing).
@@ -92,6 +108,7 @@ for mode in read-your-writes sequential; do
     address=$(sed -n 's/^listening on //p' "$work/bulletin.out")
     [ -n "$address" ] || { echo "interop: bulletin node did not start"; cat "$work/bulletin.log"; exit 1; }
     curl -sf "http://$address/openapi.json" > "$work/openapi.json"
+    checkmetrics "$address"
     fuzz "bulletin-$mode" --checks all --exclude-checks positive_data_acceptance --exclude-path-regex '^/node[.]v1[.]|Watch'
     kill -TERM $pid
     wait $pid

@@ -47,7 +47,7 @@ struct DiskFullEndToEndTests {
         #expect(health.reason.contains("No space left on device"))
         let called = try await NodeProcess.run(["call", address, "node.v1.Health/Check"])
         #expect(called.out.contains("NOT_SERVING") && called.out.contains("storage cannot write"))
-        #expect(try Self.metric(address, "node_storage_writable") == 0)
+        #expect(try Self.metric(address, "replnode_storage_writable") == 0)
 
         // Space returns: the node recovers by itself.
         unlink(filler)
@@ -59,8 +59,8 @@ struct DiskFullEndToEndTests {
         #expect(status == .serving)
         _ = try await client.call(RegisterService.write, WriteRequest(key: "after", value: "2"))
         #expect(try await client.call(RegisterService.read, ReadRequest(key: "after")).value == "2")
-        #expect(try Self.metric(address, "node_storage_writable") == 1)
-        #expect(try Self.metric(address, "node_storage_write_errors_total") ?? 0 >= 1)
+        #expect(try Self.metric(address, "replnode_storage_writable") == 1)
+        #expect(try Self.metric(address, "replnode_storage_write_errors_total") ?? 0 >= 1)
         node.signal(SIGTERM)
         _ = try await node.waitForExit()
     }

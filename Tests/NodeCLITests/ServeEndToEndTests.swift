@@ -60,6 +60,30 @@ struct ServeEndToEndTests {
         }
     }
 
+    /// `/metrics` carries the standard process metrics, the build and, on a replicated log, its
+    /// term, leadership and indexes, all under our `replnode_` prefix (never node_exporter's `node_`).
+    @Test func metricsCarryProcessBuildAndLogFigures() async throws {
+        let (server, address) = try await NodeProcess.serve(["--id", "n1"], role: "consensus")
+        _ = try await NodeProcess.run(["call", address, "consensus.v1.Consensus/CreatePool", #"{"poolId":"m","size":2}"#])
+        let connection = try RawHTTPConnection(address)
+        connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        let text = try #require(connection.readResponse()).text
+        func value(_ name: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        #expect((value("process_resident_memory_bytes") ?? 0) > 1_000_000)
+        #expect((value("process_open_fds") ?? 0) > 3)
+        #expect((value("process_cpu_seconds_total") ?? -1) >= 0)
+        #expect((value("process_start_time_seconds") ?? 0) > 1_600_000_000)
+        #expect(text.contains(#"replnode_build_info{version="0.1.0",role="consensus",node_id="n1"} 1"#))
+        #expect(value("replnode_log_leader") == 1)
+        #expect((value("replnode_log_commit_index") ?? 0) >= 2)
+        #expect(value("replnode_log_applied_index") == value("replnode_log_commit_index"))
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("node_") })
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
     /// A stream's messages are printed as they arrive (the first is on stdout while the server
     /// still holds the stream open), and Ctrl-C ends it with exit status 0.
     @Test func nodeCallPrintsAStreamAsItArrivesAndCtrlCEndsIt() async throws {
@@ -134,7 +158,7 @@ struct ServeEndToEndTests {
             // The unread or rejected body did not corrupt the next request on the connection.
             let next = try #require(connection.readResponse())
             #expect(next.status == 200)
-            #expect(next.text.contains("node_open_connections"))
+            #expect(next.text.contains("replnode_open_connections"))
         }
         server.signal(SIGTERM)
         _ = try await server.waitForExit()

@@ -3,6 +3,9 @@ import Synchronization
 /// Counters and histograms for `GET /metrics`, in Prometheus text format.
 ///
 /// Guarantees: safe to update from any task; `render()` is a consistent snapshot of each family.
+/// Our metric names start with `replnode_` (`node_` would collide with node_exporter's); the
+/// standard `process_*` metrics are included, and a `replnode_build_info` gauge once
+/// `setBuildInfo` is called.
 public final class MetricsRegistry: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     public static let latencyBuckets: [Double] = [
@@ -34,7 +37,14 @@ public final class MetricsRegistry: Sendable {
     private let state = Mutex(State())
     private let gauges = Mutex<[(name: String, help: String, type: String, value: @Sendable () -> Double)]>([])
 
-    public init() {}
+    private let buildInfo = Mutex<[(String, String)]>([])
+
+    public init() { _ = ProcessMetrics.startTime }
+
+    /// Labels of the `replnode_build_info` gauge (always 1), e.g. version and role.
+    public func setBuildInfo(_ labels: [(String, String)]) {
+        buildInfo.withLock { $0 = labels }
+    }
 
     /// Adds a value read at each render (`type` "gauge" or "counter"), e.g. storage health.
     public func addGauge(_ name: String, help: String, type: String = "gauge", _ value: @escaping @Sendable () -> Double) {
@@ -73,45 +83,65 @@ public final class MetricsRegistry: Sendable {
     public func render() -> String {
         let snapshot = state.withLock { $0 }
         var out = ""
-        out += "# HELP node_rpc_requests_total RPCs handled, by method and Connect code.\n"
-        out += "# TYPE node_rpc_requests_total counter\n"
+        out += "# HELP replnode_rpc_requests_total RPCs handled, by method and Connect code.\n"
+        out += "# TYPE replnode_rpc_requests_total counter\n"
         for method in snapshot.requests.keys.sorted() {
             for (code, count) in snapshot.requests[method, default: [:]].sorted(by: { $0.key < $1.key }) {
-                out += "node_rpc_requests_total{method=\"\(method)\",code=\"\(code)\"} \(count)\n"
+                out += "replnode_rpc_requests_total{method=\"\(method)\",code=\"\(code)\"} \(count)\n"
             }
         }
-        out += "# HELP node_rpc_duration_seconds RPC handling latency, by method.\n"
-        out += "# TYPE node_rpc_duration_seconds histogram\n"
+        out += "# HELP replnode_rpc_duration_seconds RPC handling latency, by method.\n"
+        out += "# TYPE replnode_rpc_duration_seconds histogram\n"
         for method in snapshot.latency.keys.sorted() {
             guard let histogram = snapshot.latency[method] else { continue }
             var cumulative: UInt64 = 0
             for (index, bound) in Self.latencyBuckets.enumerated() {
                 cumulative += histogram.counts[index]
-                out += "node_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"\(bound)\"} \(cumulative)\n"
+                out += "replnode_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"\(bound)\"} \(cumulative)\n"
             }
-            out += "node_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"+Inf\"} \(histogram.total)\n"
-            out += "node_rpc_duration_seconds_sum{method=\"\(method)\"} \(histogram.sum)\n"
-            out += "node_rpc_duration_seconds_count{method=\"\(method)\"} \(histogram.total)\n"
+            out += "replnode_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"+Inf\"} \(histogram.total)\n"
+            out += "replnode_rpc_duration_seconds_sum{method=\"\(method)\"} \(histogram.sum)\n"
+            out += "replnode_rpc_duration_seconds_count{method=\"\(method)\"} \(histogram.total)\n"
         }
-        out += "# HELP node_http_responses_total Requests answered at the HTTP level without reaching an RPC, by status.\n"
-        out += "# TYPE node_http_responses_total counter\n"
+        out += "# HELP replnode_http_responses_total Requests answered at the HTTP level without reaching an RPC, by status.\n"
+        out += "# TYPE replnode_http_responses_total counter\n"
         for (status, count) in snapshot.httpErrors.sorted(by: { $0.key < $1.key }) {
-            out += "node_http_responses_total{status=\"\(status)\"} \(count)\n"
+            out += "replnode_http_responses_total{status=\"\(status)\"} \(count)\n"
         }
-        out += "# HELP node_open_connections Client connections open now.\n"
-        out += "# TYPE node_open_connections gauge\n"
-        out += "node_open_connections \(snapshot.openConnections)\n"
-        out += "# HELP node_connections_accepted_total Client connections accepted.\n"
-        out += "# TYPE node_connections_accepted_total counter\n"
-        out += "node_connections_accepted_total \(snapshot.acceptedConnections)\n"
-        out += "# HELP node_bytes_received_total Bytes read from client connections.\n"
-        out += "# TYPE node_bytes_received_total counter\n"
-        out += "node_bytes_received_total \(snapshot.bytesIn)\n"
-        out += "# HELP node_bytes_sent_total Bytes written to client connections.\n"
-        out += "# TYPE node_bytes_sent_total counter\n"
-        out += "node_bytes_sent_total \(snapshot.bytesOut)\n"
+        out += "# HELP replnode_open_connections Client connections open now.\n"
+        out += "# TYPE replnode_open_connections gauge\n"
+        out += "replnode_open_connections \(snapshot.openConnections)\n"
+        out += "# HELP replnode_connections_accepted_total Client connections accepted.\n"
+        out += "# TYPE replnode_connections_accepted_total counter\n"
+        out += "replnode_connections_accepted_total \(snapshot.acceptedConnections)\n"
+        out += "# HELP replnode_bytes_received_total Bytes read from client connections.\n"
+        out += "# TYPE replnode_bytes_received_total counter\n"
+        out += "replnode_bytes_received_total \(snapshot.bytesIn)\n"
+        out += "# HELP replnode_bytes_sent_total Bytes written to client connections.\n"
+        out += "# TYPE replnode_bytes_sent_total counter\n"
+        out += "replnode_bytes_sent_total \(snapshot.bytesOut)\n"
+        let info = buildInfo.withLock { $0 }
+        if !info.isEmpty {
+            let labels = info.map { "\($0.0)=\"\(Self.escapeLabel($0.1))\"" }.joined(separator: ",")
+            out += "# HELP replnode_build_info The running build (always 1).\n# TYPE replnode_build_info gauge\nreplnode_build_info{\(labels)} 1\n"
+        }
+        out += ProcessMetrics.render()
         for gauge in gauges.withLock({ $0 }) {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) \(gauge.type)\n\(gauge.name) \(gauge.value())\n"
+        }
+        return out
+    }
+
+    /// A label value with `\`, `"` and newlines escaped, as the text format requires.
+    static func escapeLabel(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
         }
         return out
     }

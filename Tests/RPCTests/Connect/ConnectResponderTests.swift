@@ -183,9 +183,9 @@ struct ConnectResponderTests {
         _ = await responder.respond(to: TestRouter.post("/node.v1.Health/Check", "{}"), peer: nil)
         _ = await responder.respond(to: TestRouter.post("/test.v1.Test/Fail", "{}"), peer: nil)
         let text = metrics.render()
-        #expect(text.contains(#"node_rpc_requests_total{method="/node.v1.Health/Check",code="ok"} 1"#))
-        #expect(text.contains(#"node_rpc_requests_total{method="/test.v1.Test/Fail",code="failed_precondition"} 1"#))
-        #expect(text.contains(#"node_rpc_duration_seconds_count{method="/node.v1.Health/Check"} 1"#))
+        #expect(text.contains(#"replnode_rpc_requests_total{method="/node.v1.Health/Check",code="ok"} 1"#))
+        #expect(text.contains(#"replnode_rpc_requests_total{method="/test.v1.Test/Fail",code="failed_precondition"} 1"#))
+        #expect(text.contains(#"replnode_rpc_duration_seconds_count{method="/node.v1.Health/Check"} 1"#))
     }
 
     @Test func streamingCallsAreEnveloped() async throws {
