@@ -3,9 +3,9 @@ extension ConnectResponder {
     /// message per element and ends with the end-of-stream message (error and trailers).
     /// The producer is cancelled when the client disconnects or the deadline passes.
     func streamResponse(_ handler: @escaping RPCRouter.StreamHandler, body: [UInt8], codec: ConnectCall.Codec,
-                        context: RPCContext, timeout: Duration?) async throws -> HTTPResponse {
+                        context: RPCContext, timeout: Duration?, peer: SocketAddress? = nil) async throws -> HTTPResponse {
         let (chunks, sink) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(1024))
-        let logger = self.logger
+        let responder = self
         let metrics = self.metrics
         let path = context.method.path
         let mapError: @Sendable (any Error) -> ConnectError = { [self] error in self.mapError(error, method: path) }
@@ -26,7 +26,7 @@ extension ConnectResponder {
             sink.yield(ConnectEnvelope.endStream(error: failure, trailers: context.responseTrailers))
             sink.finish()
             metrics.recordRPC(method: path, code: failure?.code.wireName ?? "ok", seconds: (ContinuousClock.now - started).secondsValue)
-            logger.debug("stream ended", [("method", path), ("code", failure?.code.wireName ?? "ok")])
+            responder.accessLog(path, code: failure?.code.wireName ?? "ok", started: started, peer: peer)
         }
         sink.onTermination = { _ in producer.cancel() }
         var headers = context.responseHeaders

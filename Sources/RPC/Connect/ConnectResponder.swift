@@ -61,13 +61,14 @@ public struct ConnectResponder: HTTPResponder {
                 response = successResponse(body, codec: call.codec, context: context, request: request)
             } else if let stream = route.stream {
                 // The stream records its own metrics when it ends.
-                return try await streamResponse(stream, body: json, codec: call.codec, context: context, timeout: call.timeout)
+                return try await streamResponse(stream, body: json, codec: call.codec, context: context, timeout: call.timeout, peer: peer)
             } else {
                 throw ConnectError(.unimplemented, "\(route.info.path) has no handler")
             }
             code = "ok"
         } catch let failure as ConnectCall.HTTPFailure {
             metrics.recordHTTPStatus(failure.response.status.code)
+            accessLog(route.info.path, code: "http_\(failure.response.status.code)", started: started, peer: peer)
             return failure.response
         } catch {
             var connectError = mapError(error, method: route.info.path)
@@ -80,7 +81,16 @@ public struct ConnectResponder: HTTPResponder {
             code = connectError.code.wireName
         }
         metrics.recordRPC(method: route.info.path, code: code, seconds: (ContinuousClock.now - started).secondsValue)
+        accessLog(route.info.path, code: code, started: started, peer: peer)
         return response
+    }
+
+    /// One line per call at `--log-level debug`: method, outcome, duration and the caller.
+    func accessLog(_ method: String, code: String, started: ContinuousClock.Instant, peer: SocketAddress?) {
+        guard logger.isEnabled(.debug) else { return }
+        let milliseconds = (ContinuousClock.now - started).secondsValue * 1000
+        logger.debug("rpc", [("method", method), ("code", code), ("duration_ms", String(format: "%.3f", milliseconds)),
+                             ("peer", peer?.description ?? "-")])
     }
 
     /// Runs `body`, cancelling it and failing with `deadline_exceeded` once `timeout` passes.

@@ -67,9 +67,21 @@ public struct Logger: Sendable {
     public func error(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.error, message(), fields) }
     public func critical(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.critical, message(), fields) }
 
+    /// Whether a message at `level` would be written (to skip building costly fields).
+    public func isEnabled(_ level: Level) -> Bool { level >= self.level }
+
     func render(_ level: Level, _ message: String, _ fields: [(String, String)]) -> String {
-        let timestamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
-        let all = [("ts", timestamp), ("level", level.name), ("msg", message)] + fields
+        // RFC 3339 in UTC with milliseconds, e.g. 2026-12-03T21:08:02.997Z.
+        let timestamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        var all = [("ts", timestamp), ("level", level.name), ("msg", message)]
+        // No key twice on a line: a field that repeats a key (say the node's `role` metadata and
+        // a message's own `role`) is written as key_2, key_3, ….
+        var seen: [String: Int] = ["ts": 1, "level": 1, "msg": 1]
+        for (key, value) in fields {
+            let count = seen[key, default: 0] + 1
+            seen[key] = count
+            all.append((count == 1 ? key : "\(key)_\(count)", value))
+        }
         switch format {
         case .logfmt:
             return all.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
