@@ -21,12 +21,15 @@ struct RoleRuntime {
     var handOver: @Sendable () async -> Void = {}
     /// Extra `/metrics` values: name, help, type, value.
     var gauges: [(String, String, String, @Sendable () -> Double)] = []
+    /// Extra `/metrics` families rendered whole (histograms).
+    var families: [@Sendable () -> String] = []
 
     /// Health and metrics for the role's storage: NOT_SERVING with the reason while the log
     /// cannot write or the replica rebuilds damaged state.
     mutating func watchStorage(_ log: WriteAheadLog?, rebuild: StorageRebuild) {
         if let log {
             healthConditions.append { log.problem.map { "storage cannot write (retrying): \($0)" } }
+            families.append { log.figures.render(prefix: "replnode_") }
             gauges.append(("replnode_storage_writable", "1 while the write-ahead log can write, 0 while a failed write is retried.", "gauge",
                            { log.problem == nil ? 1 : 0 }))
             gauges.append(("replnode_storage_write_errors_total", "Writes or fsyncs of the write-ahead log that failed.", "counter",

@@ -44,6 +44,7 @@ struct ServeCommand {
         let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
         for condition in runtime.healthConditions { health.addCondition(condition) }
         for (name, help, type, value) in runtime.gauges { metrics.addGauge(name, help: help, type: type, value) }
+        for family in runtime.families { metrics.addFamilies(family) }
         let detector = FailureDetector(membership: setup.membership, peers: peers, interval: options.heartbeatInterval,
                                        timeout: options.failureTimeout, logger: logger)
         var router = RPCRouter()

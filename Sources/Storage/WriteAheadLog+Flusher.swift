@@ -197,9 +197,13 @@ extension WriteAheadLog {
         }
         if !records.isEmpty {
             try segments.write(records, firstLSN: firstLSN)
+            figures.recordWrite(bytes: records.reduce(0) { $0 + $1.count })
             writes += 1
             if options.fsync != .never {
+                let started = ContinuousClock.now
                 try segments.sync()
+                let elapsed = ContinuousClock.now - started
+                figures.recordSync(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                 fsyncs += 1
             }
         }

@@ -127,6 +127,8 @@ public final class WriteAheadLog: Sendable {
     let snapshotQueue = DispatchQueue(label: "node-wal-snapshot")
     let snapshotWrites = DispatchGroup()
     let segments: SegmentWriter
+    /// Sync latency and bytes written, for `/metrics`.
+    public let figures = StorageFigures()
 
     private init(directory: String, options: Options, lock: DirectoryLock, segments: SegmentWriter, nextLSN: UInt64) {
         self.directory = directory

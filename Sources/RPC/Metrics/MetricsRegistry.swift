@@ -46,6 +46,14 @@ public final class MetricsRegistry: Sendable {
         buildInfo.withLock { $0 = labels }
     }
 
+    private let families = Mutex<[@Sendable () -> String]>([])
+
+    /// Adds whole metric families rendered at each scrape (text format, HELP and TYPE included),
+    /// e.g. a histogram kept elsewhere.
+    public func addFamilies(_ render: @escaping @Sendable () -> String) {
+        families.withLock { $0.append(render) }
+    }
+
     /// Adds a value read at each render (`type` "gauge" or "counter"), e.g. storage health.
     public func addGauge(_ name: String, help: String, type: String = "gauge", _ value: @escaping @Sendable () -> Double) {
         gauges.withLock { $0.append((name, help, type, value)) }
@@ -126,6 +134,7 @@ public final class MetricsRegistry: Sendable {
             out += "# HELP replnode_build_info The running build (always 1).\n# TYPE replnode_build_info gauge\nreplnode_build_info{\(labels)} 1\n"
         }
         out += ProcessMetrics.render()
+        for family in families.withLock({ $0 }) { out += family() }
         for gauge in gauges.withLock({ $0 }) {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) \(gauge.type)\n\(gauge.name) \(gauge.value())\n"
         }
