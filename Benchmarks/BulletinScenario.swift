@@ -47,7 +47,7 @@ enum BulletinScenario {
                 }
             }
             let suffix = kind == "bulletin-list" ? " articles=\(options.articles)" : ""
-            reports.append(RunReport(name: "\(kind) \(mode) fsync=\(options.fsync)\(suffix)", concurrency: concurrency, result: result))
+            reports.append(RunReport(name: "\(kind) \(mode)\(options.target == nil ? " fsync=\(options.fsync)" : "")\(suffix)", concurrency: concurrency, result: result))
         }
         return reports
     }

@@ -69,7 +69,9 @@ enum ConsensusFailoverScenario {
         var gaps = LatencyHistogram()
         var notes: [String] = []
         let signal = options.signal == "term" ? SIGTERM : SIGKILL
+        let progress = Progress(label: "failover consensus signal=\(options.signal)")
         for trial in 0..<options.trials {
+            progress.note("trial \(trial + 1) of \(options.trials)")
             try await Task.sleep(for: options.warmup)
             let leader = try await findLeader(peers)
             marks.firstSuccess.withLock { $0 = nil }

@@ -98,22 +98,39 @@ struct LoadGenerator {
     }
 }
 
-/// A one-line progress report on stderr, only when stderr is a terminal.
+/// Progress on stderr, so a long run is never silent: on a terminal one line rewritten in place
+/// (4 times a second); otherwise (a log file, CI) a full line at most every `quietInterval`.
 final class Progress: Sendable {
+    static let quietInterval: Duration = .seconds(5)
     let label: String
-    let enabled = isatty(2) == 1
+    let terminal = isatty(2) == 1
+    private let lastLine = Mutex<ContinuousClock.Instant?>(nil)
 
     init(label: String) { self.label = label }
 
     func update(elapsed: Duration, ops: Int, errors: Int) {
-        guard enabled else { return }
         let seconds = LoadGenerator.Result.seconds(elapsed)
-        let line = String(format: "\r%@  %5.1fs  %9d ops  %9.0f ops/s  %d errors   ", label, seconds, ops, Double(ops) / max(seconds, 0.001), errors)
-        FileHandle.standardError.write(Data(line.utf8))
+        let text = String(format: "%@  %5.1fs  %9d ops  %9.0f ops/s  %d errors", label, seconds, ops, Double(ops) / max(seconds, 0.001), errors)
+        if terminal {
+            FileHandle.standardError.write(Data(("\r" + text + "   ").utf8))
+            return
+        }
+        let now = ContinuousClock.now
+        let due = lastLine.withLock { last -> Bool in
+            guard last.map({ now - $0 >= Self.quietInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    }
+
+    /// A line of its own (a phase starting), on a terminal or not.
+    func note(_ text: String) {
+        FileHandle.standardError.write(Data(((terminal ? "\r\u{1b}[K" : "") + "\(label): \(text)\n").utf8))
     }
 
     func finish() {
-        guard enabled else { return }
+        guard terminal else { return }
         FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
     }
 }

@@ -35,7 +35,7 @@ enum RegisterScenario {
                 }
             }
             let mode = (options.rate.map { " open@\(Int($0))/s" } ?? "") + (options.distribution == .zipfian ? " zipf" : "")
-            reports.append(RunReport(name: "\(kind) fsync=\(options.fsync)\(mode)", concurrency: concurrency, result: result))
+            reports.append(RunReport(name: "\(kind)\(options.target == nil ? " fsync=\(options.fsync)" : "")\(mode)", concurrency: concurrency, result: result))
         }
         return reports
     }

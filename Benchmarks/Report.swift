@@ -10,11 +10,12 @@ struct RunReport {
 
     var row: [String] {
         let h = result.histogram
-        func us(_ ns: UInt64) -> String { String(format: "%.0f", Double(ns) / 1000) }
+        // A run without a single operation has no latency: `-`, never a misleading 0.
+        func us(_ ns: UInt64) -> String { h.total == 0 ? "-" : String(format: "%.0f", Double(ns) / 1000) }
         let errors = result.errors.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         return [name, "\(concurrency)", "\(h.total)", String(format: "%.0f", result.throughput),
                 us(h.percentile(50)), us(h.percentile(90)), us(h.percentile(99)), us(h.percentile(99.9)), us(h.maximum),
-                String(format: "%.0f", h.mean / 1000), result.serverCPUPerOperation.map { String(format: "%.0f", $0) } ?? "-",
+                h.total == 0 ? "-" : String(format: "%.0f", h.mean / 1000), result.serverCPUPerOperation.map { String(format: "%.0f", $0) } ?? "-",
                 errors.isEmpty ? "0" : errors]
     }
 

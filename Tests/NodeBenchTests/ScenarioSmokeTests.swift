@@ -113,6 +113,13 @@ struct ScenarioSmokeTests {
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
 
+    /// A run that completed nothing shows `-` for its latencies, never a misleading 0 µs.
+    @Test func aRunWithoutOperationsPrintsDashes() {
+        let row = RunReport(name: "empty", concurrency: 1, result: LoadGenerator.Result()).row
+        #expect(Array(row[4...9]) == ["-", "-", "-", "-", "-", "-"])
+        #expect(row[2] == "0")
+    }
+
     @Test func unknownScenariosAndBadFlagsAreRefused() throws {
         #expect(throws: BenchError.self) { try BenchOptions.parse(["register-write", "--concurrency", "0"]) }
         #expect(throws: BenchError.self) { try BenchOptions.parse(["rpc", "--compare", "redis"]) }
