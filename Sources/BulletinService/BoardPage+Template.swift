@@ -6,6 +6,7 @@ extension BoardPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Bulletin — {{NODE}}</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <style>
   :root { --fg: #1d2330; --muted: #6b7385; --line: #dfe3ea; --accent: #2f6fde; --bad: #b42318; --bg: #f6f7f9; }
   * { box-sizing: border-box; }
@@ -29,6 +30,11 @@ extension BoardPage {
   .error { display: none; margin: 0; padding: 10px 20px; background: #fdecea; color: var(--bad); border-bottom: 1px solid #f5c2bd; }
   .error.shown { display: block; }
   .body { white-space: pre-wrap; }
+  /* Long unbroken words and URLs wrap instead of widening the layout. */
+  main > *, section, ul.articles li { min-width: 0; }
+  .body, .meta, h2, ul.articles li strong { overflow-wrap: anywhere; }
+  ul.articles li.empty { cursor: default; color: var(--muted); }
+  ul.articles li.empty:hover { background: none; }
   @media (max-width: 800px) { main { grid-template-columns: 1fr; } }
 </style>
 </head>
@@ -103,6 +109,8 @@ async function call(method, body) {
   return data;
 }
 
+function replies(count) { return count === 1 ? "1 reply" : (count || 0) + " replies"; }
+
 function when(ms) { return ms ? new Date(Number(ms)).toLocaleString() : ""; }
 
 function el(tag, attrs, ...children) {
@@ -119,9 +127,12 @@ async function loadArticles(append) {
   for (const article of data.articles || []) {
     const item = el("li", { "data-id": article.id, class: Number(article.id) === state.open ? "open" : "" },
       el("strong", {}, article.title), el("div", { class: "meta" },
-        "by " + article.author + " · " + when(article.createdAtMs) + " · " + (article.replyCount || 0) + " replies"));
+        "by " + article.author + " · " + when(article.createdAtMs) + " · " + replies(article.replyCount)));
     item.addEventListener("click", () => openThread(Number(article.id)));
     list.append(item);
+  }
+  if (!append && !(data.articles || []).length) {
+    list.append(el("li", { class: "empty", id: "empty" }, "No articles yet: be the first to post."));
   }
   state.nextToken = data.nextPageToken || "";
   $("more").hidden = !state.nextToken;
@@ -147,7 +158,7 @@ async function openThread(id) {
   section.replaceChildren(
     el("h2", {}, a.title), el("div", { class: "meta" }, "by " + a.author + " · " + when(a.createdAtMs) + " · #" + a.id),
     el("p", { class: "body" }, a.body),
-    el("h2", {}, "Replies (" + (a.replyCount || 0) + ")"), renderReplies(data.replies),
+    el("h2", {}, a.replyCount ? replies(a.replyCount) : "No replies yet"), renderReplies(data.replies),
     el("form", { id: "reply-form" }, el("input", { type: "hidden", id: "reply-parent", value: a.id }),
       el("div", { class: "meta", id: "reply-target" }, "Replying to the article"),
       el("textarea", { id: "reply-body", placeholder: "Your reply", required: "" }), el("button", { type: "submit", id: "reply-submit" }, "Reply")));
@@ -185,9 +196,31 @@ $("post-form").addEventListener("submit", async (event) => {
 });
 $("more").addEventListener("click", () => loadArticles(true));
 $("name").addEventListener("change", () => requireName());
-$("switch").addEventListener("click", () => {
+// Which replicas answer: a health check per entry of the picker (no-cors: the answer itself is
+// opaque, but a replica that is down fails the request), refreshed every 5 s and before a switch.
+async function reachable(address) {
+  try {
+    await fetch("http://" + address + "/node.v1.Health/Check?connect=v1&encoding=json&message=%7B%7D",
+      { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch (e) { return false; }
+}
+async function checkReplicas() {
+  for (const option of $("replicas").options) {
+    const up = option.value === location.host || await reachable(option.value);
+    option.dataset.up = up ? "1" : "0";
+    option.textContent = option.textContent.replace(/ \((up|down)\)$/, "") + (up ? " (up)" : " (down)");
+  }
+}
+$("switch").addEventListener("click", async () => {
+  const target = $("replicas").value;
+  if (target !== location.host && !(await reachable(target))) {
+    showError("Replica " + target + " is not reachable; staying on " + location.host + ".");
+    checkReplicas();
+    return;
+  }
   const params = new URLSearchParams({ name: $("name").value.trim(), session: state.session, open: String(state.open || "") });
-  location.href = "http://" + $("replicas").value + "/#" + params.toString();
+  location.href = "http://" + target + "/#" + params.toString();
 });
 
 // Live updates: Connect server streaming (enveloped JSON) read from the response body.
@@ -232,6 +265,8 @@ async function watch() {
 }
 
 readFragment();
+checkReplicas();
+setInterval(checkReplicas, 5000);
 loadArticles(false).then(() => { if (state.open) openThread(state.open); }).catch(() => {});
 watch();
 </script>

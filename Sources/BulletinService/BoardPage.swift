@@ -11,6 +11,12 @@ public enum BoardPage {
         return Array(page.utf8)
     }
 
+    /// The page's icon (a pin), so browsers asking for `/favicon.ico` get an answer, not a 404.
+    public static let favicon = Array("""
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="6" r="4" fill="#2f6fde"/><path d="M8 10v5" \
+    stroke="#1d2330" stroke-width="1.5"/></svg>
+    """.utf8)
+
     static func escape(_ text: String) -> String {
         var out = ""
         for ch in text {

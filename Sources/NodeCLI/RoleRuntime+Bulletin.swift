@@ -54,6 +54,9 @@ extension RoleRuntime {
         runtime.plainRoutes["/"] = { _ in
             HTTPResponse(status: .ok, headers: ["content-type": "text/html; charset=utf-8", "cache-control": "no-store"], body: page)
         }
+        runtime.plainRoutes["/favicon.ico"] = { _ in
+            HTTPResponse(status: .ok, headers: ["content-type": "image/svg+xml", "cache-control": "max-age=86400"], body: BoardPage.favicon)
+        }
         return runtime
     }
 }
