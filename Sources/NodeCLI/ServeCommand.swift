@@ -56,7 +56,8 @@ struct ServeCommand {
         let finalRouter = router
         let authenticator = TokenAuthenticator(peerServices: runtime.peerServices.union([ClusterService.name]), clusterToken: setup.clusterToken,
                                                clientTokens: setup.clientTokens)
-        let openAPI = OpenAPIDocument.generate(finalRouter, title: "node (\(options.role.rawValue))", version: Usage.version)
+        let openAPI = OpenAPIDocument.generate(finalRouter, title: "node (\(options.role.rawValue))", version: Usage.version,
+                                               security: { authenticator.requirement(for: $0) })
         var plainRoutes: [String: ConnectResponder.PlainHandler] = [
             "/metrics": { _ in
                 HTTPResponse(status: .ok, headers: ["content-type": "text/plain; version=0.0.4"], body: Array(metrics.render().utf8))

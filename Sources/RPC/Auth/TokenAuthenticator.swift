@@ -19,6 +19,20 @@ public struct TokenAuthenticator: Sendable {
         self.clientTokens = clientTokens
     }
 
+    /// Which bearer token a call to `service` must carry, as configured: the cluster token for a
+    /// peer-only service (when one is set), a client token for other services (when client
+    /// tokens are set), none for open services. What `/openapi.json` declares per operation.
+    public enum Requirement: String, Sendable {
+        case clusterToken
+        case clientToken
+    }
+
+    public func requirement(for service: String) -> Requirement? {
+        if openServices.contains(service) { return nil }
+        if peerServices.contains(service) { return clusterToken == nil ? nil : .clusterToken }
+        return clientTokens == nil ? nil : .clientToken
+    }
+
     /// Checks the call's `Authorization: Bearer` token; returns who is calling ("cluster", a
     /// client token's name, or nil when no token was needed).
     public func admit(method: RPCMethodInfo, headers: HTTPHeaders) throws(ConnectError) -> String? {

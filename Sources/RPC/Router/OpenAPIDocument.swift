@@ -6,7 +6,10 @@ import Foundation
 /// Request schemas are as permissive as proto3 JSON parsing (both field spellings, `null`,
 /// int64 as string or integer, enums by name or number); response schemas are canonical.
 public enum OpenAPIDocument {
-    public static func generate(_ router: RPCRouter, title: String, version: String) -> [UInt8] {
+    /// - Parameter security: the bearer token each service needs (declared per operation, with
+    ///   the schemes in `components.securitySchemes`); nil for none.
+    public static func generate(_ router: RPCRouter, title: String, version: String,
+                                security: (String) -> TokenAuthenticator.Requirement? = { _ in nil }) -> [UInt8] {
         var paths: [String: Any] = [:]
         var schemas: [String: Any] = ["connect.error": errorSchema()]
         for (name, schema) in router.messageSchemas {
@@ -38,9 +41,11 @@ public enum OpenAPIDocument {
                 "responses": responses,
             ]
             if streaming { post["description"] = "Server streaming: the request is one enveloped message." }
+            let requirement = security(method.service)
+            if let requirement { post["security"] = [[requirement.rawValue: [String]()]] }
             item["post"] = post
             if method.allowsGET {
-                item["get"] = [
+                var get: [String: Any] = [
                     "operationId": "\(method.service).\(method.method).get",
                     "tags": [method.service],
                     "parameters": headerParameters() + [
@@ -52,6 +57,8 @@ public enum OpenAPIDocument {
                     ],
                     "responses": responses,
                 ]
+                if let requirement { get["security"] = [[requirement.rawValue: [String]()]] }
+                item["get"] = get
             }
             paths[method.path] = item
         }
@@ -59,7 +66,15 @@ public enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": ["title": title, "version": version],
             "paths": paths,
-            "components": ["schemas": schemas],
+            "components": ["schemas": schemas, "securitySchemes": [
+                TokenAuthenticator.Requirement.clusterToken.rawValue: [
+                    "type": "http", "scheme": "bearer",
+                    "description": "The cluster's shared secret (--cluster-token): peer-only services, such as replication.",
+                ],
+                TokenAuthenticator.Requirement.clientToken.rawValue: [
+                    "type": "http", "scheme": "bearer", "description": "A client token (--client-tokens), when the node requires one.",
+                ],
+            ]],
         ]
         let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return Array(data)

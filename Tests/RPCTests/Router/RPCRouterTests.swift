@@ -46,4 +46,23 @@ struct RPCRouterTests {
         #expect(schemas["connect.error"] != nil)
         #expect(schemas["node.v1.EchoMessage.request"] != nil)
     }
+
+    /// Operations of services that need a token declare it (bearer), as the authenticator decides.
+    @Test func openAPIDeclaresTheBearerTokensServicesNeed() throws {
+        let router = TestRouter.make()
+        let authenticator = TokenAuthenticator(peerServices: ["node.v1.Diagnostics"], clusterToken: "s")
+        let bytes = OpenAPIDocument.generate(router, title: "t", version: "1", security: { authenticator.requirement(for: $0) })
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        func security(_ path: String) -> [[String: [String]]]? {
+            ((paths[path] as? [String: Any])?["post"] as? [String: Any])?["security"] as? [[String: [String]]]
+        }
+        #expect(security("/node.v1.Diagnostics/Echo") == [["clusterToken": []]])
+        #expect(security("/node.v1.Health/Check") == nil)
+        let schemes = try #require((document["components"] as? [String: Any])?["securitySchemes"] as? [String: [String: String]])
+        #expect(schemes["clusterToken"]?["scheme"] == "bearer" && schemes["clusterToken"]?["type"] == "http")
+        // Without a cluster token nothing is required, so nothing is declared.
+        #expect(TokenAuthenticator(peerServices: ["node.v1.Diagnostics"]).requirement(for: "node.v1.Diagnostics") == nil)
+        #expect(TokenAuthenticator(clientTokens: ["a": "t"]).requirement(for: "x.v1.Y") == .clientToken)
+    }
 }
