@@ -110,7 +110,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeBench",
-            dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService", "LogReplica"],
+            dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService", "LogReplica", "Storage"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),

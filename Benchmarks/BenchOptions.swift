@@ -46,6 +46,8 @@ struct BenchOptions {
       bulletin-list     List (newest 20) on a board holding --articles posts, per --mode
       failover          the log's leader is stopped under load: time to the next acknowledged write
                         (--role bulletin: sequential posts, one kill; --role consensus: --trials of --signal kill|term)
+      disk              the floor of a durable commit (4 KiB + fdatasync: append, fallocated, pre-written
+                        overwrite) next to the write-ahead log's own append+sync with 1, 2 and 3 logs
       bulletin-compaction  --articles posts (200k) on a sequential board with and without snapshots:
                         latency, data directory vs snapshot, restart of a killed replica to caught up
       codec             in-process ns/op of the replica hot path: HTTP heads, peer messages (no sockets)

@@ -117,6 +117,8 @@ enum NodeBench {
                 reports += try await BulletinScenario.run(options.scenario, mode: mode, options: options, addresses: cluster.addresses)
             }
             return reports
+        case "disk":
+            return try await DiskScenario.run(options: options)
         case "bulletin-compaction":
             var options = options
             if options.concurrency.isEmpty { options.concurrency = [64] }
