@@ -16,8 +16,10 @@ public struct PeerTransports: Sendable {
         self.clients = clients
     }
 
-    /// Real network transports to every peer of `membership`.
-    public init(membership: ClusterMembership, kind: PeerTransportKind, clusterToken: String?, maxConnections: Int = 64) {
+    /// Real network transports to every peer of `membership`; with `metrics`, every call is
+    /// recorded per peer.
+    public init(membership: ClusterMembership, kind: PeerTransportKind, clusterToken: String?, maxConnections: Int = 64,
+                metrics: MetricsRegistry? = nil) {
         var clients: [String: RPCClient] = [:]
         for peer in membership.peers {
             var transport: any ClientTransport = switch kind {
@@ -25,6 +27,7 @@ public struct PeerTransports: Sendable {
             case .urlsession: URLSessionTransport(address: peer.address)
             }
             if let clusterToken { transport = HeaderTransport.authorizing(transport, token: clusterToken) }
+            if let metrics { transport = MeteredTransport(transport, peer: peer.id, metrics: metrics) }
             clients[peer.id] = RPCClient(transport: transport)
         }
         self.clients = clients

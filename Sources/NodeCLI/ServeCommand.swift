@@ -30,7 +30,10 @@ struct ServeCommand {
             logger.warning("no cluster token configured: peer services are open to anyone who can reach this node (set --cluster-token)")
         }
 
-        let peers = PeerTransports(membership: setup.membership, kind: options.peerTransport, clusterToken: setup.clusterToken)
+        let metrics = MetricsRegistry()
+        metrics.setBuildInfo([("version", Usage.version), ("role", options.role.rawValue), ("node_id", options.id)])
+        let peers = PeerTransports(membership: setup.membership, kind: options.peerTransport, clusterToken: setup.clusterToken,
+                                   metrics: metrics)
         let runtime: RoleRuntime
         do {
             runtime = try RoleRuntime.make(options, setup: setup, peers: peers, logger: logger)
@@ -39,8 +42,6 @@ struct ServeCommand {
             return 74
         }
         defer { runtime.close() }
-        let metrics = MetricsRegistry()
-        metrics.setBuildInfo([("version", Usage.version), ("role", options.role.rawValue), ("node_id", options.id)])
         let health = HealthService(role: options.role.rawValue, nodeId: options.id, version: Usage.version)
         for condition in runtime.healthConditions { health.addCondition(condition) }
         for (name, help, type, value) in runtime.gauges { metrics.addGauge(name, help: help, type: type, value) }

@@ -32,6 +32,8 @@ public final class MetricsRegistry: Sendable {
         var bytesIn: UInt64 = 0
         var bytesOut: UInt64 = 0
         var httpErrors: [Int: UInt64] = [:]
+        var peerCalls: [String: [String: [String: UInt64]]] = [:]
+        var peerLatency: [String: Histogram] = [:]
     }
 
     private let state = Mutex(State())
@@ -66,6 +68,15 @@ public final class MetricsRegistry: Sendable {
             // Updated in place: copying the histogram out would copy its buckets on every call.
             let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 })
             state.latency[method, default: Histogram()].record(seconds, bucket: bucket)
+        }
+    }
+
+    /// Records one finished call to a peer (see `MeteredTransport`).
+    public func recordPeerCall(peer: String, method: String, code: String, seconds: Double) {
+        state.withLock { state in
+            state.peerCalls[peer, default: [:]][method, default: [:]][code, default: 0] += 1
+            let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 })
+            state.peerLatency[peer, default: Histogram()].record(seconds, bucket: bucket)
         }
     }
 
@@ -128,6 +139,30 @@ public final class MetricsRegistry: Sendable {
         out += "# HELP replnode_bytes_sent_total Bytes written to client connections.\n"
         out += "# TYPE replnode_bytes_sent_total counter\n"
         out += "replnode_bytes_sent_total \(snapshot.bytesOut)\n"
+        if !snapshot.peerCalls.isEmpty {
+            out += "# HELP replnode_peer_calls_total Calls this node made to each peer, by method and Connect code.\n"
+            out += "# TYPE replnode_peer_calls_total counter\n"
+            for (peer, methods) in snapshot.peerCalls.sorted(by: { $0.key < $1.key }) {
+                for (method, codes) in methods.sorted(by: { $0.key < $1.key }) {
+                    for (code, count) in codes.sorted(by: { $0.key < $1.key }) {
+                        out += "replnode_peer_calls_total{peer=\"\(Self.escapeLabel(peer))\",method=\"\(method)\",code=\"\(code)\"} \(count)\n"
+                    }
+                }
+            }
+            out += "# HELP replnode_peer_call_duration_seconds Latency of calls to each peer.\n"
+            out += "# TYPE replnode_peer_call_duration_seconds histogram\n"
+            for (peer, histogram) in snapshot.peerLatency.sorted(by: { $0.key < $1.key }) {
+                let label = "peer=\"\(Self.escapeLabel(peer))\""
+                var cumulative: UInt64 = 0
+                for (bound, count) in zip(Self.latencyBuckets, histogram.counts) {
+                    cumulative += count
+                    out += "replnode_peer_call_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(cumulative)\n"
+                }
+                out += "replnode_peer_call_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.total)\n"
+                out += "replnode_peer_call_duration_seconds_sum{\(label)} \(histogram.sum)\n"
+                out += "replnode_peer_call_duration_seconds_count{\(label)} \(histogram.total)\n"
+            }
+        }
         let info = buildInfo.withLock { $0 }
         if !info.isEmpty {
             let labels = info.map { "\($0.0)=\"\(Self.escapeLabel($0.1))\"" }.joined(separator: ",")
