@@ -103,6 +103,11 @@ struct RoleRuntime {
         }]
         runtime.close = { log?.close() }
         runtime.watchStorage(log, rebuild: replica.rebuild)
+        let counts = antiEntropy.counts
+        runtime.gauges.append(("replnode_anti_entropy_pulled_total", "Entries anti-entropy stored here because a peer had them newer.", "counter",
+                               { Double(counts.pulled) }))
+        runtime.gauges.append(("replnode_anti_entropy_pushed_total", "Entries anti-entropy sent to peers that had them older.", "counter",
+                               { Double(counts.pushed) }))
         return runtime
     }
 

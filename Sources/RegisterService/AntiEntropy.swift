@@ -1,5 +1,6 @@
 public import Cluster
 import RegisterCore
+import Synchronization
 public import RPC
 
 /// Brings this replica and its peers to the same entries by exchanging versions, not data:
@@ -8,9 +9,18 @@ public import RPC
 /// Runs at start (a restarted replica catches up on what it missed) and then periodically
 /// (replicas converge after partitions).
 public struct AntiEntropy: Sendable {
+    /// Entries anti-entropy moved since start, for `/metrics`.
+    public final class Counts: Sendable {
+        let pulledTotal = Atomic<Int>(0)
+        let pushedTotal = Atomic<Int>(0)
+        public var pulled: Int { pulledTotal.load(ordering: .relaxed) }
+        public var pushed: Int { pushedTotal.load(ordering: .relaxed) }
+    }
+
     let replica: ReplicaState
     let peers: PeerTransports
     let logger: Logger
+    public let counts = Counts()
 
     public init(replica: ReplicaState, peers: PeerTransports, logger: Logger = .disabled) {
         self.replica = replica
@@ -39,6 +49,8 @@ public struct AntiEntropy: Sendable {
             }
         }
         if pulled + pushed > 0 { logger.info("anti-entropy repaired entries", [("pulled", "\(pulled)"), ("pushed", "\(pushed)")]) }
+        counts.pulledTotal.add(pulled, ordering: .relaxed)
+        counts.pushedTotal.add(pushed, ordering: .relaxed)
         return (pulled, pushed)
     }
 

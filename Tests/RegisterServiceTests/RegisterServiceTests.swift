@@ -34,6 +34,24 @@ struct RegisterServiceTests {
         await cluster.shutdown()
     }
 
+    /// A replica that missed writes while down gets them from anti-entropy, which counts what it
+    /// moved (the `/metrics` counters).
+    @Test func antiEntropyCountsWhatItRepairs() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 21)
+        await cluster.crash("n3")
+        for index in 0..<5 {
+            _ = try await cluster.client("c", to: "n1").call(RegisterService.write, WriteRequest(key: "k\(index)", value: "v"),
+                                                          options: CallOptions(timeout: .seconds(60)))
+        }
+        try await cluster.restart("n3")
+        let counts = await cluster.converge()
+        // n1 runs first and pushes the five to n3; nothing else moves.
+        #expect(counts["n1"]?.pushed == 5)
+        #expect(counts.values.map { $0.pulled + $0.pushed }.reduce(0, +) == 5)
+        #expect(await cluster.replicas["n3"]?.keyCount == 5)
+        await cluster.shutdown()
+    }
+
     @Test func aRetriedRequestIDReturnsTheFirstVersion() async throws {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 3)
         let client = cluster.client("c", to: "n2")

@@ -69,12 +69,17 @@ actor SimulatedRegisterCluster {
         for id in ids { try restart(id) }
     }
 
-    /// Anti-entropy from every node, as the periodic loop would do.
-    func converge() async {
+    /// Anti-entropy from every node, as the periodic loop would do; returns each node's counts.
+    @discardableResult
+    func converge() async -> [String: AntiEntropy.Counts] {
+        var counts: [String: AntiEntropy.Counts] = [:]
         for id in ids {
             guard let replica = replicas[id], let membership = try? ClusterMembership(members: members, selfID: id) else { continue }
-            await AntiEntropy(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: "t")).runOnce(timeout: .seconds(2))
+            let antiEntropy = AntiEntropy(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: "t"))
+            await antiEntropy.runOnce(timeout: .seconds(30))
+            counts[id] = antiEntropy.counts
         }
+        return counts
     }
 
     nonisolated func client(_ name: String, to node: String) -> RPCClient {
