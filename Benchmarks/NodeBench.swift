@@ -38,7 +38,8 @@ enum NodeBench {
             print(RunReport.table(reports))
             if let path = options.jsonPath { try writeJSON(reports, options: options, to: path) }
             if let path = options.svgPath {
-                try SVGPlot.render(reports, title: "node-bench \(options.scenario)").write(toFile: path, atomically: true, encoding: .utf8)
+                try SVGPlot.render(reports, title: "node-bench \(options.scenario)", subtitle: options.summary())
+                    .write(toFile: path, atomically: true, encoding: .utf8)
             }
             exit(0)
         } catch {
@@ -151,6 +152,8 @@ enum NodeBench {
             "arguments": Array(CommandLine.arguments.dropFirst()),
             "build": build,
             "cores": ProcessInfo.processInfo.activeProcessorCount,
+            "commit": BenchOptions.commit() ?? NSNull(),
+            "configuration": options.summary(),
             "runs": reports.map(\.json),
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
