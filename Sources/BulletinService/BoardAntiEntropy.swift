@@ -1,13 +1,21 @@
 import BulletinCore
+import Synchronization
 public import Cluster
 public import RPC
 
 /// Brings this replica up to date with its peers by digest: send what we hold (per origin,
 /// compactly), receive only what we lack. Runs at start, periodically, and on demand (Sync).
 public struct BoardAntiEntropy: Sendable {
+    /// Items anti-entropy brought here since start, for `/metrics`.
+    public final class Counts: Sendable {
+        let pulledTotal = Atomic<Int>(0)
+        public var pulled: Int { pulledTotal.load(ordering: .relaxed) }
+    }
+
     let replica: BoardReplica
     let peers: PeerTransports
     let logger: Logger
+    public let counts = Counts()
 
     public init(replica: BoardReplica, peers: PeerTransports, logger: Logger = .disabled) {
         self.replica = replica
@@ -22,7 +30,9 @@ public struct BoardAntiEntropy: Sendable {
             for (peer, client) in peers.clients {
                 group.addTask { await pull(from: peer, client, timeout: timeout) }
             }
-            return await group.reduce(0, +)
+            let gained = await group.reduce(0, +)
+            counts.pulledTotal.add(gained, ordering: .relaxed)
+            return gained
         }
     }
 

@@ -11,7 +11,7 @@ public import RPC
 public struct LocalFirstBoard: BoardMode {
     public let replica: BoardReplica
     let pushers: [ItemPusher]
-    let antiEntropy: BoardAntiEntropy
+    public let antiEntropy: BoardAntiEntropy
     let interval: Duration
     let sessionWait: Duration
 

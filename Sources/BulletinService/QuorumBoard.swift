@@ -14,7 +14,7 @@ public struct QuorumBoard: BoardMode {
     let readQuorum: Int
     let writeQuorum: Int
     let peerTimeout: Duration
-    let antiEntropy: BoardAntiEntropy
+    public let antiEntropy: BoardAntiEntropy
     let interval: Duration
 
     public init(replica: BoardReplica, peers: PeerTransports, readQuorum: Int, writeQuorum: Int, peerTimeout: Duration,

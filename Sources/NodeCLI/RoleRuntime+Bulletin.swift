@@ -18,6 +18,7 @@ extension RoleRuntime {
         let mode: any BoardMode
         var sequential: SequentialBoard?
         var rebuild = StorageRebuild.none
+        var repairs: BoardAntiEntropy.Counts?
         switch options.mode {
         case .sequential:
             let replica = try BoardReplica(origin: "log", nodeIndex: nodeIndex, log: nil)
@@ -29,13 +30,17 @@ extension RoleRuntime {
             mode = board
         case .quorum:
             let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery)
-            mode = QuorumBoard(replica: replica, peers: peers, readQuorum: options.readQuorum ?? membership.quorum,
-                               writeQuorum: options.writeQuorum ?? membership.quorum, peerTimeout: options.peerTimeout,
-                               antiEntropyInterval: options.antiEntropyInterval, logger: logger)
+            let board = QuorumBoard(replica: replica, peers: peers, readQuorum: options.readQuorum ?? membership.quorum,
+                                    writeQuorum: options.writeQuorum ?? membership.quorum, peerTimeout: options.peerTimeout,
+                                    antiEntropyInterval: options.antiEntropyInterval, logger: logger)
+            repairs = board.antiEntropy.counts
+            mode = board
         case .readYourWrites:
             let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery)
-            mode = LocalFirstBoard(replica: replica, peers: peers, peerTimeout: options.peerTimeout,
-                                   antiEntropyInterval: options.antiEntropyInterval, logger: logger)
+            let board = LocalFirstBoard(replica: replica, peers: peers, peerTimeout: options.peerTimeout,
+                                        antiEntropyInterval: options.antiEntropyInterval, logger: logger)
+            repairs = board.antiEntropy.counts
+            mode = board
         }
         var runtime = RoleRuntime()
         let limits = BoardService.Limits(author: 256, title: options.maxTitleBytes, body: options.maxPostBytes)
@@ -46,6 +51,10 @@ extension RoleRuntime {
             runtime.peerServices.insert(LogPeerService.name)
             runtime.handOver = { _ = await sequential.log.handOver() }
             runtime.gauges += sequential.log.figures.gauges()
+        }
+        if let repairs {
+            runtime.gauges.append(("replnode_anti_entropy_pulled_total", "Items anti-entropy brought here from peers that had them.", "counter",
+                                   { Double(repairs.pulled) }))
         }
         runtime.background = [{ await mode.run() }]
         runtime.close = { log?.close() }

@@ -124,6 +124,33 @@ struct BoardServiceTests {
         #expect(Set((first.articles + second.articles).map(\.id)).count == 250)
     }
 
+    /// Read-your-writes replicas: posts on n1 (which pushes to nobody here) reach n2 by
+    /// anti-entropy, which counts the items it brought (the `/metrics` counter).
+    @Test func antiEntropyCountsTheItemsItPulls() async throws {
+        let network = InMemoryNetwork(seed: 6)
+        let ids = ["n1", "n2"]
+        let members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9300 + $0)")) }
+        var boards: [LocalFirstBoard] = []
+        for (index, id) in ids.enumerated() {
+            let membership = try ClusterMembership(members: members, selfID: id)
+            let replica = try BoardReplica(origin: id, nodeIndex: index, log: nil)
+            // n1 gets no peer clients, so nothing reaches n2 except by n2's own pull.
+            let peers = id == "n1" ? PeerTransports(clients: [:]) : PeerTransports(network: network, membership: membership, clusterToken: nil)
+            let board = LocalFirstBoard(replica: replica, peers: peers, peerTimeout: .seconds(30), antiEntropyInterval: .seconds(3600))
+            var router = RPCRouter()
+            router.register(BoardService(mode: board))
+            router.register(BulletinReplicaService(replica: replica, sequential: false))
+            network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))
+            boards.append(board)
+        }
+        let writer = RPCClient(transport: network.transport(from: "client", to: "n1"))
+        for index in 0..<3 { _ = try await writer.call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b")) }
+        let gained = await boards[1].antiEntropy.pullAll(timeout: .seconds(30))
+        #expect(gained == 3)
+        #expect(boards[1].antiEntropy.counts.pulled == 3)
+        #expect(boards[0].antiEntropy.counts.pulled == 0)
+    }
+
     @Test func singleSequentialReplicaElectsItselfAndSurvivesRestart() async throws {
         let directory = NSTemporaryDirectory() + "seq-\(UUID().uuidString)"
         let membership = ClusterMembership.single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
