@@ -79,7 +79,10 @@ final class LogSender: Sendable {
             return true
         }
         guard start else { return }
-        RPCContext.detach {
+        // Off the event loop: checksumming, slicing and encoding megabytes of chunks there would
+        // hold up the loop's heartbeats for longer than an election timeout (a debug build under
+        // load lost its leader over and over while a 10,000-pool snapshot went out).
+        Task.detached {
             await self.streamSnapshot(term: term, index: index, snapshotTerm: snapshotTerm, data: data)
             self.state.withLock { $0.snapshotting = false }
         }
