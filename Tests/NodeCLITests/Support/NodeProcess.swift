@@ -35,23 +35,31 @@ final class NodeProcess: Sendable {
             process.standardInput = FileHandle.nullDevice
             try process.run()
         }
-        let output = self.output
-        outPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            output.state.withLock {
-                $0.out += String(decoding: data, as: UTF8.self)
-                if data.isEmpty { $0.closed += 1 }
+        // Each pipe is drained by a thread of its own with blocking reads until end of file (not
+        // readabilityHandler: its dispatch source could fire after the descriptor was closed,
+        // which crashed the test process in libdispatch's event loop now and then).
+        try? outPipe.fileHandleForWriting.close()
+        try? errPipe.fileHandleForWriting.close()
+        Self.drain(outPipe.fileHandleForReading, into: output, isError: false)
+        Self.drain(errPipe.fileHandleForReading, into: output, isError: true)
+    }
+
+    /// Reads `handle` to end of file on its own thread, appending to `output`.
+    static func drain(_ handle: FileHandle, into output: CapturedOutput, isError: Bool) {
+        let thread = Thread {
+            let fd = handle.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                let text = String(decoding: buffer[0..<count], as: UTF8.self)
+                output.state.withLock { if isError { $0.err += text } else { $0.out += text } }
             }
+            try? handle.close()
+            output.state.withLock { $0.closed += 1 }
         }
-        errPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            output.state.withLock {
-                $0.err += String(decoding: data, as: UTF8.self)
-                if data.isEmpty { $0.closed += 1 }
-            }
-        }
+        thread.start()
     }
 
     /// Starts `node serve` on port 0 and waits until it prints its address.
