@@ -188,6 +188,28 @@ def nemesis_loop(network, cluster, until, rng, log):
     network.heal()
 
 
+def run_under_faults(binary, network, directory, role_args, duration, rng, workload, workers):
+    """Starts the three replicas of a role, runs `workers` client threads (workload(ips, until,
+    seed)) while the nemesis injects faults for `duration` seconds, and returns (cluster, faults)
+    with the cluster still running; (None, []) when it did not start."""
+    cluster = Cluster(binary, network, role_args, os.path.join(directory, role_args[1]))
+    os.makedirs(cluster.directory, exist_ok=True)
+    for index in range(3):
+        cluster.start(index)
+    if not wait_ready(network.ips, ("node.v1.Health/Check", {})):
+        cluster.stop()
+        return None, []
+    faults = []
+    until = time.time() + duration
+    threads = [threading.Thread(target=workload, args=(network.ips, until, seed)) for seed in range(1, workers + 1)]
+    for thread in threads:
+        thread.start()
+    nemesis_loop(network, cluster, until, rng, faults)
+    for thread in threads:
+        thread.join()
+    return cluster, faults
+
+
 # ---------------------------------------------------------------- register
 
 def register_workload(ips, until, seed, history, lock):
@@ -268,22 +290,12 @@ def checker_self_test():
 
 
 def run_register(binary, network, directory, duration, rng):
-    cluster = Cluster(binary, network, ["--role", "register"], os.path.join(directory, "register"))
-    os.makedirs(cluster.directory, exist_ok=True)
-    for index in range(3):
-        cluster.start(index)
-    ips = network.ips
-    if not wait_ready(ips, ("node.v1.Health/Check", {})):
-        cluster.stop()
+    history, lock = [], threading.Lock()
+    cluster, faults = run_under_faults(binary, network, directory, ["--role", "register"], duration, rng,
+                                       lambda ips, until, seed: register_workload(ips, until, seed, history, lock), workers=6)
+    if cluster is None:
         return ["register: the cluster did not start"]
-    history, lock, faults = [], threading.Lock(), []
-    until = time.time() + duration
-    workers = [threading.Thread(target=register_workload, args=(ips, until, seed, history, lock)) for seed in range(1, 7)]
-    for worker in workers:
-        worker.start()
-    nemesis_loop(network, cluster, until, rng, faults)
-    for worker in workers:
-        worker.join()
+    ips = network.ips
     # Final reads through every replica, once healed.
     wait_ready(ips, ("register.v1.Register/Read", {"key": "a"}), seconds=20)
     for index, ip in enumerate(ips):
@@ -341,22 +353,12 @@ def list_all(ip):
 
 
 def run_bulletin(binary, network, directory, duration, rng):
-    cluster = Cluster(binary, network, ["--role", "bulletin", "--mode", "sequential"], os.path.join(directory, "bulletin"))
-    os.makedirs(cluster.directory, exist_ok=True)
-    for index in range(3):
-        cluster.start(index)
-    ips = network.ips
-    if not wait_ready(ips, ("node.v1.Health/Check", {})):
-        cluster.stop()
+    acknowledged, lock = {}, threading.Lock()
+    cluster, faults = run_under_faults(binary, network, directory, ["--role", "bulletin", "--mode", "sequential"], duration, rng,
+                                       lambda ips, until, seed: bulletin_workload(ips, until, seed, acknowledged, lock), workers=4)
+    if cluster is None:
         return ["bulletin: the cluster did not start"]
-    acknowledged, lock, faults = {}, threading.Lock(), []
-    until = time.time() + duration
-    workers = [threading.Thread(target=bulletin_workload, args=(ips, until, seed, acknowledged, lock)) for seed in range(1, 5)]
-    for worker in workers:
-        worker.start()
-    nemesis_loop(network, cluster, until, rng, faults)
-    for worker in workers:
-        worker.join()
+    ips = network.ips
     problems = []
     # Once healed every replica converges: each must list every acknowledged post, in one order.
     listings = [None, None, None]

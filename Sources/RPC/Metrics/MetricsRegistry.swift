@@ -113,14 +113,7 @@ public final class MetricsRegistry: Sendable {
         out += "# TYPE replnode_rpc_duration_seconds histogram\n"
         for method in snapshot.latency.keys.sorted() {
             guard let histogram = snapshot.latency[method] else { continue }
-            var cumulative: UInt64 = 0
-            for (index, bound) in Self.latencyBuckets.enumerated() {
-                cumulative += histogram.counts[index]
-                out += "replnode_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"\(bound)\"} \(cumulative)\n"
-            }
-            out += "replnode_rpc_duration_seconds_bucket{method=\"\(method)\",le=\"+Inf\"} \(histogram.total)\n"
-            out += "replnode_rpc_duration_seconds_sum{method=\"\(method)\"} \(histogram.sum)\n"
-            out += "replnode_rpc_duration_seconds_count{method=\"\(method)\"} \(histogram.total)\n"
+            Self.append("replnode_rpc_duration_seconds", label: "method=\"\(method)\"", histogram, into: &out)
         }
         out += "# HELP replnode_http_responses_total Requests answered at the HTTP level without reaching an RPC, by status.\n"
         out += "# TYPE replnode_http_responses_total counter\n"
@@ -152,15 +145,7 @@ public final class MetricsRegistry: Sendable {
             out += "# HELP replnode_peer_call_duration_seconds Latency of calls to each peer.\n"
             out += "# TYPE replnode_peer_call_duration_seconds histogram\n"
             for (peer, histogram) in snapshot.peerLatency.sorted(by: { $0.key < $1.key }) {
-                let label = "peer=\"\(Self.escapeLabel(peer))\""
-                var cumulative: UInt64 = 0
-                for (bound, count) in zip(Self.latencyBuckets, histogram.counts) {
-                    cumulative += count
-                    out += "replnode_peer_call_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(cumulative)\n"
-                }
-                out += "replnode_peer_call_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.total)\n"
-                out += "replnode_peer_call_duration_seconds_sum{\(label)} \(histogram.sum)\n"
-                out += "replnode_peer_call_duration_seconds_count{\(label)} \(histogram.total)\n"
+                Self.append("replnode_peer_call_duration_seconds", label: "peer=\"\(Self.escapeLabel(peer))\"", histogram, into: &out)
             }
         }
         let info = buildInfo.withLock { $0 }
@@ -174,6 +159,18 @@ public final class MetricsRegistry: Sendable {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) \(gauge.type)\n\(gauge.name) \(gauge.value())\n"
         }
         return out
+    }
+
+    /// One labelled series of a latency histogram: cumulative buckets, `+Inf`, sum and count.
+    static func append(_ name: String, label: String, _ histogram: Histogram, into out: inout String) {
+        var cumulative: UInt64 = 0
+        for (bound, count) in zip(latencyBuckets, histogram.counts) {
+            cumulative += count
+            out += "\(name)_bucket{\(label),le=\"\(bound)\"} \(cumulative)\n"
+        }
+        out += "\(name)_bucket{\(label),le=\"+Inf\"} \(histogram.total)\n"
+        out += "\(name)_sum{\(label)} \(histogram.sum)\n"
+        out += "\(name)_count{\(label)} \(histogram.total)\n"
     }
 
     /// A label value with `\`, `"` and newlines escaped, as the text format requires.
