@@ -53,6 +53,15 @@ extension LogReplica {
 
     /// A follower's side of a snapshot transfer: one chunk.
     func receiveSnapshotChunk(_ chunk: SnapshotChunk) async throws -> SnapshotChunkResponse {
+        guard core.acceptSnapshotChunk(from: chunk.from, term: chunk.term) else {
+            // A deposed leader's stream: end it, and let the core tell that leader the newer term
+            // (two leaders' streams taking turns would reset each other's assembly forever).
+            let stale = RaftMessage.installSnapshot(term: chunk.term, index: chunk.index, snapshotTerm: chunk.snapshotTerm, data: [])
+            let reply = await receive(from: chunk.from, [stale], replying: true)
+            return SnapshotChunkResponse(nextOffset: chunk.totalBytes, done: true, messages: reply)
+        }
+        // A newer term learnt from the chunk is durable before the answer (as for any message).
+        await process()
         switch assembly.add(chunk) {
         case .more(let next):
             return SnapshotChunkResponse(nextOffset: next, done: false)

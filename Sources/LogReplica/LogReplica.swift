@@ -139,7 +139,7 @@ public actor LogReplica<Machine: ReplicatedStateMachine> {
     func connectSenders() {
         guard senders.isEmpty else { return }
         for (peer, client) in peers.clients {
-            senders[peer] = LogSender(peer: peer, selfID: selfID, client: client, timeout: options.peerTimeout) { [weak self] from, messages in
+            senders[peer] = LogSender(peer: peer, selfID: selfID, client: client, timeout: options.peerTimeout, logger: logger) { [weak self] from, messages in
                 _ = await self?.receive(from: from, messages, replying: false)
             }
         }

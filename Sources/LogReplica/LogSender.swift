@@ -25,10 +25,12 @@ final class LogSender: Sendable {
     let client: RPCClient
     let timeout: Duration
     let deliver: @Sendable (String, [RaftMessage]) async -> Void
+    let logger: Logger
     private let state = Mutex(State())
 
-    init(peer: String, selfID: String, client: RPCClient, timeout: Duration,
+    init(peer: String, selfID: String, client: RPCClient, timeout: Duration, logger: Logger,
          deliver: @escaping @Sendable (String, [RaftMessage]) async -> Void) {
+        self.logger = logger
         self.peer = peer
         self.selfID = selfID
         self.client = client
@@ -89,18 +91,25 @@ final class LogSender: Sendable {
     }
 
     /// Sends the snapshot in chunks from wherever the peer says it is; gives up after repeated
-    /// failures (the leader sends it again later).
+    /// failures or too many calls (the leader sends it again later), and stops when the peer says
+    /// it is done (also when it refuses a deposed leader's chunks: its answer then says why).
     private func streamSnapshot(term: UInt64, index: UInt64, snapshotTerm: UInt64, data: [UInt8]) async {
         let checksum = CRC32C.checksum(data)
         var offset = 0
         var failures = 0
-        while failures < 20 {
+        // A peer that keeps sending us back (it restarted, or another stream interfered) must
+        // not hold this sender forever: the leader starts a fresh transfer later.
+        var calls = 0
+        let maxCalls = 3 * (data.count / Self.chunkBytes + 1) + 20
+        while failures < 20, calls < maxCalls {
+            calls += 1
             let end = min(data.count, offset + Self.chunkBytes)
             let chunk = SnapshotChunk(from: selfID, term: term, index: index, snapshotTerm: snapshotTerm, offset: UInt64(offset),
                                       totalBytes: UInt64(data.count), checksum: checksum, data: Array(data[offset..<end]))
             do {
                 let response = try await client.call(LogPeerService.installSnapshot, chunk,
                                                       options: CallOptions(timeout: max(timeout, .seconds(5)), sendTimeoutHeader: false))
+                logger.debug("snapshot chunk sent", [("peer", peer), ("offset", "\(offset)"), ("next", "\(response.nextOffset)"), ("done", "\(response.done)")])
                 if response.done {
                     if !response.messages.isEmpty { await deliver(peer, response.messages) }
                     return
@@ -109,6 +118,8 @@ final class LogSender: Sendable {
                 failures = 0
             } catch {
                 failures += 1
+                logger.warning("a snapshot chunk to a peer failed", [("peer", peer), ("index", "\(index)"), ("offset", "\(offset)"),
+                                                                     ("bytes", "\(data.count)"), ("error", "\(error)")])
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -98,6 +98,7 @@ public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     }
 
     public mutating func tick() { raft.tick() }
+    public mutating func acceptSnapshotChunk(from peer: String, term: UInt64) -> Bool { raft.acceptSnapshotChunk(from: peer, term: term) }
     public mutating func step(_ message: RaftMessage, from peer: String) { raft.step(message, from: peer) }
     public mutating func persisted(index: UInt64, term: UInt64) { raft.persisted(index: index, term: term) }
     @discardableResult

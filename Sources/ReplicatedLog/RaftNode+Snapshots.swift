@@ -18,6 +18,20 @@ extension RaftNode {
         snapshotData = data
     }
 
+    /// A chunk of a snapshot transfer arrived from `peer` (the whole snapshot is stepped as
+    /// `installSnapshot` once assembled): whether to take it. A chunk from a deposed leader is
+    /// refused, so its stream cannot undo the current leader's; one from the current (or a newer)
+    /// leader counts as hearing from it, so a long transfer does not look like a dead leader.
+    public mutating func acceptSnapshotChunk(from peer: String, term chunkTerm: UInt64) -> Bool {
+        guard peer != configuration.id, configuration.members.contains(peer), chunkTerm >= term else { return false }
+        if chunkTerm > term {
+            becomeFollower(term: chunkTerm, leader: peer)
+        } else if role != .leader {
+            followLeader(peer)
+        }
+        return true
+    }
+
     mutating func sendSnapshot(to peer: String) {
         guard let data = snapshotData, snapshotting[peer] == nil else { return }
         snapshotting[peer] = log.snapshotIndex
