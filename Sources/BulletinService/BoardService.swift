@@ -93,13 +93,7 @@ public struct BoardService: RPCService {
         router.register(streaming: Self.watch) { request, _ in
             guard request.afterId >= 0 else { throw ConnectError(.invalidArgument, "field \"afterId\" must not be negative") }
             let items = mode.replica.watch(after: request.afterId)
-            return AsyncThrowingStream { continuation in
-                let task = Task {
-                    for await item in items { continuation.yield(WatchEvent(item)) }
-                    continuation.finish()
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
+            return .mapping(items) { WatchEvent($0) }
         }
     }
 

@@ -48,17 +48,7 @@ public struct ConsensusService: RPCService {
         }
         router.register(streaming: Self.watchPool) { request, _ in
             let pools = try await Self.mapping { try await node.watch(request.poolId, afterEtag: request.afterEtag) }
-            return AsyncThrowingStream { continuation in
-                let task = Task {
-                    do {
-                        for try await pool in pools { continuation.yield(PoolMessage(pool)) }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
+            return .mapping(pools) { PoolMessage($0) }
         }
         router.register(Self.listPools) { request, _ in
             guard request.pageSize >= 0 else { throw ConnectError(.invalidArgument, "pageSize must not be negative") }

@@ -34,17 +34,13 @@ public struct DiagnosticsService: RPCService {
             guard request.intervalMs <= Self.maxDelayMilliseconds else {
                 throw ConnectError(.invalidArgument, "field \"intervalMs\" must be at most \(Self.maxDelayMilliseconds) (60 s), got \(request.intervalMs)")
             }
-            return AsyncThrowingStream { continuation in
-                let task = Task {
-                    for index in 0..<request.count {
-                        if index > 0, request.intervalMs > 0 {
-                            do { try await Task.sleep(for: .milliseconds(request.intervalMs)) } catch { break }
-                        }
-                        continuation.yield(EchoMessage(message: "\(request.message)\(index)"))
+            return .producing { continuation in
+                for index in 0..<request.count {
+                    if index > 0, request.intervalMs > 0 {
+                        do { try await Task.sleep(for: .milliseconds(request.intervalMs)) } catch { return }
                     }
-                    continuation.finish()
+                    continuation.yield(EchoMessage(message: "\(request.message)\(index)"))
                 }
-                continuation.onTermination = { _ in task.cancel() }
             }
         }
     }

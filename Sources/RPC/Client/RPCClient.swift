@@ -46,19 +46,6 @@ public struct RPCClient: Sendable {
         do { body = try request.encodeJSON() } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
         }
-        let raw = transport.serverStream(path: method.path, body: body, options: options)
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await bytes in raw {
-                        continuation.yield(try Response.decodeJSON(bytes))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        return .mapping(transport.serverStream(path: method.path, body: body, options: options)) { try Response.decodeJSON($0) }
     }
 }

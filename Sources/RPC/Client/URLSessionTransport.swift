@@ -60,28 +60,25 @@ public final class URLSessionTransport: ClientTransport {
         let request = makeRequest(path: path, body: ConnectEnvelope.frame(body), options: options,
                                   contentType: "application/connect+json")
         let session = self.session
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    let (data, response) = try await session.data(for: request)
-                    let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                    guard status == 200 else {
-                        throw ConnectError.fromResponse(status: status, body: Array(data))
-                    }
-                    var reader = ConnectEnvelope.FrameReader()
-                    reader.append(Array(data))
-                    if try ConnectEnvelope.drain(&reader, yield: { continuation.yield($0) }) {
-                        continuation.finish()
-                        return
-                    }
-                    throw ConnectError(.internal, "stream ended without an end-of-stream message")
-                } catch let error as ConnectError {
-                    continuation.finish(throwing: error)
-                } catch {
-                    continuation.finish(throwing: Self.mapTransportError(error))
+        return AsyncThrowingStream.producing { continuation in
+            do {
+                let (data, response) = try await session.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                guard status == 200 else {
+                    throw ConnectError.fromResponse(status: status, body: Array(data))
                 }
+                var reader = ConnectEnvelope.FrameReader()
+                reader.append(Array(data))
+                if try ConnectEnvelope.drain(&reader, yield: { continuation.yield($0) }) {
+                    continuation.finish()
+                    return
+                }
+                throw ConnectError(.internal, "stream ended without an end-of-stream message")
+            } catch let error as ConnectError {
+                continuation.finish(throwing: error)
+            } catch {
+                continuation.finish(throwing: Self.mapTransportError(error))
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 

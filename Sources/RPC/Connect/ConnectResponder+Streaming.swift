@@ -9,7 +9,8 @@ extension ConnectResponder {
         let metrics = self.metrics
         let path = context.method.path
         let mapError: @Sendable (any Error) -> ConnectError = { [self] error in self.mapError(error, method: path) }
-        let producer = Task {
+        // On the connection's loop (an unstructured task does not inherit that preference).
+        let producer = Task(executorPreference: EventLoop.current) {
             let started = ContinuousClock.now
             var failure: ConnectError?
             do {

@@ -51,32 +51,29 @@ public struct InMemoryTransport: ClientTransport {
     public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         let request = makeRequest(path: path, body: ConnectEnvelope.frame(body), options: options, streaming: true)
         let (decision, responder) = network.decide(from: from, to: to, path: path)
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                guard decision.outcome == .delivered, let responder else {
-                    continuation.finish(throwing: ConnectError(.unavailable, "\(to) is unreachable from \(from)"))
-                    return
-                }
-                let response = await responder.respond(to: request, peer: nil)
-                guard response.status == .ok, case .stream(let chunks) = response.body else {
-                    continuation.finish(throwing: ConnectError.fromResponse(status: response.status.code, body: response.bodyBytes))
-                    return
-                }
-                var reader = ConnectEnvelope.FrameReader()
-                do {
-                    for await chunk in chunks {
-                        reader.append(chunk)
-                        if try ConnectEnvelope.drain(&reader, yield: { continuation.yield($0) }) {
-                            continuation.finish()
-                            return
-                        }
-                    }
-                    continuation.finish(throwing: ConnectError(.unavailable, "stream from \(to) ended early"))
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        return AsyncThrowingStream.producing { continuation in
+            guard decision.outcome == .delivered, let responder else {
+                continuation.finish(throwing: ConnectError(.unavailable, "\(to) is unreachable from \(from)"))
+                return
             }
-            continuation.onTermination = { _ in task.cancel() }
+            let response = await responder.respond(to: request, peer: nil)
+            guard response.status == .ok, case .stream(let chunks) = response.body else {
+                continuation.finish(throwing: ConnectError.fromResponse(status: response.status.code, body: response.bodyBytes))
+                return
+            }
+            var reader = ConnectEnvelope.FrameReader()
+            do {
+                for await chunk in chunks {
+                    reader.append(chunk)
+                    if try ConnectEnvelope.drain(&reader, yield: { continuation.yield($0) }) {
+                        continuation.finish()
+                        return
+                    }
+                }
+                continuation.finish(throwing: ConnectError(.unavailable, "stream from \(to) ended early"))
+            } catch {
+                continuation.finish(throwing: error)
+            }
         }
     }
 

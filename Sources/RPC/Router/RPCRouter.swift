@@ -45,20 +45,7 @@ public struct RPCRouter: Sendable {
         precondition(method.kind == .serverStreaming, "\(method.path) is not a streaming method")
         add(Route(info: method.info, unary: nil, stream: { bytes, context in
             let request = try Request.decodeJSON(bytes)
-            let messages = try await handler(request, context)
-            return AsyncThrowingStream { continuation in
-                let task = Task {
-                    do {
-                        for try await message in messages {
-                            continuation.yield(try message.encodeJSON())
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
+            return .mapping(try await handler(request, context)) { try $0.encodeJSON() }
         }))
     }
 

@@ -82,7 +82,13 @@ final class NodeProcess: Sendable {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw ProcessError("no line '\(prefix)…' from node; stdout=\(stdout) stderr=\(stderr)")
+        // Exited: what it wrote last may still be in the pipes (their readers stop at end of file).
+        for _ in 0..<250 where output.state.withLock({ $0.closed < 2 }) { try await Task.sleep(for: .milliseconds(20)) }
+        if let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+            return String(line.dropFirst(prefix.count))
+        }
+        let status = process.isRunning ? "still running" : "exited with \(process.terminationStatus) (\(process.terminationReason == .uncaughtSignal ? "signal" : "exit"))"
+        throw ProcessError("no line '\(prefix)…' from node (\(status)); stdout=\(stdout) stderr=\(stderr)")
     }
 
     /// Waits until stderr contains `text` (stdout and stderr are drained independently, so one
