@@ -19,7 +19,7 @@ let package = Package(
         .executable(name: "node-bench", targets: ["NodeBench"]),
     ],
     targets: [
-        // epoll and zlib, which Glibc does not import cleanly.
+        // epoll and zlib, which Glibc does not import cleanly, and the CPU's CRC-32C.
         .target(
             name: "CNodeSystem",
             linkerSettings: [.linkedLibrary("z")]
@@ -38,6 +38,7 @@ let package = Package(
         // The write-ahead log and data-directory lock shared by every role.
         .target(
             name: "Storage",
+            dependencies: ["CNodeSystem"],
             swiftSettings: swiftSettings
         ),
         // Membership, peer transports, authentication wiring, failure detection, the rebuild gate.

@@ -63,3 +63,36 @@ int cnode_accept(int fd, struct sockaddr *address, unsigned int *length) {
 }
 
 int cnode_release_free_memory(void) { return malloc_trim(0); }
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+int cnode_crc32c_available(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    return (c & bit_SSE4_2) != 0;
+}
+
+__attribute__((target("sse4.2")))
+uint32_t cnode_crc32c(uint32_t state, const void *data, size_t length) {
+    const uint8_t *bytes = data;
+    uint64_t wide = state;
+    while (length >= 8) {
+        uint64_t word;
+        memcpy(&word, bytes, 8);
+        wide = __builtin_ia32_crc32di(wide, word);
+        bytes += 8;
+        length -= 8;
+    }
+    uint32_t narrow = (uint32_t)wide;
+    while (length > 0) {
+        narrow = __builtin_ia32_crc32qi(narrow, *bytes);
+        bytes += 1;
+        length -= 1;
+    }
+    return narrow;
+}
+#else
+int cnode_crc32c_available(void) { return 0; }
+uint32_t cnode_crc32c(uint32_t state, const void *data, size_t length) { (void)data; (void)length; return state; }
+#endif

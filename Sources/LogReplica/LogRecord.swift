@@ -77,14 +77,15 @@ struct LogSnapshot {
     var meta: Meta
     var machine: [UInt8]
 
-    func encoded() throws -> [UInt8] {
+    /// The small header (length and meta) and the machine's image, not joined: the write-ahead
+    /// log joins them off the caller's thread (the image may be tens of MB).
+    func encodedParts() throws -> [[UInt8]] {
         let metaBytes = try JSONValueEncoder.bytes(meta)
-        var out: [UInt8] = []
-        out.reserveCapacity(4 + metaBytes.count + machine.count)
-        withUnsafeBytes(of: UInt32(metaBytes.count).littleEndian) { out.append(contentsOf: $0) }
-        out.append(contentsOf: metaBytes)
-        out.append(contentsOf: machine)
-        return out
+        var header: [UInt8] = []
+        header.reserveCapacity(4 + metaBytes.count)
+        withUnsafeBytes(of: UInt32(metaBytes.count).littleEndian) { header.append(contentsOf: $0) }
+        header.append(contentsOf: metaBytes)
+        return [header, machine]
     }
 
     static func decode(_ bytes: [UInt8]) throws -> LogSnapshot {

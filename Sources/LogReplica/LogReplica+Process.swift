@@ -17,8 +17,8 @@ extension LogReplica {
         route(ready.sendNow, caller: caller, into: &reply)
         var mark: (index: UInt64, term: UInt64)?
         if let log {
-            if let snapshot = ready.snapshot, let payload = snapshotPayload(index: snapshot.index, term: snapshot.term, machine: snapshot.data) {
-                lastLSN = log.snapshot(payload)
+            if let snapshot = ready.snapshot, let parts = snapshotPayload(index: snapshot.index, term: snapshot.term, machine: snapshot.data) {
+                lastLSN = log.snapshot(parts: parts)
                 unloggedCommit = nil
             }
             if let commit = ready.commitIndex { unloggedCommit = commit }

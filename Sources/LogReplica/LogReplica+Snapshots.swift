@@ -29,8 +29,8 @@ extension LogReplica {
             core.snapshotFailed()
             return
         }
-        if let log, let payload = snapshotPayload(index: index, term: term, machine: data) {
-            lastLSN = log.snapshot(payload)
+        if let log, let parts = snapshotPayload(index: index, term: term, machine: data) {
+            lastLSN = log.snapshot(parts: parts)
         }
         core.snapshotTaken(index: index, data: data)
         noteSnapshot(index: index, bytes: data.count)
@@ -38,13 +38,14 @@ extension LogReplica {
     }
 
     /// The write-ahead log snapshot: the machine at `index` plus everything else the records
-    /// before it held (hard state, commit index, the entries after `index`).
-    func snapshotPayload(index: UInt64, term: UInt64, machine data: [UInt8]) -> [UInt8]? {
+    /// before it held (hard state, commit index, the entries after `index`), in parts that the
+    /// log joins off the actor (copying a 50 MB image here held up every post behind it).
+    func snapshotPayload(index: UInt64, term: UInt64, machine data: [UInt8]) -> [[UInt8]]? {
         let raft = core.raft
         let entries = raft.log.entries(from: index + 1, limit: Int.max).map(LogRecord.Entry.init)
         let meta = LogSnapshot.Meta(index: index, term: term, hard: raft.hardState, commit: max(raft.commitIndex, index), entries: entries)
         do {
-            return try LogSnapshot(meta: meta, machine: data).encoded()
+            return try LogSnapshot(meta: meta, machine: data).encodedParts()
         } catch {
             logger.error("cannot encode a snapshot", [("error", "\(error)")])
             return nil

@@ -1,5 +1,11 @@
-/// CRC-32C (Castagnoli), the checksum of every log record. Table-driven, slicing by 8.
+import CNodeSystem
+
+/// CRC-32C (Castagnoli), the checksum of every log record and snapshot: the CPU's instruction
+/// where there is one (x86-64 SSE4.2, ≈10× faster: a 50 MB snapshot costs milliseconds, not
+/// tens of them), else table-driven, slicing by 8. Both give the same value (tested).
 public enum CRC32C {
+    static let hardware = cnode_crc32c_available() == 1
+
     static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for i in 0..<256 {
@@ -14,6 +20,11 @@ public enum CRC32C {
     }()
 
     public static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+        guard hardware, let base = bytes.baseAddress else { return software(bytes, seed: seed) }
+        return ~cnode_crc32c(~seed, base, bytes.count)
+    }
+
+    static func software(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
         var crc = ~seed
         var index = 0
         let count = bytes.count

@@ -59,6 +59,21 @@ enum RecordFile {
         }
     }
 
+    /// Writes all of `bytes` at the file's position (a result, for use inside `withUnsafeBytes`).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) -> Result<Void, StorageError> {
+        var offset = 0
+        while offset < bytes.count {
+            guard let base = bytes.baseAddress else { break }
+            let n = write(fd, base + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(StorageError("write", path: path, reason: String(cString: strerror(errno))))
+            }
+            offset += n
+        }
+        return .success(())
+    }
+
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StorageError) {
         var offset = 0
         while offset < bytes.count {

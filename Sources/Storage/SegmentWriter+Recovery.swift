@@ -141,12 +141,12 @@ extension SegmentWriter {
         }
     }
 
-    static func snapshotPayload(firstSegment: UInt64, nextLSN: UInt64, data: [UInt8]) -> [UInt8] {
-        var payload = snapshotMagic
-        SegmentFormat.append(firstSegment, to: &payload)
-        SegmentFormat.append(nextLSN, to: &payload)
-        payload.append(contentsOf: data)
-        return payload
+    /// What a snapshot record's payload starts with; the state follows.
+    static func snapshotHeader(firstSegment: UInt64, nextLSN: UInt64) -> [UInt8] {
+        var header = snapshotMagic
+        SegmentFormat.append(firstSegment, to: &header)
+        SegmentFormat.append(nextLSN, to: &header)
+        return header
     }
 
     /// Makes the damage marker durable, then moves `segments` aside (all of the first, unless
@@ -193,19 +193,32 @@ extension SegmentWriter {
     /// before the next, so that tens of megabytes never sit dirty at once (one big flush holds
     /// up every other fsync on the disk, the log's included).
     static func writeFile(_ path: String, _ bytes: [UInt8], syncEvery chunk: Int? = nil) throws(StorageError) {
+        try writeFile(path, [bytes], syncEvery: chunk)
+    }
+
+    /// Writes `pieces` one after the other as the file's contents and fsyncs it; with `chunk`,
+    /// also `fdatasync`s every `chunk` bytes, so a large file never leaves much dirty data for
+    /// the journal to flush along with another file's fsync (ext4's ordered mode does that).
+    static func writeFile(_ path: String, _ pieces: [[UInt8]], syncEvery chunk: Int? = nil) throws(StorageError) {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError("open", path: path, reason: String(cString: strerror(errno))) }
         defer { Glibc.close(fd) }
-        guard let chunk, bytes.count > chunk else {
-            try RecordFile.writeAll(fd, bytes, path: path)
-            return try RecordFile.fsync(fd, path: path)
-        }
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + chunk)
-            try RecordFile.writeAll(fd, Array(bytes[offset..<end]), at: offset, path: path)
-            try RecordFile.fdatasync(fd, path: path)
-            offset = end
+        var unsynced = 0
+        for piece in pieces {
+            var offset = 0
+            while offset < piece.count {
+                let end = chunk.map { min(piece.count, offset + max(1, $0 - unsynced)) } ?? piece.count
+                let written = piece.withUnsafeBytes { raw in
+                    RecordFile.writeAll(fd, UnsafeRawBufferPointer(rebasing: raw[offset..<end]), path: path)
+                }
+                try written.get()
+                unsynced += end - offset
+                offset = end
+                if let chunk, unsynced >= chunk {
+                    try RecordFile.fdatasync(fd, path: path)
+                    unsynced = 0
+                }
+            }
         }
         try RecordFile.fsync(fd, path: path)
     }

@@ -189,11 +189,19 @@ final class SegmentWriter: Sendable {
     /// Makes `data` the snapshot of everything before segment `firstSegment` (which starts at
     /// `nextLSN`): written to a temporary file, fsynced, renamed, then the segments before it
     /// deleted. Until the rename, recovery replays those segments as if no snapshot were taken.
-    static func writeSnapshot(directory: String, data: [UInt8], firstSegment: UInt64, nextLSN: UInt64) throws(StorageError) {
-        var framed: [UInt8] = []
-        RecordFile.frame(snapshotPayload(firstSegment: firstSegment, nextLSN: nextLSN, data: data), into: &framed)
+    static func writeSnapshot(directory: String, parts: [[UInt8]], firstSegment: UInt64, nextLSN: UInt64) throws(StorageError) {
+        // One record, written piece by piece: the image (tens of MB) is never copied again here.
+        let pieces = [snapshotHeader(firstSegment: firstSegment, nextLSN: nextLSN)] + parts
+        let length = pieces.reduce(0) { $0 + $1.count }
+        guard length <= RecordFile.maxRecordBytes else {
+            throw StorageError("snapshot", path: directory, reason: "a snapshot of \(length) bytes exceeds the record limit")
+        }
+        let crc = pieces.reduce(UInt32(0)) { crc, piece in piece.withUnsafeBytes { CRC32C.checksum($0, seed: crc) } }
+        var frame: [UInt8] = []
+        withUnsafeBytes(of: UInt32(length).littleEndian) { frame.append(contentsOf: $0) }
+        withUnsafeBytes(of: crc.littleEndian) { frame.append(contentsOf: $0) }
         let temporary = directory + "/" + snapshotName + ".tmp"
-        try writeFile(temporary, framed, syncEvery: 2 << 20)
+        try writeFile(temporary, [frame] + pieces, syncEvery: 2 << 20)
         guard rename(temporary, directory + "/" + snapshotName) == 0 else {
             throw StorageError("rename", path: temporary, reason: String(cString: strerror(errno)))
         }

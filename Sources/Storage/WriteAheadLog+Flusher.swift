@@ -156,13 +156,13 @@ extension WriteAheadLog {
 
     /// Writes a snapshot's bytes off the flushing thread, one snapshot after the other: a large
     /// snapshot (tens of megabytes) does not hold back the appends behind it.
-    func writeSnapshotInBackground(_ data: [UInt8], firstSegment: UInt64, nextLSN: UInt64) {
+    func writeSnapshotInBackground(_ parts: [[UInt8]], firstSegment: UInt64, nextLSN: UInt64) {
         let directory = self.directory
         snapshotWrites.enter()
         snapshotQueue.async {
             defer { self.snapshotWrites.leave() }
             do {
-                try SegmentWriter.writeSnapshot(directory: directory, data: data, firstSegment: firstSegment, nextLSN: nextLSN)
+                try SegmentWriter.writeSnapshot(directory: directory, parts: parts, firstSegment: firstSegment, nextLSN: nextLSN)
             } catch {
                 // The segments it would have replaced stay: recovery replays them instead.
                 self.state.withLock { $0.snapshotErrors += 1 }
@@ -184,14 +184,14 @@ extension WriteAheadLog {
             case .record(let payload):
                 if records.isEmpty { firstLSN = lsn }
                 records.append(payload)
-            case .snapshot(let data):
+            case .snapshot(let parts):
                 if !records.isEmpty {
                     try segments.write(records, firstLSN: firstLSN)
                     writes += 1
                     records.removeAll()
                 }
                 let first = try segments.rollForSnapshot(lsn: lsn)
-                writeSnapshotInBackground(data, firstSegment: first, nextLSN: lsn + 1)
+                writeSnapshotInBackground(parts, firstSegment: first, nextLSN: lsn + 1)
                 fsyncs += 1
             }
         }

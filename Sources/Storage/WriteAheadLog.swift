@@ -75,7 +75,8 @@ public final class WriteAheadLog: Sendable {
 
     enum Item: Sendable {
         case record([UInt8])
-        case snapshot([UInt8])
+        /// Its bytes are the parts joined (on the snapshot thread, not the caller's).
+        case snapshot([[UInt8]])
     }
 
     /// How a durability waiter is told: a suspended task, or a callback (no task at all).
@@ -165,7 +166,14 @@ public final class WriteAheadLog: Sendable {
     /// on disk until the snapshot file replaces them, so nothing depends on when that happens).
     @discardableResult
     public func snapshot(_ state: [UInt8]) -> UInt64 {
-        enqueue(.snapshot(state))
+        enqueue(.snapshot([state]))
+    }
+
+    /// `snapshot` of the parts joined: a caller whose snapshot is a small header and a large
+    /// image already in memory saves copying tens of megabytes on its own thread.
+    @discardableResult
+    public func snapshot(parts: [[UInt8]]) -> UInt64 {
+        enqueue(.snapshot(parts))
     }
 
     /// Waits until everything up to `lsn` is durable (per the policy). `inline` false: the

@@ -17,6 +17,25 @@ struct WriteAheadLogTests {
     @Test func crc32cMatchesTheStandardCheckValue() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         #expect(CRC32C.checksum([]) == 0)
+        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32C.software($0) } == 0xE306_9283)
+    }
+
+    /// The CPU's instruction (where present) and the table agree on every length and alignment,
+    /// also when a checksum continues from a seed (snapshots are checksummed piece by piece).
+    @Test func crc32cHardwareAndSoftwareAgree() {
+        let bytes = (0..<4099).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) }
+        bytes.withUnsafeBytes { raw in
+            for start in [0, 1, 3, 7] {
+                for end in [start, start + 1, start + 8, start + 13, 1000, 4099] {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                    #expect(CRC32C.checksum(slice) == CRC32C.software(slice), "\(start)..<\(end)")
+                }
+            }
+            let whole = CRC32C.software(raw)
+            let split = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[1000...]),
+                                        seed: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<1000])))
+            #expect(split == whole)
+        }
     }
 
     @Test func recordsSurviveCloseAndReopenInOrder() async throws {

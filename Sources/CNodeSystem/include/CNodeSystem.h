@@ -46,4 +46,10 @@ int cnode_deflate_init_gzip(z_stream *stream, int level);
 /// Returns freed heap memory to the system (glibc malloc_trim(0)); 1 if any was released.
 int cnode_release_free_memory(void);
 
+/// 1 when the CPU computes CRC-32C itself (x86-64 SSE4.2), else 0.
+int cnode_crc32c_available(void);
+/// Continues a CRC-32C over `length` bytes with the CPU's instruction; `state` and the result
+/// are the raw register (no pre- or post-inversion). Only when `cnode_crc32c_available()`.
+uint32_t cnode_crc32c(uint32_t state, const void *data, size_t length);
+
 #endif
