@@ -13,6 +13,8 @@ enum ConsensusScenario {
         let clients = addresses.map { RPCClient(transport: PooledSocketTransport(address: $0, maxConnections: 256)) }
         let client = clients[0]
         let counter = Atomic<Int>(0)
+        // Pools of an earlier run against the same `--target` still exist: ids must not repeat.
+        let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         for members in options.members {
           for strategyName in options.strategies {
             for concurrency in options.concurrency {
@@ -20,7 +22,7 @@ enum ConsensusScenario {
                 let generator = LoadGenerator(concurrency: concurrency, warmup: options.warmup, duration: options.duration,
                                               progress: Progress(label: "consensus-decide n=\(members) \(strategyName) c=\(concurrency)"))
                 let result = await generator.run { worker, sequence in
-                    let id = "bench-\(counter.add(1, ordering: .relaxed).newValue)"
+                    let id = "bench-\(run)-\(counter.add(1, ordering: .relaxed).newValue)"
                     _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: id, size: Int32(members), ttlSeconds: 60))
                     let decisions = try await withThrowingTaskGroup(of: VotingAgent.Decision.self) { group in
                         for index in 0..<members {

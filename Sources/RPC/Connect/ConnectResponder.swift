@@ -98,8 +98,10 @@ public struct ConnectResponder: HTTPResponder {
         guard let timeout else { return try await body() }
         return try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
+            let deadline = ContinuousClock.now + timeout
             group.addTask {
-                try await Task.sleep(for: timeout)
+                // On the connection's loop (child tasks keep its preference): its own timer.
+                if let loop = EventLoop.current { try await loop.sleep(until: deadline) } else { try await Task.sleep(until: deadline) }
                 throw ConnectError(.deadlineExceeded, "deadline of \(timeout) exceeded")
             }
             defer { group.cancelAll() }

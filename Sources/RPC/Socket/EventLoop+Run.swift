@@ -22,9 +22,11 @@ extension EventLoop {
                 batch.removeAll(keepingCapacity: true)
             }
             var expired: [CheckedContinuation<Void, any Error>] = []
-            let timerTimeout = expireTimers(into: &expired)
+            var due: [CheckedContinuation<Void, any Error>] = []
+            let timerTimeout = expireTimers(into: &expired, due: &due)
             for continuation in expired { continuation.resume(throwing: WaitTimeout()) }
-            if !expired.isEmpty { continue }
+            for continuation in due { continuation.resume() }
+            if !expired.isEmpty || !due.isEmpty { continue }
             // Sockets already ready mean a busy loop: hooks must not block it.
             let ready = poll(&events, timeout: 0)
             let hooks = idleHooks.withLock { $0 }

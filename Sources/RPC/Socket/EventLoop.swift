@@ -107,6 +107,8 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
         var table: [Int32: Registration] = [:]
         var timers: [Timer] = []
         var nextToken: UInt64 = 1
+        /// `sleep(until:)` callers, by token.
+        var sleepers: [UInt64: (deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, any Error>)] = [:]
     }
 
     struct Jobs: ~Copyable {
@@ -246,17 +248,54 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
         }
     }
 
+    /// Suspends until `deadline` (throws `CancellationError` if cancelled first). The timer lives
+    /// in this loop: a task running here sleeps and wakes without the global timer thread
+    /// (`Task.sleep` registers with dispatch's manager thread: two cross-thread wake-ups, which a
+    /// deadline per RPC paid even when the call finished long before it).
+    public func sleep(until deadline: ContinuousClock.Instant) async throws {
+        let token = waits.withLock { waits in
+            defer { waits.nextToken += 1 }
+            return waits.nextToken
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                var wake = false
+                let cancelled = waits.withLock { waits -> Bool in
+                    if Task.isCancelled { return true }
+                    let earliest = (waits.timers.map(\.deadline) + waits.sleepers.values.map(\.deadline)).min()
+                    waits.sleepers[token] = (deadline, continuation)
+                    wake = earliest.map { deadline < $0 } ?? true
+                    return false
+                }
+                if cancelled { return continuation.resume(throwing: CancellationError()) }
+                if wake, EventLoop.current !== self { self.wakeLoop() }
+            }
+        } onCancel: {
+            waits.withLock { $0.sleepers.removeValue(forKey: token) }?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
     private func wakeLoop() {
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
     }
 
-    /// Resumes expired waits with `WaitTimeout`; returns the milliseconds until the next deadline.
-    func expireTimers(into expired: inout [CheckedContinuation<Void, any Error>]) -> Int32? {
+    /// Resumes expired waits with `WaitTimeout` (and due sleepers, in `due`); returns the
+    /// milliseconds until the next deadline.
+    func expireTimers(into expired: inout [CheckedContinuation<Void, any Error>],
+                      due: inout [CheckedContinuation<Void, any Error>]) -> Int32? {
         waits.withLock { waits -> Int32? in
-            guard !waits.timers.isEmpty else { return nil }
+            guard !waits.timers.isEmpty || !waits.sleepers.isEmpty else { return nil }
             let now = ContinuousClock.now
             var next: ContinuousClock.Instant?
+            for (token, sleeper) in waits.sleepers {
+                if sleeper.deadline <= now {
+                    due.append(sleeper.continuation)
+                    waits.sleepers[token] = nil
+                } else {
+                    next = next.map { min($0, sleeper.deadline) } ?? sleeper.deadline
+                }
+            }
             waits.timers.removeAll { timer in
                 guard var registration = waits.table[timer.fd] else { return true }
                 let token = timer.forWrite ? registration.writerToken : registration.readerToken

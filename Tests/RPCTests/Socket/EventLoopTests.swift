@@ -26,6 +26,29 @@ struct EventLoopTests {
         #expect(EventLoop.current == nil || EventLoop.group.contains { $0 === EventLoop.current })
     }
 
+    /// A loop's own sleep wakes no earlier than its deadline, on the loop; several sleepers wake
+    /// in any order of registration; a cancelled sleeper throws at once.
+    @Test(.timeLimit(.minutes(1))) func loopSleepsWakeAtTheirDeadlinesAndCancel() async throws {
+        let loop = EventLoop.group[0]
+        let woke = try await Task(executorPreference: loop) { () async throws -> [Bool] in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for milliseconds in [30, 10, 20] {
+                    group.addTask {
+                        let deadline = ContinuousClock.now + .milliseconds(milliseconds)
+                        try await loop.sleep(until: deadline)
+                        return ContinuousClock.now >= deadline && EventLoop.current === loop
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }.value
+        #expect(woke == [true, true, true])
+        let sleeper = Task(executorPreference: loop) { try await loop.sleep(until: .now + .seconds(3600)) }
+        sleeper.cancel()
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
+        #expect(loop.waits.withLock { $0.sleepers.isEmpty })
+    }
+
     /// An actor whose executor is a loop runs every call on that loop's thread, serially.
     @Test func anActorCanRunOnALoop() async {
         let loop = EventLoop.group[EventLoop.group.count - 1]
