@@ -72,7 +72,8 @@ struct BenchOptions {
       --snapshot-every 10000  bulletin-compaction: log entries between snapshots
       --rate N                open loop: N operations per second in total, latency measured from when
                               each was due (concurrency = most operations in flight)
-      --compare etcd          register: run the same load on a 3-member etcd cluster (etcd on the PATH)
+      --compare etcd|nginx    register: run the same load on a 3-member etcd cluster (etcd on the PATH);
+                              rpc: the same Health/Check load on nginx answering a fixed 200 (2 workers)
                               and print both with the ratio; needs --fsync always (etcd 3.4 always fsyncs)
       --json FILE             write every figure and the configuration as JSON
       --svg FILE              plot latency by percentile (and throughput by concurrency for sweeps)
@@ -150,7 +151,7 @@ struct BenchOptions {
             case "--trials": options.trials = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--trials takes a positive number") }()
             case "--compare":
                 let target = try value(argument)
-                guard target == "etcd" else { throw BenchError("--compare supports etcd") }
+                guard ["etcd", "nginx"].contains(target) else { throw BenchError("--compare is etcd (register scenarios) or nginx (rpc)") }
                 options.compare = target
             case "--mode": options.modes = try value(argument).split(separator: ",").map(String.init)
             case "--articles": options.articles = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--articles takes a positive number") }()

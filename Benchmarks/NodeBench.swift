@@ -57,9 +57,28 @@ enum NodeBench {
             if let target = options.target {
                 return try await RPCScenario.run(options: options, address: try SocketAddress(parsing: target))
             }
-            let cluster = try await NodeCluster(role: "consensus", replicas: 1)
-            defer { cluster.stop() }
-            return try await RPCScenario.run(options: options, address: cluster.addresses[0])
+            var reports: [RunReport]
+            do {
+                let cluster = try await NodeCluster(role: "consensus", replicas: 1)
+                defer { cluster.stop() }
+                reports = try await RPCScenario.run(options: options, address: cluster.addresses[0])
+            }
+            if options.compare == "nginx" {
+                let nginx = try await NginxServer()
+                defer { nginx.stop() }
+                var theirs = options
+                theirs.transports = ["pooled"]
+                let floor = try await RPCScenario.run(options: theirs, address: nginx.address, label: "rpc nginx")
+                for index in reports.indices where reports[index].name.hasSuffix("pooled") {
+                    guard let other = floor.first(where: { $0.concurrency == reports[index].concurrency }) else { continue }
+                    let ours = reports[index]
+                    reports[index].note = String(format: "vs nginx: throughput ×%.2f, p50 ×%.2f (below 1 is faster)",
+                                                 ours.result.throughput / max(other.result.throughput, 0.001),
+                                                 Double(ours.result.histogram.percentile(50)) / Double(max(other.result.histogram.percentile(50), 1)))
+                }
+                reports += floor
+            }
+            return reports
         case "consensus-decide":
             var options = options
             if options.concurrency.isEmpty { options.concurrency = [1, 16] }
@@ -81,7 +100,8 @@ enum NodeBench {
                 let addresses = try target.split(separator: ",").map { try SocketAddress(parsing: String($0)) }
                 return try await RegisterScenario.run(options.scenario, options: options, addresses: addresses)
             }
-            if options.compare != nil && options.fsync != "always" {
+            if options.compare == "nginx" { throw BenchError("--compare nginx goes with the rpc scenario") }
+            if options.compare == "etcd" && options.fsync != "always" {
                 throw BenchError("--compare etcd needs --fsync always: etcd 3.4 cannot run without fsync, and the comparison must be like for like")
             }
             var reports: [RunReport]

@@ -96,6 +96,9 @@ final class ClusterRegistry: Sendable {
 
     func track(_ process: Process) { pids.withLock { _ = $0.insert(process.processIdentifier) } }
     func forget(_ process: Process) { pids.withLock { _ = $0.remove(process.processIdentifier) } }
+    /// A server's helper process (nginx's workers) started by a tracked one.
+    func track(pid: Int32) { pids.withLock { _ = $0.insert(pid) } }
+    func forget(pid: Int32) { pids.withLock { _ = $0.remove(pid) } }
     func killAll() { pids.withLock { for pid in $0 { kill(pid, SIGKILL) } } }
     /// CPU seconds the tracked servers have used so far (nil: none running, e.g. `--target`).
     func cpuSeconds() -> Double? { ProcessCPU.seconds(of: pids.withLock { $0 }) }

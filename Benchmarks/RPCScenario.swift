@@ -2,7 +2,7 @@ import RPC
 
 /// `rpc`: Health/Check round trips against one node, per transport and concurrency.
 enum RPCScenario {
-    static func run(options: BenchOptions, address: SocketAddress) async throws -> [RunReport] {
+    static func run(options: BenchOptions, address: SocketAddress, label: String = "rpc") async throws -> [RunReport] {
         var reports: [RunReport] = []
         for transportName in options.transports {
             for concurrency in options.concurrency {
@@ -14,11 +14,11 @@ enum RPCScenario {
                 }
                 let client = RPCClient(transport: transport)
                 let generator = LoadGenerator(concurrency: concurrency, warmup: options.warmup, duration: options.duration,
-                                              progress: Progress(label: "rpc \(transportName) c=\(concurrency)"))
+                                              progress: Progress(label: "\(label) \(transportName) c=\(concurrency)"))
                 let result = await generator.run { _, _ in
                     _ = try await client.call(HealthService.check, HealthCheckRequest())
                 }
-                reports.append(RunReport(name: "rpc \(transportName)", concurrency: concurrency, result: result))
+                reports.append(RunReport(name: "\(label) \(transportName)", concurrency: concurrency, result: result))
             }
         }
         return reports

@@ -72,6 +72,22 @@ struct ScenarioSmokeTests {
         expectWorking(try await NodeBench.run(options("rpc")), count: 2)
     }
 
+    /// With nginx present: both rows, with nginx's workers' CPU counted, and the ratio on ours.
+    /// Without it: a refusal that says how to get it (the bench installs nothing).
+    @Test func rpcComparesWithNginxOrSaysHowToGetIt() async throws {
+        let options = options("rpc") { $0.compare = "nginx"; $0.transports = ["pooled"] }
+        guard NginxServer.binary != nil else {
+            await #expect(throws: BenchError("--compare nginx needs nginx on the PATH or in /usr/sbin (Debian: apt-get install nginx-light)")) {
+                try await NodeBench.run(options)
+            }
+            return
+        }
+        let reports = try await NodeBench.run(options)
+        expectWorking(reports, count: 2)
+        #expect(reports.map(\.name) == ["rpc pooled", "rpc nginx pooled"])
+        #expect(reports[0].note.hasPrefix("vs nginx: throughput ×"))
+    }
+
     /// Two leader stops, each followed by an acknowledged write and a restart.
     @Test(arguments: ["kill", "term"])
     func consensusFailoverMeasuresEveryTrial(_ signal: String) async throws {
