@@ -71,10 +71,7 @@ enum NodeBench {
                 let floor = try await RPCScenario.run(options: theirs, address: nginx.address, label: "rpc nginx")
                 for index in reports.indices where reports[index].name.hasSuffix("pooled") {
                     guard let other = floor.first(where: { $0.concurrency == reports[index].concurrency }) else { continue }
-                    let ours = reports[index]
-                    reports[index].note = String(format: "vs nginx: throughput ×%.2f, p50 ×%.2f (below 1 is faster)",
-                                                 ours.result.throughput / max(other.result.throughput, 0.001),
-                                                 Double(ours.result.histogram.percentile(50)) / Double(max(other.result.histogram.percentile(50), 1)))
+                    reports[index].note = reports[index].ratios(to: other, named: "nginx")
                 }
                 reports += floor
             }
@@ -115,10 +112,7 @@ enum NodeBench {
                 defer { etcd.stop() }
                 let theirs = try await EtcdScenario.run(options.scenario, options: options, addresses: etcd.clientAddresses)
                 for (index, other) in theirs.enumerated() where index < reports.count {
-                    let ours = reports[index]
-                    reports[index].note = String(format: "vs etcd: throughput ×%.2f, p50 ×%.2f (below 1 is faster)",
-                                                 ours.result.throughput / max(other.result.throughput, 0.001),
-                                                 Double(ours.result.histogram.percentile(50)) / Double(max(other.result.histogram.percentile(50), 1)))
+                    reports[index].note = reports[index].ratios(to: other, named: "etcd")
                 }
                 reports += theirs
             }

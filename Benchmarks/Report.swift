@@ -8,6 +8,13 @@ struct RunReport {
     /// Scenario-specific remarks printed under the table.
     var note: String = ""
 
+    /// "vs etcd: throughput ×…, p50 ×…": this run's figures as ratios of `other`'s (a `--compare` anchor).
+    func ratios(to other: RunReport, named anchor: String) -> String {
+        String(format: "vs \(anchor): throughput ×%.2f, p50 ×%.2f (below 1 is faster)",
+               result.throughput / max(other.result.throughput, 0.001),
+               Double(result.histogram.percentile(50)) / Double(max(other.result.histogram.percentile(50), 1)))
+    }
+
     var row: [String] {
         let h = result.histogram
         // A run without a single operation has no latency: `-`, never a misleading 0.
