@@ -95,8 +95,8 @@ final class SegmentWriter: Sendable {
     }
 
     /// Writes one batch of `records` (LSNs from `firstLSN`, which must continue the log) at the
-    /// logical end, writing zeros ahead when the segment is full (that space is made durable by a
-    /// full fsync once per chunk, not once per write).
+    /// logical end, writing zeros ahead when the segment is full (made durable by the batch's
+    /// own sync).
     func write(_ records: some Collection<[UInt8]>, firstLSN: UInt64) throws(StorageError) {
         var open = current
         precondition(firstLSN == open.nextLSN, "write-ahead log batches must continue the log")
@@ -107,9 +107,10 @@ final class SegmentWriter: Sendable {
             // Zeros written, not just `fallocate`d: a commit into space written once before is a
             // plain overwrite, while one into an unwritten extent also journals its conversion
             // (the disk probe's floor: pre-written ≈ 0.7× fallocated). Recovery reads either as
-            // the clean end. Where writing ahead fails, writes simply extend the file.
+            // the clean end. Where writing ahead fails, writes simply extend the file. No fsync
+            // of its own: this batch's `fdatasync` takes the zeros and the new size along (an
+            // fsync here, under any policy, stalled first writes for seconds on a busy disk).
             if Self.writeZeros(open.fd, from: open.allocated, to: target) {
-                try RecordFile.fsync(open.fd, path: open.name)
                 open.allocated = target
             }
         }
