@@ -59,15 +59,16 @@ enum RecordFile {
         }
     }
 
-    /// Writes all of `bytes` at the file's position (a result, for use inside `withUnsafeBytes`).
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) -> Result<Void, StorageError> {
+    /// Writes all of `bytes` at file offset `position` (nil: at the file's position), retrying
+    /// short writes; a result, for use inside `withUnsafeBytes`. The one write loop of the log.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at position: Int? = nil, path: String) -> Result<Void, StorageError> {
         var offset = 0
-        while offset < bytes.count {
-            guard let base = bytes.baseAddress else { break }
-            let n = write(fd, base + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(StorageError("write", path: path, reason: String(cString: strerror(errno))))
+        while offset < bytes.count, let base = bytes.baseAddress {
+            let n = position.map { pwrite(fd, base + offset, bytes.count - offset, off_t($0 + offset)) } ?? write(fd, base + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = n == 0 ? "wrote nothing" : String(cString: strerror(errno))
+                return .failure(StorageError("write", path: path, reason: reason))
             }
             offset += n
         }
@@ -75,28 +76,12 @@ enum RecordFile {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StorageError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + offset, raw.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StorageError("write", path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += n
-        }
+        try bytes.withUnsafeBytes { writeAll(fd, $0, path: path) }.get()
     }
 
     /// Writes all of `bytes` at file offset `position`.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], at position: Int, path: String) throws(StorageError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in pwrite(fd, raw.baseAddress! + offset, raw.count - offset, off_t(position + offset)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StorageError("write", path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += n
-        }
+        try bytes.withUnsafeBytes { writeAll(fd, $0, at: position, path: path) }.get()
     }
 
     static func fsync(_ fd: Int32, path: String) throws(StorageError) {

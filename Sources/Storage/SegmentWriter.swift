@@ -132,13 +132,12 @@ final class SegmentWriter: Sendable {
         var offset = start
         while offset < end {
             let count = min(zeros.count, end - offset)
-            let written = zeros.withUnsafeBytes { pwrite(fd, $0.baseAddress, count, off_t(offset)) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else {
+            let written = zeros.withUnsafeBytes { RecordFile.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<count]), at: offset, path: "") }
+            guard case .success = written else {
                 _ = ftruncate(fd, off_t(start))
                 return false
             }
-            offset += written
+            offset += count
         }
         return true
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RPC
 @testable import NodeBench
 
 /// A short run of every scenario against real `node` processes: checks the tool works (it starts
@@ -109,6 +110,22 @@ struct ScenarioSmokeTests {
         let reports = try await NodeBench.run(options("consensus-decide") { $0.members = [3]; $0.strategies = ["mixed"]; $0.replicaCounts = [3] })
         expectWorking(reports, count: 1)
         #expect(reports[0].note.contains("rounds"))
+    }
+
+    /// Two runs against the same running node (`--target`): the second creates pools of its own
+    /// (its ids did repeat the first run's, and every CreatePool failed with already_exists).
+    @Test func consensusRunsAgainstOneTargetDoNotCollide() async throws {
+        let cluster = try await NodeCluster(role: "consensus", replicas: 1)
+        defer { cluster.stop() }
+        let target = cluster.addresses.map(\.description).joined(separator: ",")
+        for _ in 0..<2 {
+            // No warmup: collisions would fail fast and all fall within it.
+            let reports = try await NodeBench.run(options("consensus-decide") {
+                $0.members = [3]; $0.strategies = ["random"]; $0.target = target; $0.warmup = .zero
+            })
+            #expect(reports.count == 1 && reports[0].result.histogram.total > 0)
+            #expect(reports[0].result.errors.isEmpty, "\(reports[0].result.errors)")
+        }
     }
 
     @Test func jsonOutputCarriesTheConfiguration() async throws {

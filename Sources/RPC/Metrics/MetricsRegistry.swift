@@ -120,18 +120,10 @@ public final class MetricsRegistry: Sendable {
         for (status, count) in snapshot.httpErrors.sorted(by: { $0.key < $1.key }) {
             out += "replnode_http_responses_total{status=\"\(status)\"} \(count)\n"
         }
-        out += "# HELP replnode_open_connections Client connections open now.\n"
-        out += "# TYPE replnode_open_connections gauge\n"
-        out += "replnode_open_connections \(snapshot.openConnections)\n"
-        out += "# HELP replnode_connections_accepted_total Client connections accepted.\n"
-        out += "# TYPE replnode_connections_accepted_total counter\n"
-        out += "replnode_connections_accepted_total \(snapshot.acceptedConnections)\n"
-        out += "# HELP replnode_bytes_received_total Bytes read from client connections.\n"
-        out += "# TYPE replnode_bytes_received_total counter\n"
-        out += "replnode_bytes_received_total \(snapshot.bytesIn)\n"
-        out += "# HELP replnode_bytes_sent_total Bytes written to client connections.\n"
-        out += "# TYPE replnode_bytes_sent_total counter\n"
-        out += "replnode_bytes_sent_total \(snapshot.bytesOut)\n"
+        out += Self.series("replnode_open_connections", "gauge", "Client connections open now.", snapshot.openConnections)
+        out += Self.series("replnode_connections_accepted_total", "counter", "Client connections accepted.", snapshot.acceptedConnections)
+        out += Self.series("replnode_bytes_received_total", "counter", "Bytes read from client connections.", snapshot.bytesIn)
+        out += Self.series("replnode_bytes_sent_total", "counter", "Bytes written to client connections.", snapshot.bytesOut)
         if !snapshot.peerCalls.isEmpty {
             out += "# HELP replnode_peer_calls_total Calls this node made to each peer, by method and Connect code.\n"
             out += "# TYPE replnode_peer_calls_total counter\n"
@@ -155,10 +147,13 @@ public final class MetricsRegistry: Sendable {
         }
         out += ProcessMetrics.render()
         for family in families.withLock({ $0 }) { out += family() }
-        for gauge in gauges.withLock({ $0 }) {
-            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) \(gauge.type)\n\(gauge.name) \(gauge.value())\n"
-        }
+        for gauge in gauges.withLock({ $0 }) { out += Self.series(gauge.name, gauge.type, gauge.help, gauge.value()) }
         return out
+    }
+
+    /// One unlabelled series with its HELP and TYPE lines.
+    static func series(_ name: String, _ type: String, _ help: String, _ value: some CustomStringConvertible) -> String {
+        "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
     }
 
     /// One labelled series of a latency histogram: cumulative buckets, `+Inf`, sum and count.

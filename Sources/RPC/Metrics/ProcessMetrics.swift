@@ -15,7 +15,7 @@ public enum ProcessMetrics {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ value: Double?) {
             guard let value else { return }
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(format(value))\n"
+            out += MetricsRegistry.series(name, type, help, format(value))
         }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let stat = statFields()

@@ -259,16 +259,21 @@ public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                // On the loop itself (the usual case) the timeout is recomputed before it sleeps;
+                // from elsewhere, wake it only if this deadline comes first.
+                let onLoop = EventLoop.current === self
                 var wake = false
                 let cancelled = waits.withLock { waits -> Bool in
                     if Task.isCancelled { return true }
-                    let earliest = (waits.timers.map(\.deadline) + waits.sleepers.values.map(\.deadline)).min()
+                    if !onLoop {
+                        let earliest = min(waits.timers.lazy.map(\.deadline).min() ?? deadline, waits.sleepers.values.lazy.map(\.deadline).min() ?? deadline)
+                        wake = deadline <= earliest
+                    }
                     waits.sleepers[token] = (deadline, continuation)
-                    wake = earliest.map { deadline < $0 } ?? true
                     return false
                 }
                 if cancelled { return continuation.resume(throwing: CancellationError()) }
-                if wake, EventLoop.current !== self { self.wakeLoop() }
+                if wake { self.wakeLoop() }
             }
         } onCancel: {
             waits.withLock { $0.sleepers.removeValue(forKey: token) }?.continuation.resume(throwing: CancellationError())

@@ -20,6 +20,21 @@ struct AsyncThrowingStreamProducingTests {
         #expect(mapped == [10])
     }
 
+    /// Started from a task on an event loop, the producer runs on that loop (an unstructured
+    /// `Task {}` would not: it drops the executor preference and runs on the global pool).
+    @Test func theProducerRunsOnTheCallersLoop() async throws {
+        let loop = EventLoop.group[0]
+        let places = try await Task(executorPreference: loop) { () async throws -> [Bool] in
+            let stream = AsyncThrowingStream<Bool, any Error>.producing { continuation in
+                continuation.yield(EventLoop.current === loop)
+            }
+            var seen: [Bool] = []
+            for try await onLoop in stream { seen.append(onLoop) }
+            return seen
+        }.value
+        #expect(places == [true])
+    }
+
     func numbersThenBoom() -> AsyncThrowingStream<Int, any Error> {
         .producing { continuation in
             continuation.yield(1)
