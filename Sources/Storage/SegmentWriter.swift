@@ -21,7 +21,7 @@ final class SegmentWriter: Sendable {
     private let tail = Mutex(Tail())
 
     /// The open segment: its descriptor, index, logical size (where the next batch goes),
-    /// allocated size (zeros past the logical end, written ahead so that an fsync after a write
+    /// allocated size (zeros past the logical end, preallocated so that an fsync after a write
     /// need not also record a new file size) and the LSN the next batch starts at.
     struct Tail {
         var fd: Int32 = -1
@@ -37,10 +37,8 @@ final class SegmentWriter: Sendable {
         var committedLSN: UInt64 = 1
     }
 
-    /// How much more space to write ahead each time the segment fills up: small, because the
-    /// batch that crosses the end waits for it (4 MiB of zeros and an fsync per new log stalled
-    /// first writes for seconds on a disk busy with a parallel test run).
-    static let preallocationChunk = 256 << 10
+    /// How much more space to preallocate each time the segment fills up.
+    static let preallocationChunk = 4 << 20
 
     init(directory: String) {
         self.directory = directory
@@ -95,8 +93,8 @@ final class SegmentWriter: Sendable {
     }
 
     /// Writes one batch of `records` (LSNs from `firstLSN`, which must continue the log) at the
-    /// logical end, writing zeros ahead when the segment is full (made durable by the batch's
-    /// own sync).
+    /// logical end, preallocating ahead when the segment is full (that space is made durable by a
+    /// full fsync once per chunk, not once per write).
     func write(_ records: some Collection<[UInt8]>, firstLSN: UInt64) throws(StorageError) {
         var open = current
         precondition(firstLSN == open.nextLSN, "write-ahead log batches must continue the log")
@@ -104,13 +102,9 @@ final class SegmentWriter: Sendable {
         SegmentFormat.appendBatch(records, firstLSN: firstLSN, to: &bytes)
         if open.size + bytes.count > open.allocated {
             let target = max(open.size + bytes.count, open.allocated + Self.preallocationChunk)
-            // Zeros written, not just `fallocate`d: a commit into space written once before is a
-            // plain overwrite, while one into an unwritten extent also journals its conversion
-            // (the disk probe's floor: pre-written ≈ 0.7× fallocated). Recovery reads either as
-            // the clean end. Where writing ahead fails, writes simply extend the file. No fsync
-            // of its own: this batch's `fdatasync` takes the zeros and the new size along (an
-            // fsync here, under any policy, stalled first writes for seconds on a busy disk).
-            if Self.writeZeros(open.fd, from: open.allocated, to: target) {
+            // Where the file system cannot preallocate, writes simply extend the file.
+            if posix_fallocate(open.fd, off_t(open.allocated), off_t(target - open.allocated)) == 0 {
+                try RecordFile.fsync(open.fd, path: open.name)
                 open.allocated = target
             }
         }
@@ -122,24 +116,6 @@ final class SegmentWriter: Sendable {
             tail.allocated = max(open.allocated, tail.size)
             tail.nextLSN += count
         }
-    }
-
-    static let zeros = [UInt8](repeating: 0, count: 256 << 10)
-
-    /// Fills `start..<end` of `fd` with zeros; false if a write failed (the caller then does
-    /// without the space ahead).
-    static func writeZeros(_ fd: Int32, from start: Int, to end: Int) -> Bool {
-        var offset = start
-        while offset < end {
-            let count = min(zeros.count, end - offset)
-            let written = zeros.withUnsafeBytes { RecordFile.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<count]), at: offset, path: "") }
-            guard case .success = written else {
-                _ = ftruncate(fd, off_t(start))
-                return false
-            }
-            offset += count
-        }
-        return true
     }
 
     /// Makes what was written durable: `fdatasync`, which also records a new file size when the

@@ -38,8 +38,7 @@ struct DiskFullEndToEndTests {
         while chunk.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
         close(fd)
 
-        // Larger than the space the log writes ahead of its end (256 KiB), which stays usable.
-        let value = String(repeating: "v", count: 600_000)
+        let value = String(repeating: "v", count: 100_000)
         var failed: ConnectError?
         do { _ = try await client.call(RegisterService.write, WriteRequest(key: "full", value: value)) } catch { failed = error }
         #expect(failed != nil, "a write was acknowledged without room to make it durable")

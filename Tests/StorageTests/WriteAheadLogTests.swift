@@ -52,30 +52,6 @@ struct WriteAheadLogTests {
         again.close()
     }
 
-    /// The space ahead of the log's end is written (zeros), not merely allocated: the file has no
-    /// hole, so a commit overwrites written blocks (with `fallocate` ext4 reports the unwritten
-    /// extent as a hole). Recovery still reads those zeros as the clean end.
-    @Test func spaceAheadIsWrittenZerosAndRecoveryEndsThere() async throws {
-        let directory = temporaryDirectory()
-        let (log, _) = try WriteAheadLog.open(directory: directory)
-        try await log.sync(upTo: log.append(payload(1)))
-        let fd = Glibc.open(directory + "/" + SegmentWriter.segmentName(1), O_RDONLY)
-        defer { Glibc.close(fd) }
-        let size = lseek(fd, 0, SEEK_END)
-        #expect(size >= off_t(SegmentWriter.preallocationChunk), "space written ahead")
-        let seekHole: Int32 = 4  // SEEK_HOLE on Linux (glibc hides it without _GNU_SOURCE)
-        #expect(lseek(fd, 0, seekHole) == size, "no hole before the end of the file")
-        try await log.sync(upTo: log.append(payload(2)))
-        // As a crash leaves it (closing would cut the zeros off): a copy of the open segment.
-        let crashed = temporaryDirectory()
-        try FileManager.default.copyItem(atPath: directory + "/" + SegmentWriter.segmentName(1),
-                                         toPath: crashed + "/" + SegmentWriter.segmentName(1))
-        log.close()
-        let (again, recovered) = try WriteAheadLog.open(directory: crashed)
-        #expect(recovered.records == [payload(1), payload(2)] && recovered.droppedBytes == 0 && recovered.damage == nil)
-        again.close()
-    }
-
     /// Cut the file at every byte of the last batch (a write the crash interrupted): recovery
     /// keeps exactly the records before it, calls it torn (no damage) and continues after them.
     @Test func crashAtEveryByteOfTheLastBatchRecoversThePrefix() async throws {

@@ -49,8 +49,7 @@ struct WriteAheadLogWriteErrorTests {
         let filler = Self.fill(mount)
 
         // No space: the append is not acknowledged, and the log says why.
-        // Larger than the zeros written ahead of the log's end (that space stays usable).
-        let big = [UInt8](repeating: UInt8(ascii: "b"), count: SegmentWriter.preallocationChunk + (64 << 10))
+        let big = [UInt8](repeating: UInt8(ascii: "b"), count: 64 << 10)
         await #expect(throws: StorageError.self) { try await log.appendAndSync(big) }
         let problem = try #require(log.problem)
         #expect(problem.reason.contains("No space left"))
