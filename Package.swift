@@ -29,11 +29,28 @@ let package = Package(
             name: "JSON",
             swiftSettings: swiftSettings
         ),
+        // The .proto reader and Swift code generator (stdlib only), and its command line.
+        .target(
+            name: "ProtoGenKit",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ProtoGen",
+            dependencies: ["ProtoGenKit"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs ProtoGen at build time for each target listed in Protocols/swift-modules.txt.
+        .plugin(
+            name: "ProtoGenPlugin",
+            capability: .buildTool(),
+            dependencies: ["ProtoGen"]
+        ),
         // The RPC layer: sockets, HTTP/1.1, Connect protocol, router, clients, logging.
         .target(
             name: "RPC",
             dependencies: ["CNodeSystem", "JSON"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["ProtoGenPlugin"]
         ),
         // The write-ahead log and data-directory lock shared by every role.
         .target(
@@ -45,7 +62,8 @@ let package = Package(
         .target(
             name: "Cluster",
             dependencies: ["RPC", "Storage"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["ProtoGenPlugin"]
         ),
         // Voting pools as a pure state machine, and as a replicated-log machine (stdlib and our JSON).
         .target(
@@ -57,7 +75,8 @@ let package = Package(
         .target(
             name: "ConsensusService",
             dependencies: ["ConsensusCore", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["ProtoGenPlugin"]
         ),
         // ABD register building blocks as pure values (stdlib only).
         .target(
@@ -68,7 +87,8 @@ let package = Package(
         .target(
             name: "RegisterService",
             dependencies: ["RegisterCore", "RPC", "Storage", "Cluster", "JSON"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["ProtoGenPlugin"]
         ),
         // A Raft-style replicated log as a pure state machine (stdlib only).
         .target(
@@ -79,7 +99,8 @@ let package = Package(
         .target(
             name: "LogReplica",
             dependencies: ["ReplicatedLog", "RPC", "Storage", "Cluster", "JSON"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["ProtoGenPlugin"]
         ),
         // Bulletin board state: articles, reply trees, paging, digests, session tokens (stdlib only).
         .target(
@@ -90,7 +111,8 @@ let package = Package(
         .target(
             name: "BulletinService",
             dependencies: ["BulletinCore", "ReplicatedLog", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["ProtoGenPlugin"]
         ),
         // Test helpers shared by test targets (never linked into `node`).
         .target(
@@ -113,6 +135,18 @@ let package = Package(
             name: "NodeBench",
             dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService", "LogReplica", "Storage"],
             path: "Benchmarks",
+            swiftSettings: swiftSettings
+        ),
+        // The generated messages of every package: round trips, hostile input, golden JSON.
+        .testTarget(
+            name: "WireTests",
+            dependencies: ["RPC", "JSON", "Cluster", "RegisterService", "LogReplica", "ConsensusService", "BulletinService", "TestSupport"],
+            resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProtoGenKitTests",
+            dependencies: ["ProtoGenKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -63,7 +63,7 @@ final class NginxServer {
     private func waitUntilServing() async throws {
         let client = RPCClient(transport: PooledSocketTransport(address: address, maxConnections: 1))
         let deadline = ContinuousClock.now + .seconds(10)
-        while (try? await client.call(HealthService.check, HealthCheckRequest(), options: CallOptions(timeout: .seconds(1)))) == nil {
+        while (try? await client.call(NodeV1.Health.check, NodeV1.CheckRequest(), options: CallOptions(timeout: .seconds(1)))) == nil {
             guard process.isRunning, ContinuousClock.now < deadline else {
                 let log = (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? ""
                 throw BenchError("nginx did not start: \(log.suffix(500))")

@@ -65,7 +65,7 @@ final class NodeCluster {
         for (address, id) in zip(addresses, ids) {
             let client = RPCClient(transport: PooledSocketTransport(address: address, maxConnections: 1))
             while true {
-                if let health = try? await client.call(HealthService.check, HealthCheckRequest(), options: CallOptions(timeout: .seconds(1))) {
+                if let health = try? await client.call(NodeV1.Health.check, NodeV1.CheckRequest(), options: CallOptions(timeout: .seconds(1))) {
                     // Another program may have taken the port picked for this replica.
                     guard health.nodeId == id else { throw BenchError("\(address) is answered by \(health.nodeId), not \(id): its port was taken") }
                     if health.status == .serving { break }

@@ -16,7 +16,7 @@ enum RPCScenario {
                 let generator = LoadGenerator(concurrency: concurrency, warmup: options.warmup, duration: options.duration,
                                               progress: Progress(label: "\(label) \(transportName) c=\(concurrency)"))
                 let result = await generator.run { _, _ in
-                    _ = try await client.call(HealthService.check, HealthCheckRequest())
+                    _ = try await client.call(NodeV1.Health.check, NodeV1.CheckRequest())
                 }
                 reports.append(RunReport(name: "\(label) \(transportName)", concurrency: concurrency, result: result))
             }

@@ -45,7 +45,7 @@ struct CallCommand {
             switch options.action {
             case .list:
                 let client = RPCClient(transport: transport)
-                let response = try await client.call(ReflectionService.listServices, ListServicesRequest(), options: callOptions)
+                let response = try await client.call(NodeV1.Reflection.listServices, NodeV1.ListServicesRequest(), options: callOptions)
                 for service in response.services {
                     Console.out(service.name)
                     for method in service.methods {
@@ -58,8 +58,8 @@ struct CallCommand {
                 }
             case .describe(let service):
                 let client = RPCClient(transport: transport)
-                let response = try await client.call(ReflectionService.describeService,
-                                                     DescribeServiceRequest(service: service), options: callOptions)
+                let response = try await client.call(NodeV1.Reflection.describeService,
+                                                     NodeV1.DescribeServiceRequest(service: service), options: callOptions)
                 Console.out(Self.render(response))
             case .invoke(let method, let source):
                 let body = try readBody(source)
@@ -160,7 +160,7 @@ struct CallCommand {
         let parts = method.split(separator: "/")
         guard parts.count == 2 else { return false }
         let client = RPCClient(transport: transport)
-        guard let response = try? await client.call(ReflectionService.listServices, ListServicesRequest(),
+        guard let response = try? await client.call(NodeV1.Reflection.listServices, NodeV1.ListServicesRequest(),
                                                     options: CallOptions(timeout: .seconds(5))) else { return false }
         return response.services.first { $0.name == parts[0] }?.methods.first { $0.name == parts[1] }?.serverStreaming ?? false
     }
@@ -185,7 +185,7 @@ struct CallCommand {
     }
 
     /// A .proto-like rendering of a service and its messages.
-    static func render(_ response: DescribeServiceResponse) -> String {
+    static func render(_ response: NodeV1.DescribeServiceResponse) -> String {
         var lines: [String] = []
         if let service = response.service {
             lines.append("service \(service.name.split(separator: ".").last ?? "") {  // \(service.name)")

@@ -16,7 +16,7 @@ enum ClusterStartup {
             let client = RPCClient(transport: PooledSocketTransport(address: address, maxConnections: 1))
             while true {
                 guard child.isRunning, ContinuousClock.now < deadline else { return false }
-                if let health = try? await client.call(HealthService.check, HealthCheckRequest(), options: CallOptions(timeout: .milliseconds(500))) {
+                if let health = try? await client.call(NodeV1.Health.check, NodeV1.CheckRequest(), options: CallOptions(timeout: .milliseconds(500))) {
                     if health.nodeId != id { return false }
                     if health.status == .serving { break }
                 }

@@ -42,7 +42,7 @@ struct DiskFullEndToEndTests {
         var failed: ConnectError?
         do { _ = try await client.call(RegisterService.write, WriteRequest(key: "full", value: value)) } catch { failed = error }
         #expect(failed != nil, "a write was acknowledged without room to make it durable")
-        let health = try await client.call(HealthService.check, HealthCheckRequest())
+        let health = try await client.call(NodeV1.Health.check, NodeV1.CheckRequest())
         #expect(health.status == .notServing)
         #expect(health.reason.contains("No space left on device"))
         let called = try await NodeProcess.run(["call", address, "node.v1.Health/Check"])
@@ -54,7 +54,7 @@ struct DiskFullEndToEndTests {
         var status = health.status
         for _ in 0..<200 where status != .serving {
             try await Task.sleep(for: .milliseconds(50))
-            status = try await client.call(HealthService.check, HealthCheckRequest()).status
+            status = try await client.call(NodeV1.Health.check, NodeV1.CheckRequest()).status
         }
         #expect(status == .serving)
         _ = try await client.call(RegisterService.write, WriteRequest(key: "after", value: "2"))

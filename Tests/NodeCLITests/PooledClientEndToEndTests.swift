@@ -19,7 +19,7 @@ struct PooledClientEndToEndTests {
         let load = Task {
             while !Task.isCancelled {
                 do {
-                    _ = try await client.call(DiagnosticsService.echo, EchoMessage(message: "x"), options: CallOptions(timeout: .seconds(1)))
+                    _ = try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "x"), options: CallOptions(timeout: .seconds(1)))
                     counts.ok.add(1, ordering: .relaxed)
                 } catch {
                     let code = (error as? ConnectError)?.code

@@ -47,7 +47,7 @@ struct RegisterDamageEndToEndTests {
         #expect(await nodes[1].waitForStderr(containing: "the write-ahead log is damaged"))
         let refused = await Self.code(of: { try await clients[1].call(RegisterService.read, ReadRequest(key: "x"), options: CallOptions(timeout: .seconds(60))) })
         #expect(refused == .unavailable)
-        let health = try await clients[1].call(HealthService.check, HealthCheckRequest())
+        let health = try await clients[1].call(NodeV1.Health.check, NodeV1.CheckRequest())
         #expect(health.status == .notServing)
         #expect(health.reason.contains("rebuilding damaged storage"))
 
@@ -59,7 +59,7 @@ struct RegisterDamageEndToEndTests {
             if value == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(value == "new")
-        #expect(try await clients[1].call(HealthService.check, HealthCheckRequest()).status == .serving)
+        #expect(try await clients[1].call(NodeV1.Health.check, NodeV1.CheckRequest()).status == .serving)
         for index in stride(from: 0, to: 300, by: 37) {
             #expect(try await clients[1].call(RegisterService.readLocal, ReadRequest(key: "k\(index)")).value == "v\(index)")
         }

@@ -5,9 +5,7 @@ import Synchronization
 /// Guarantees: reports `NOT_SERVING` once `markNotServing()` was called (graceful shutdown), and
 /// while any condition added with `addCondition` reports a problem (storage that cannot write, a
 /// replica rebuilding damaged state), with the reasons in `reason`.
-public final class HealthService: RPCService {
-    public static let check = RPCMethod<HealthCheckRequest, HealthCheckResponse>("node.v1.Health", "Check", idempotency: .noSideEffects)
-
+public final class HealthService: NodeV1.Health.ServiceProtocol {
     public let role: String
     public let nodeId: String
     public let version: String
@@ -28,14 +26,12 @@ public final class HealthService: RPCService {
     }
 
     /// The current answer.
-    public var status: HealthCheckResponse {
+    public var status: NodeV1.CheckResponse {
         var reasons = conditions.withLock { $0 }.compactMap { $0() }
         if !serving.load(ordering: .acquiring) { reasons.insert("shutting down", at: 0) }
-        return HealthCheckResponse(status: reasons.isEmpty ? .serving : .notServing, role: role, nodeId: nodeId, version: version,
+        return NodeV1.CheckResponse(status: reasons.isEmpty ? .serving : .notServing, role: role, nodeId: nodeId, version: version,
                                    reason: reasons.joined(separator: "; "))
     }
 
-    public func register(on router: inout RPCRouter) {
-        router.register(Self.check) { [self] _, _ in status }
-    }
+    public func check(_ request: NodeV1.CheckRequest, context: RPCContext) async throws -> NodeV1.CheckResponse { status }
 }

@@ -1,12 +1,7 @@
 /// `node.v1.Reflection`: the router describing itself (services, methods, message schemas).
 ///
 /// Guarantees: answers from the same registry that routes requests, so it cannot drift from it.
-public struct ReflectionService: RPCService {
-    public static let listServices = RPCMethod<ListServicesRequest, ListServicesResponse>(
-        "node.v1.Reflection", "ListServices", idempotency: .noSideEffects)
-    public static let describeService = RPCMethod<DescribeServiceRequest, DescribeServiceResponse>(
-        "node.v1.Reflection", "DescribeService", idempotency: .noSideEffects)
-
+public struct ReflectionService: NodeV1.Reflection.ServiceProtocol {
     /// The registry to describe; the final router, so it includes this service too.
     let registry: @Sendable () -> RPCRouter
 
@@ -14,35 +9,33 @@ public struct ReflectionService: RPCService {
         self.registry = registry
     }
 
-    public func register(on router: inout RPCRouter) {
-        let registry = self.registry
-        router.register(Self.listServices) { _, _ in
-            ListServicesResponse(services: Self.describeAll(registry()))
-        }
-        router.register(Self.describeService) { request, _ in
-            let router = registry()
-            guard let service = Self.describeAll(router).first(where: { $0.name == request.service }) else {
-                throw ConnectError(.notFound, "no service named \"\(request.service)\"; see ListServices")
-            }
-            let names = Set(router.methods.filter { $0.service == request.service }.flatMap { [$0.request.name, $0.response.name] })
-            let all = router.messageSchemas
-            var wanted: [String] = []
-            var queue = Array(names).sorted()
-            while let name = queue.popLast() {
-                guard !wanted.contains(name), let schema = all[name] else { continue }
-                wanted.append(name)
-                for field in schema.fields {
-                    if case .message(let make) = field.type { queue.append(make().name) }
-                }
-            }
-            let messages = wanted.sorted().compactMap { all[$0] }.map(MessageDescription.init)
-            return DescribeServiceResponse(service: service, messages: messages)
-        }
+    public func listServices(_ request: NodeV1.ListServicesRequest, context: RPCContext) async throws -> NodeV1.ListServicesResponse {
+        NodeV1.ListServicesResponse(services: Self.describeAll(registry()))
     }
 
-    static func describeAll(_ router: RPCRouter) -> [ServiceDescription] {
+    public func describeService(_ request: NodeV1.DescribeServiceRequest, context: RPCContext) async throws -> NodeV1.DescribeServiceResponse {
+        let router = registry()
+        guard let service = Self.describeAll(router).first(where: { $0.name == request.service }) else {
+            throw ConnectError(.notFound, "no service named \"\(request.service)\"; see ListServices")
+        }
+        let names = Set(router.methods.filter { $0.service == request.service }.flatMap { [$0.request.name, $0.response.name] })
+        let all = router.messageSchemas
+        var wanted: [String] = []
+        var queue = Array(names).sorted()
+        while let name = queue.popLast() {
+            guard !wanted.contains(name), let schema = all[name] else { continue }
+            wanted.append(name)
+            for field in schema.fields {
+                if case .message(let make) = field.type { queue.append(make().name) }
+            }
+        }
+        let messages = wanted.sorted().compactMap { all[$0] }.map(NodeV1.MessageDescription.init)
+        return NodeV1.DescribeServiceResponse(service: service, messages: messages)
+    }
+
+    static func describeAll(_ router: RPCRouter) -> [NodeV1.ServiceDescription] {
         router.serviceNames.map { name in
-            ServiceDescription(name: name, methods: router.methods.filter { $0.service == name }.map(MethodDescription.init))
+            NodeV1.ServiceDescription(name: name, methods: router.methods.filter { $0.service == name }.map(NodeV1.MethodDescription.init))
         }
     }
 }

@@ -9,10 +9,7 @@ import Foundation
 /// `Content-Encoding` identity or gzip.
 struct ConnectCall: Sendable {
     /// How messages are encoded on the wire; the response uses the request's codec.
-    enum Codec: Sendable {
-        case json
-        case proto
-    }
+    typealias Codec = WireCodec
 
     let body: [UInt8]
     let codec: Codec

@@ -15,11 +15,8 @@ extension ConnectResponder {
             var failure: ConnectError?
             do {
                 try await Self.withDeadline(timeout) {
-                    let messages = try await RPCContext.$current.withValue(context) { try await handler(body, context) }
-                    let schema = context.method.response
-                    for try await message in messages {
-                        sink.yield(ConnectEnvelope.frame(codec == .proto ? try ProtoBinaryWriter.binary(fromJSON: message, schema: schema) : message))
-                    }
+                    let messages = try await RPCContext.$current.withValue(context) { try await handler(body, codec, context) }
+                    for try await message in messages { sink.yield(ConnectEnvelope.frame(message)) }
                 }
             } catch {
                 failure = mapError(error)

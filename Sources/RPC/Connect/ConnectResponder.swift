@@ -52,16 +52,14 @@ public struct ConnectResponder: HTTPResponder {
             let context = RPCContext(method: route.info, requestHeaders: request.headers, peer: peer,
                                      deadline: call.timeout.map { started + $0 }, principal: principal)
             callContext = context
-            let json = call.codec == .proto ? try ProtoBinaryReader.json(from: call.body, schema: route.info.request) : call.body
             if let unary = route.unary {
-                var body = try await Self.withDeadline(call.timeout) {
-                    try await RPCContext.$current.withValue(context) { try await unary(json, context) }
+                let body = try await Self.withDeadline(call.timeout) {
+                    try await RPCContext.$current.withValue(context) { try await unary(call.body, call.codec, context) }
                 }
-                if call.codec == .proto { body = try ProtoBinaryWriter.binary(fromJSON: body, schema: route.info.response) }
                 response = successResponse(body, codec: call.codec, context: context, request: request)
             } else if let stream = route.stream {
                 // The stream records its own metrics when it ends.
-                return try await streamResponse(stream, body: json, codec: call.codec, context: context, timeout: call.timeout, peer: peer)
+                return try await streamResponse(stream, body: call.body, codec: call.codec, context: context, timeout: call.timeout, peer: peer)
             } else {
                 throw ConnectError(.unimplemented, "\(route.info.path) has no handler")
             }

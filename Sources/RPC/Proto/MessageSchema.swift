@@ -1,17 +1,20 @@
 /// The shape of a proto3 message as the router, reflection and OpenAPI see it.
 ///
-/// Written by hand next to each message type; a test checks it against `Protocols/*.proto`.
+/// Generated with each message from `Protocols/*.proto` (ProtoGen).
 public struct MessageSchema: Sendable {
     /// Fully qualified proto name, e.g. `node.v1.CheckRequest`.
     public let name: String
     public let fields: [FieldSchema]
+    /// The message's comment in its .proto file (empty if none).
+    public let comment: String
 
     /// Both spellings of every field name to its position (messages are decoded per request).
     private let positions: [String: Int]
 
-    public init(_ name: String, _ fields: [FieldSchema]) {
+    public init(_ name: String, _ fields: [FieldSchema], comment: String = "") {
         self.name = name
         self.fields = fields
+        self.comment = comment
         var positions: [String: Int] = [:]
         for (position, field) in fields.enumerated() {
             positions[field.name] = position
@@ -44,9 +47,12 @@ public struct FieldSchema: Sendable {
     public var pattern: String?
     public var minimum: Int64?
     public var maximum: Int64?
+    /// The field's comment in its .proto file (empty if none).
+    public var comment: String
 
     public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false,
-                pattern: String? = nil, minimum: Int64? = nil, maximum: Int64? = nil) {
+                pattern: String? = nil, minimum: Int64? = nil, maximum: Int64? = nil, comment: String = "") {
+        self.comment = comment
         self.name = name
         self.jsonName = FieldSchema.lowerCamel(name)
         self.number = number

@@ -78,8 +78,9 @@ public struct ProtoJSONObjectWriter: ~Copyable {
         list(name, values, &out) { value, out in JSONWriter.writeString(value, into: &out) }
     }
 
+    /// A repeated field of any element type; empty is omitted.
     @inlinable
-    mutating func list<T>(_ name: StaticString, _ values: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
+    public mutating func list<T>(_ name: StaticString, _ values: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
         guard !values.isEmpty else { return }
         key(name, &out)
         out.append(UInt8(ascii: "["))

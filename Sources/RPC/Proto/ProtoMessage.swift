@@ -9,9 +9,22 @@ public protocol ProtoMessage: Codable, Sendable {
     /// Writes the message as proto3 JSON bytes (`ProtoJSONCodec.encode`); likewise direct for
     /// `ProtoJSONWritable` messages.
     func encodeJSON() throws(ConnectError) -> [UInt8]
+    /// Reads the message from binary protobuf (`application/proto`). Generated messages decode
+    /// directly; others are transcoded through their schema to the JSON path.
+    static func decodeBinary(_ bytes: [UInt8]) throws(ConnectError) -> Self
+    /// Writes the message as binary protobuf.
+    func encodeBinary() throws(ConnectError) -> [UInt8]
 }
 
 extension ProtoMessage {
+    public static func decodeBinary(_ bytes: [UInt8]) throws(ConnectError) -> Self {
+        try decodeJSON(try ProtoBinaryReader.json(from: bytes, schema: schema))
+    }
+
+    public func encodeBinary() throws(ConnectError) -> [UInt8] {
+        try ProtoBinaryWriter.binary(fromJSON: try encodeJSON(), schema: Self.schema)
+    }
+
     public static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self {
         try ProtoJSONCodec.decode(Self.self, from: bytes)
     }
@@ -47,6 +60,16 @@ extension ProtoEnum {
     }
 
     public init(from decoder: any Decoder) throws {
+        try self.init(protoEnumFrom: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try encodeProtoEnum(to: encoder)
+    }
+
+    /// Decodes the value's name or number (what `init(from:)` does; generated enums, which also
+    /// have raw values, call it explicitly so that the raw-value coding is not chosen).
+    public init(protoEnumFrom decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let name = try? container.decode(String.self) {
             guard let value = Self.allCases.first(where: { $0.name == name }) else {
@@ -68,18 +91,11 @@ extension ProtoEnum {
         throw ConnectError(.invalidArgument, "\(Self.protoName) must be a name or a number")
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    /// Encodes the value's name.
+    public func encodeProtoEnum(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(name)
     }
-}
-
-/// A message with no fields (`google.protobuf.Empty`-like).
-public struct EmptyMessage: ProtoMessage, Equatable {
-    public static let schema = MessageSchema("node.v1.Empty", [])
-    public init() {}
-    public init(from decoder: any Decoder) throws { _ = try ProtoReader(decoder, Self.schema) }
-    public func encode(to encoder: any Encoder) throws { _ = ProtoWriter(encoder) }
 }
 
 /// A coding key for any field name.

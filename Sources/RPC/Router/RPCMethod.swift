@@ -25,8 +25,11 @@ public struct RPCMethod<Request: ProtoMessage, Response: ProtoMessage>: Sendable
     public let kind: RPCKind
     /// `/<package>.<Service>/<Method>`, made once (clients send it on every call).
     public let path: String
+    /// The method's comment in its .proto file (empty if none).
+    public let comment: String
 
-    public init(_ service: String, _ method: String, idempotency: Idempotency = .sideEffects, kind: RPCKind = .unary) {
+    public init(_ service: String, _ method: String, idempotency: Idempotency = .sideEffects, kind: RPCKind = .unary, comment: String = "") {
+        self.comment = comment
         self.service = service
         self.method = method
         self.idempotency = idempotency
@@ -36,7 +39,7 @@ public struct RPCMethod<Request: ProtoMessage, Response: ProtoMessage>: Sendable
 
     public var info: RPCMethodInfo {
         RPCMethodInfo(service: service, method: method, idempotency: idempotency, kind: kind,
-                      request: Request.schema, response: Response.schema)
+                      request: Request.schema, response: Response.schema, comment: comment)
     }
 }
 
@@ -48,6 +51,8 @@ public struct RPCMethodInfo: Sendable {
     public let kind: RPCKind
     public let request: MessageSchema
     public let response: MessageSchema
+    /// The method's comment in its .proto file (empty if none).
+    public var comment: String = ""
 
     public var path: String { "/\(service)/\(method)" }
     public var isSideEffectFree: Bool { idempotency == .noSideEffects }

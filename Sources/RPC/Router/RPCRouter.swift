@@ -8,10 +8,10 @@ public protocol RPCService: Sendable {
 /// Guarantees: one handler per path (registering a path twice is a programming error);
 /// `methods` lists services and methods in registration order.
 public struct RPCRouter: Sendable {
-    /// A unary handler over encoded bytes.
-    public typealias UnaryHandler = @Sendable ([UInt8], RPCContext) async throws -> [UInt8]
-    /// A server-streaming handler producing encoded messages.
-    public typealias StreamHandler = @Sendable ([UInt8], RPCContext) async throws -> AsyncThrowingStream<[UInt8], any Error>
+    /// A unary handler over encoded bytes (request and response in the codec given).
+    public typealias UnaryHandler = @Sendable ([UInt8], WireCodec, RPCContext) async throws -> [UInt8]
+    /// A server-streaming handler producing encoded messages (in the codec given).
+    public typealias StreamHandler = @Sendable ([UInt8], WireCodec, RPCContext) async throws -> AsyncThrowingStream<[UInt8], any Error>
 
     struct Route: Sendable {
         let info: RPCMethodInfo
@@ -30,10 +30,10 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (Request, RPCContext) async throws -> Response
     ) {
         precondition(method.kind == .unary, "\(method.path) is a streaming method")
-        add(Route(info: method.info, unary: { bytes, context in
-            let request = try Request.decodeJSON(bytes)
+        add(Route(info: method.info, unary: { bytes, codec, context in
+            let request = try Request.decode(bytes, codec: codec)
             let response = try await handler(request, context)
-            return try response.encodeJSON()
+            return try response.encode(codec: codec)
         }, stream: nil))
     }
 
@@ -43,9 +43,9 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (Request, RPCContext) async throws -> AsyncThrowingStream<Response, any Error>
     ) {
         precondition(method.kind == .serverStreaming, "\(method.path) is not a streaming method")
-        add(Route(info: method.info, unary: nil, stream: { bytes, context in
-            let request = try Request.decodeJSON(bytes)
-            return .mapping(try await handler(request, context)) { try $0.encodeJSON() }
+        add(Route(info: method.info, unary: nil, stream: { bytes, codec, context in
+            let request = try Request.decode(bytes, codec: codec)
+            return .mapping(try await handler(request, context)) { try $0.encode(codec: codec) }
         }))
     }
 

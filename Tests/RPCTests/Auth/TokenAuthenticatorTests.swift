@@ -3,10 +3,10 @@ import Testing
 
 struct TokenAuthenticatorTests {
     let peerMethod = RPCMethodInfo(service: "node.v1.Cluster", method: "Heartbeat", idempotency: .noSideEffects, kind: .unary,
-                                   request: EmptyMessage.schema, response: EmptyMessage.schema)
+                                   request: NodeV1.ListServicesRequest.schema, response: NodeV1.ListServicesRequest.schema)
     let clientMethod = RPCMethodInfo(service: "register.v1.Register", method: "Write", idempotency: .sideEffects, kind: .unary,
-                                     request: EmptyMessage.schema, response: EmptyMessage.schema)
-    let healthMethod = HealthService.check.info
+                                     request: NodeV1.ListServicesRequest.schema, response: NodeV1.ListServicesRequest.schema)
+    let healthMethod = NodeV1.Health.check.info
 
     func code(_ body: () throws -> String?) -> ConnectCode? {
         do { _ = try body(); return nil } catch { return (error as? ConnectError)?.code }

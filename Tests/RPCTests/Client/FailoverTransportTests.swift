@@ -15,11 +15,11 @@ struct FailoverTransportTests {
                                          policy: RetryPolicy(maxAttempts: 6, initialBackoff: .milliseconds(1)))
         let client = RPCClient(transport: failover)
         network.crash("s1")
-        #expect(try await client.call(HealthService.check, HealthCheckRequest()).nodeId == "t1")
+        #expect(try await client.call(NodeV1.Health.check, NodeV1.CheckRequest()).nodeId == "t1")
         #expect(failover.current == 1)
         // Even a non-idempotent call may go elsewhere when the request was never sent.
         network.crash("s2")
-        #expect(try await client.call(TestRouter.big, EchoMessage(message: "")).message.count == 5000)
+        #expect(try await client.call(TestRouter.big, NodeV1.EchoMessage(message: "")).message.count == 5000)
         #expect(failover.current == 2)
     }
 
@@ -29,7 +29,7 @@ struct FailoverTransportTests {
         let failover = FailoverTransport(["s1", "s2"].map { network.transport(from: "c", to: $0) })
         let client = RPCClient(transport: failover)
         do {
-            _ = try await client.call(TestRouter.fail, EchoMessage(message: "x"), options: CallOptions(timeout: .milliseconds(100)))
+            _ = try await client.call(TestRouter.fail, NodeV1.EchoMessage(message: "x"), options: CallOptions(timeout: .milliseconds(100)))
             Issue.record("expected a failure")
         } catch {
             #expect(error.code == .deadlineExceeded)
@@ -43,7 +43,7 @@ struct FailoverTransportTests {
         let client = RPCClient(transport: FailoverTransport(["s1", "s2", "s3"].map { network.transport(from: "c", to: $0) },
                                                             policy: RetryPolicy(maxAttempts: 4, initialBackoff: .milliseconds(1))))
         do {
-            _ = try await client.call(HealthService.check, HealthCheckRequest())
+            _ = try await client.call(NodeV1.Health.check, NodeV1.CheckRequest())
             Issue.record("expected unavailable")
         } catch {
             #expect(error.code == .unavailable)

@@ -8,9 +8,9 @@ struct MeteredTransportTests {
         network.attach("s1", responder: TestRouter.responder())
         let metrics = MetricsRegistry()
         let client = RPCClient(transport: MeteredTransport(network.transport(from: "c", to: "s1"), peer: "n2", metrics: metrics))
-        _ = try await client.call(DiagnosticsService.echo, EchoMessage(message: "a"))
-        _ = try await client.call(DiagnosticsService.echo, EchoMessage(message: "b"))
-        await #expect(throws: ConnectError.self) { try await client.call(TestRouter.fail, EchoMessage(message: "x")) }
+        _ = try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "a"))
+        _ = try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "b"))
+        await #expect(throws: ConnectError.self) { try await client.call(TestRouter.fail, NodeV1.EchoMessage(message: "x")) }
         let text = metrics.render()
         #expect(text.contains(#"replnode_peer_calls_total{peer="n2",method="/node.v1.Diagnostics/Echo",code="ok"} 2"#), "\(text)")
         #expect(text.contains(#"replnode_peer_calls_total{peer="n2",method="/test.v1.Test/Fail",code="failed_precondition"} 1"#), "\(text)")

@@ -8,7 +8,7 @@ struct PooledSocketTransportTests {
         let server = try InProcessServer()
         let client = RPCClient(transport: PooledSocketTransport(address: server.address, maxConnections: 4))
         for index in 0..<50 {
-            let reply = try await client.call(DiagnosticsService.echo, EchoMessage(message: "m\(index)"))
+            let reply = try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "m\(index)"))
             #expect(reply.message == "m\(index)")
         }
         await server.stop()
@@ -23,7 +23,7 @@ struct PooledSocketTransportTests {
         for loop in EventLoop.group {
             for index in 0..<5 {
                 let reply = try await Task(executorPreference: loop) {
-                    try await client.call(DiagnosticsService.echo, EchoMessage(message: "m\(index)"))
+                    try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "m\(index)"))
                 }.value
                 #expect(reply.message == "m\(index)")
             }
@@ -41,7 +41,7 @@ struct PooledSocketTransportTests {
         let client = RPCClient(transport: transport)
         let replies = try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<64 {
-                group.addTask { try await client.call(DiagnosticsService.echo, EchoMessage(message: "\(index)", delayMs: 2)).message }
+                group.addTask { try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "\(index)", delayMs: 2)).message }
             }
             var all: [String] = []
             for try await reply in group { all.append(reply) }
@@ -56,7 +56,7 @@ struct PooledSocketTransportTests {
         let server = try InProcessServer()
         let client = RPCClient(transport: PooledSocketTransport(address: server.address))
         do {
-            _ = try await client.call(TestRouter.fail, EchoMessage(message: "x"))
+            _ = try await client.call(TestRouter.fail, NodeV1.EchoMessage(message: "x"))
             Issue.record("expected failed_precondition")
         } catch {
             #expect(error.code == .failedPrecondition)
@@ -64,13 +64,13 @@ struct PooledSocketTransportTests {
             #expect(error.metadata["etag"] == "\"v7\"")
         }
         do {
-            _ = try await client.call(DiagnosticsService.echo, EchoMessage(message: "slow", delayMs: 5000), options: CallOptions(timeout: .milliseconds(100)))
+            _ = try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "slow", delayMs: 5000), options: CallOptions(timeout: .milliseconds(100)))
             Issue.record("expected a timeout")
         } catch {
             #expect(error.code == .deadlineExceeded)
         }
         // The connection used by the timed-out call is not reused in a broken state.
-        #expect(try await client.call(DiagnosticsService.echo, EchoMessage(message: "after")).message == "after")
+        #expect(try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "after")).message == "after")
         await server.stop()
     }
 
@@ -79,17 +79,17 @@ struct PooledSocketTransportTests {
         let first = try InProcessServer()
         let port = first.address.port
         let client = RPCClient(transport: PooledSocketTransport(address: first.address, maxConnections: 2))
-        #expect(try await client.call(HealthService.check, HealthCheckRequest()).status == .serving)
+        #expect(try await client.call(NodeV1.Health.check, NodeV1.CheckRequest()).status == .serving)
         await first.stop()
         do {
-            _ = try await client.call(TestRouter.fail, EchoMessage(message: "down"))
+            _ = try await client.call(TestRouter.fail, NodeV1.EchoMessage(message: "down"))
             Issue.record("expected unavailable")
         } catch {
             #expect(error.code == .unavailable)
         }
         let second = try InProcessServer(port: port)
-        #expect(try await client.call(HealthService.check, HealthCheckRequest()).status == .serving)
-        #expect(try await client.call(DiagnosticsService.echo, EchoMessage(message: "back")).message == "back")
+        #expect(try await client.call(NodeV1.Health.check, NodeV1.CheckRequest()).status == .serving)
+        #expect(try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "back")).message == "back")
         await second.stop()
     }
 
@@ -97,12 +97,12 @@ struct PooledSocketTransportTests {
         let server = try InProcessServer()
         let client = RPCClient(transport: PooledSocketTransport(address: server.address))
         var got: [String] = []
-        for try await message in client.stream(DiagnosticsService.ticks, TicksRequest(message: "s", count: 5, intervalMs: 1)) {
+        for try await message in client.stream(NodeV1.Diagnostics.ticks, NodeV1.TicksRequest(message: "s", count: 5, intervalMs: 1)) {
             got.append(message.message)
         }
         #expect(got == ["s0", "s1", "s2", "s3", "s4"])
         do {
-            for try await _ in client.stream(DiagnosticsService.ticks, TicksRequest(count: 5000)) {}
+            for try await _ in client.stream(NodeV1.Diagnostics.ticks, NodeV1.TicksRequest(count: 5000)) {}
             Issue.record("expected invalid_argument")
         } catch let error as ConnectError {
             #expect(error.code == .invalidArgument)

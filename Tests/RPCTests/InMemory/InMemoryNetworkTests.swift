@@ -9,9 +9,9 @@ final class ArrivalLog: Sendable {
 
     func responder() -> ConnectResponder {
         var router = RPCRouter()
-        router.register(DiagnosticsService.echo) { [self] request, _ in
+        router.register(NodeV1.Diagnostics.echo) { [self] request, _ in
             arrivals.withLock { $0.append(request.message) }
-            return EchoMessage(message: request.message)
+            return NodeV1.EchoMessage(message: request.message)
         }
         return ConnectResponder(router: router, metrics: MetricsRegistry())
     }
@@ -22,7 +22,7 @@ struct InMemoryNetworkTests {
     func call(_ network: InMemoryNetwork, _ message: String, timeout: Duration = .seconds(10)) async -> Result<String, ConnectError> {
         let client = RPCClient(transport: network.transport(from: "a", to: "b"))
         do {
-            return .success(try await client.call(DiagnosticsService.echo, EchoMessage(message: message), options: CallOptions(timeout: timeout)).message)
+            return .success(try await client.call(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: message), options: CallOptions(timeout: timeout)).message)
         } catch {
             return .failure(error)
         }

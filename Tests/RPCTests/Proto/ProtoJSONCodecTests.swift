@@ -7,7 +7,7 @@ struct Sample: ProtoMessage, Equatable {
         FieldSchema("member_id", 1, .string),
         FieldSchema("big_number", 2, .int64),
         FieldSchema("small", 3, .int32),
-        FieldSchema("status", 4, .enumeration(ServingStatus.schema)),
+        FieldSchema("status", 4, .enumeration(NodeV1.ServingStatus.schema)),
         FieldSchema("flag", 5, .bool),
         FieldSchema("tags", 6, .string, .repeated),
     ])
@@ -15,7 +15,7 @@ struct Sample: ProtoMessage, Equatable {
     var memberId = ""
     var bigNumber: Int64 = 0
     var small: Int32 = 0
-    var status = ServingStatus.unknown
+    var status = NodeV1.ServingStatus.unknown
     var flag = false
     var tags: [String] = []
 
@@ -26,7 +26,7 @@ struct Sample: ProtoMessage, Equatable {
         memberId = try r.requireString("memberId")
         bigNumber = try r.int64("bigNumber") ?? 0
         small = try r.int32("small") ?? 0
-        status = try r.decode("status", as: ServingStatus.self) ?? .unknown
+        status = try r.decode("status", as: NodeV1.ServingStatus.self) ?? .unknown
         flag = try r.bool("flag") ?? false
         tags = try r.repeated("tags")
     }
@@ -96,7 +96,7 @@ struct ProtoJSONCodecTests {
     }
 
     @Test func emptyBodyIsAnEmptyMessage() throws {
-        let request = try ProtoJSONCodec.decode(HealthCheckRequest.self, from: [])
+        let request = try ProtoJSONCodec.decode(NodeV1.CheckRequest.self, from: [])
         #expect(request.service == "")
     }
 

@@ -15,9 +15,9 @@ struct ProtocolContractTests {
 
     /// The checker itself must notice drift.
     @Test func checkerDetectsDrift() throws {
-        let wrong = RPCMethod<EchoMessage, HealthCheckResponse>("node.v1.Diagnostics", "Echo", idempotency: .noSideEffects)
+        let wrong = RPCMethod<NodeV1.EchoMessage, NodeV1.CheckResponse>("node.v1.Diagnostics", "Echo", idempotency: .noSideEffects)
         var router = RPCRouter()
-        router.register(wrong) { _, _ in HealthCheckResponse(status: .serving, role: "", nodeId: "", version: "") }
+        router.register(wrong) { _, _ in NodeV1.CheckResponse(status: .serving, role: "", nodeId: "", version: "") }
         let problems = try ProtoContract.problems(router: router, services: ["node.v1.Diagnostics"])
         #expect(problems.contains { $0.contains("response node.v1.CheckResponse vs node.v1.EchoMessage") })
         #expect(problems.contains { $0.contains("Ticks is declared but not registered") })

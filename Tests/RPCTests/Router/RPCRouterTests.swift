@@ -14,7 +14,7 @@ struct RPCRouterTests {
     @Test func reflectionListsItselfToo() async throws {
         let responder = TestRouter.responder()
         let response = await responder.respond(to: TestRouter.post("/node.v1.Reflection/ListServices", "{}"), peer: nil)
-        let list = try ProtoJSONCodec.decode(ListServicesResponse.self, from: response.bodyBytes)
+        let list = try ProtoJSONCodec.decode(NodeV1.ListServicesResponse.self, from: response.bodyBytes)
         #expect(list.services.map(\.name).contains("node.v1.Reflection"))
         let echo = list.services.first { $0.name == "node.v1.Diagnostics" }?.methods.first { $0.name == "Echo" }
         #expect(echo?.sideEffectFree == true)
@@ -24,7 +24,7 @@ struct RPCRouterTests {
     @Test func describeServiceIncludesNestedMessages() async throws {
         let responder = TestRouter.responder()
         let response = await responder.respond(to: TestRouter.post("/node.v1.Reflection/DescribeService", #"{"service":"node.v1.Reflection"}"#), peer: nil)
-        let described = try ProtoJSONCodec.decode(DescribeServiceResponse.self, from: response.bodyBytes)
+        let described = try ProtoJSONCodec.decode(NodeV1.DescribeServiceResponse.self, from: response.bodyBytes)
         let names = Set(described.messages.map(\.name))
         #expect(names.isSuperset(of: ["node.v1.ListServicesResponse", "node.v1.ServiceDescription", "node.v1.MethodDescription"]))
         let missing = await responder.respond(to: TestRouter.post("/node.v1.Reflection/DescribeService", #"{"service":"x.Y"}"#), peer: nil)

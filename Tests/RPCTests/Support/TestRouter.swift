@@ -3,12 +3,12 @@ import Synchronization
 
 /// A router with the built-in services and a few test methods, and a responder over it.
 enum TestRouter {
-    static let fail = RPCMethod<EchoMessage, EchoMessage>("test.v1.Test", "Fail")
-    static let crash = RPCMethod<EchoMessage, EchoMessage>("test.v1.Test", "Crash")
-    static let big = RPCMethod<EchoMessage, EchoMessage>("test.v1.Test", "Big")
+    static let fail = RPCMethod<NodeV1.EchoMessage, NodeV1.EchoMessage>("test.v1.Test", "Fail")
+    static let crash = RPCMethod<NodeV1.EchoMessage, NodeV1.EchoMessage>("test.v1.Test", "Crash")
+    static let big = RPCMethod<NodeV1.EchoMessage, NodeV1.EchoMessage>("test.v1.Test", "Big")
     /// Never answers: waits until its task is cancelled, then counts the cancellation under the
     /// request's message in `cancellations`.
-    static let hang = RPCMethod<EchoMessage, EchoMessage>("test.v1.Test", "Hang")
+    static let hang = RPCMethod<NodeV1.EchoMessage, NodeV1.EchoMessage>("test.v1.Test", "Hang")
     static let cancellations = Mutex<[String: Int]>([:])
 
     struct Unexpected: Error {}
@@ -24,7 +24,7 @@ enum TestRouter {
         router.register(crash) { _, _ in throw Unexpected() }
         router.register(big) { _, context in
             context.setTrailer("x-count", "3")
-            return EchoMessage(message: String(repeating: "x", count: 5000))
+            return NodeV1.EchoMessage(message: String(repeating: "x", count: 5000))
         }
         router.register(hang) { request, _ in
             let never = AsyncStream<Void> { _ in }
