@@ -15,23 +15,23 @@ enum CodecScenario {
 
     static func run(iterations: Int = 200_000) async throws -> String {
         let entry = Entry(version: Version(counter: 41, writer: "n1/3kq9d2x1/1207"), value: String(repeating: "v", count: 100))
-        let store = StoreRequest(entries: [ReplicaEntryMessage(key: "key-000417", entry: entry)])
+        let store = RegisterV1.StoreRequest(entries: [RegisterV1.ReplicaEntry(key: "key-000417", entry: entry)])
         let storeBody = try ProtoJSONCodec.encode(store)
-        let answers = OfferResponse(answers: [OfferAnswerMessage(.held)])
+        let answers = RegisterV1.OfferResponse(answers: [RegisterV1.OfferAnswer(.held)])
         let answerBody = try ProtoJSONCodec.encode(answers)
         let token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
         // What a peer's pooled transport sends (the cluster token as `HeaderTransport` adds it).
         let requestBytes = PooledSocketTransport.serialize(
-            path: ReplicaService.offer.path, host: "127.0.0.1:41234", body: storeBody,
+            path: RegisterV1.Replica.offer.path, host: "127.0.0.1:41234", body: storeBody,
             options: CallOptions(headers: ["authorization": "Bearer \(token)"], sendTimeoutHeader: false), streaming: false)
         let responseBytes = HTTPResponseSerializer.serialize(
             HTTPResponse(status: .ok, headers: ["content-type": "application/json"], body: answerBody), keepAlive: true)
 
         var router = RPCRouter()
-        router.register(ReplicaService.offer) { request, _ in
-            OfferResponse(answers: request.entries.map { _ in OfferAnswerMessage(.held) })
+        router.register(RegisterV1.Replica.offer) { request, _ in
+            RegisterV1.OfferResponse(answers: request.entries.map { _ in RegisterV1.OfferAnswer(.held) })
         }
-        let authenticator = TokenAuthenticator(peerServices: [ReplicaService.name], clusterToken: token)
+        let authenticator = TokenAuthenticator(peerServices: [RegisterV1.Replica.name], clusterToken: token)
         let responder = ConnectResponder(router: router, metrics: MetricsRegistry()) { method, headers in
             try authenticator.admit(method: method, headers: headers)
         }
@@ -60,16 +60,16 @@ enum CodecScenario {
                       case .end = try responseParser.next() else { throw BenchError("response did not parse") }
                 responseParser.reset()
             },
-            Step(name: "decode StoreRequest (1 entry)") {
-                guard try ProtoJSONCodec.decode(StoreRequest.self, from: storeBody).entries.count == 1 else { throw BenchError("decode") }
+            Step(name: "decode RegisterV1.StoreRequest (1 entry)") {
+                guard try ProtoJSONCodec.decode(RegisterV1.StoreRequest.self, from: storeBody).entries.count == 1 else { throw BenchError("decode") }
             },
-            Step(name: "encode StoreRequest (1 entry)") {
+            Step(name: "encode RegisterV1.StoreRequest (1 entry)") {
                 guard try ProtoJSONCodec.encode(store).count == storeBody.count else { throw BenchError("encode") }
             },
-            Step(name: "decode OfferResponse") {
-                guard try ProtoJSONCodec.decode(OfferResponse.self, from: answerBody).answers.count == 1 else { throw BenchError("decode") }
+            Step(name: "decode RegisterV1.OfferResponse") {
+                guard try ProtoJSONCodec.decode(RegisterV1.OfferResponse.self, from: answerBody).answers.count == 1 else { throw BenchError("decode") }
             },
-            Step(name: "encode OfferResponse") {
+            Step(name: "encode RegisterV1.OfferResponse") {
                 guard try ProtoJSONCodec.encode(answers).count == answerBody.count else { throw BenchError("encode") }
             },
         ]

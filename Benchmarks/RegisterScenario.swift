@@ -12,7 +12,7 @@ enum RegisterScenario {
         // Every key exists before reads are measured.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, key) in keys.enumerated() {
-                group.addTask { _ = try await clients[index % clients.count].call(RegisterService.write, WriteRequest(key: key, value: value)) }
+                group.addTask { _ = try await clients[index % clients.count].call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: key, value: value)) }
                 if index % 64 == 63 { try await group.waitForAll() }
             }
             try await group.waitForAll()
@@ -29,9 +29,9 @@ enum RegisterScenario {
                 let key = keys[chooser.next(using: &random)]
                 let write = kind == "register-write" || (kind == "register-mixed" && random.next() % 2 == 0)
                 if write {
-                    _ = try await client.call(RegisterService.write, WriteRequest(key: key, value: value))
+                    _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: key, value: value))
                 } else {
-                    _ = try await client.call(RegisterService.read, ReadRequest(key: key))
+                    _ = try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: key))
                 }
             }
             let mode = (options.rate.map { " open@\(Int($0))/s" } ?? "") + (options.distribution == .zipfian ? " zipf" : "")

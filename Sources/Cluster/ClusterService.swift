@@ -5,10 +5,7 @@ public import RPC
 /// Guarantees: only members may send heartbeats (`permission_denied` otherwise); a sender whose
 /// membership differs from this node's gets `failed_precondition` naming both lists, so a
 /// misconfigured cluster is reported instead of silently split.
-public struct ClusterService: RPCService {
-    public static let name = "node.v1.Cluster"
-    public static let heartbeat = RPCMethod<HeartbeatRequest, HeartbeatResponse>(name, "Heartbeat", idempotency: .noSideEffects)
-
+public struct ClusterService: NodeV1.Cluster.ServiceProtocol {
     let membership: ClusterMembership
     let onHeartbeat: @Sendable (String) -> Void
 
@@ -18,20 +15,16 @@ public struct ClusterService: RPCService {
         self.onHeartbeat = onHeartbeat
     }
 
-    public func register(on router: inout RPCRouter) {
-        let membership = self.membership
-        let onHeartbeat = self.onHeartbeat
-        router.register(Self.heartbeat) { request, _ in
-            guard membership.ids.contains(request.from) else {
-                throw ConnectError(.permissionDenied, "'\(request.from)' is not a member of this cluster")
-            }
-            let mine = membership.ids.sorted()
-            guard request.members.sorted() == mine else {
-                throw ConnectError(.failedPrecondition,
-                                   "membership mismatch: \(request.from) has [\(request.members.sorted().joined(separator: ","))], \(membership.selfID) has [\(mine.joined(separator: ","))]")
-            }
-            onHeartbeat(request.from)
-            return HeartbeatResponse(nodeId: membership.selfID, members: mine)
+    public func heartbeat(_ request: NodeV1.HeartbeatRequest, context: RPCContext) async throws -> NodeV1.HeartbeatResponse {
+        guard membership.ids.contains(request.from) else {
+            throw ConnectError(.permissionDenied, "'\(request.from)' is not a member of this cluster")
         }
+        let mine = membership.ids.sorted()
+        guard request.members.sorted() == mine else {
+            throw ConnectError(.failedPrecondition,
+                               "membership mismatch: \(request.from) has [\(request.members.sorted().joined(separator: ","))], \(membership.selfID) has [\(mine.joined(separator: ","))]")
+        }
+        onHeartbeat(request.from)
+        return NodeV1.HeartbeatResponse(nodeId: membership.selfID, members: mine)
     }
 }

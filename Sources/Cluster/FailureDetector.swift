@@ -46,7 +46,7 @@ public actor FailureDetector {
     /// Heartbeats until the task is cancelled: one loop per peer (a silent peer cannot delay the
     /// others), each call allowed up to the failure timeout, and an evaluation every interval.
     public func run() async {
-        let request = HeartbeatRequest(from: membership.selfID, members: membership.ids.sorted())
+        let request = NodeV1.HeartbeatRequest(from: membership.selfID, members: membership.ids.sorted())
         let timeout = core.timeout
         await withTaskGroup(of: Void.self) { group in
             for (peer, client) in peers.clients {
@@ -54,7 +54,7 @@ public actor FailureDetector {
                     while !Task.isCancelled {
                         let started = ContinuousClock.now
                         do {
-                            _ = try await client.call(ClusterService.heartbeat, request, options: CallOptions(timeout: timeout))
+                            _ = try await client.call(NodeV1.Cluster.heartbeat, request, options: CallOptions(timeout: timeout))
                             await self.heard(from: peer)
                         } catch let error as ConnectError {
                             if [ConnectCode.failedPrecondition, .permissionDenied, .unauthenticated].contains(error.code) {

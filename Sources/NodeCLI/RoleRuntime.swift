@@ -93,7 +93,7 @@ struct RoleRuntime {
         let antiEntropy = AntiEntropy(replica: replica, peers: peers, logger: logger)
         var runtime = RoleRuntime()
         runtime.services = [RegisterService(coordinator: coordinator, maxValueBytes: options.maxValueBytes), ReplicaService(replica: replica)]
-        runtime.peerServices = [ReplicaService.name]
+        runtime.peerServices = [RegisterV1.Replica.name]
         let interval = options.antiEntropyInterval
         let required = setup.membership.quorum
         runtime.background = [{

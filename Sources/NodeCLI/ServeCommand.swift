@@ -55,7 +55,7 @@ struct ServeCommand {
         for service in runtime.services { router.register(service) }
         ReflectionService.install(on: &router)
         let finalRouter = router
-        let authenticator = TokenAuthenticator(peerServices: runtime.peerServices.union([ClusterService.name]), clusterToken: setup.clusterToken,
+        let authenticator = TokenAuthenticator(peerServices: runtime.peerServices.union([NodeV1.Cluster.name]), clusterToken: setup.clusterToken,
                                                clientTokens: setup.clientTokens)
         let openAPI = OpenAPIDocument.generate(finalRouter, title: "node (\(options.role.rawValue))", version: Usage.version,
                                                security: { authenticator.requirement(for: $0) })

@@ -35,13 +35,13 @@ public struct AntiEntropy: Sendable {
         var pushed = 0
         for (peer, client) in peers.clients.sorted(by: { $0.key < $1.key }) {
             do {
-                let digest = replica.digest.map { KeyVersionMessage(key: $0.key, version: $0.value) }
-                let response = try await client.call(ReplicaService.sync, SyncRequest(digest: digest), options: CallOptions(timeout: timeout))
+                let digest = replica.digest.map { RegisterV1.KeyVersion(key: $0.key, version: $0.value) }
+                let response = try await client.call(RegisterV1.Replica.sync, RegisterV1.SyncRequest(digest: digest), options: CallOptions(timeout: timeout))
                 let incoming = response.newer.compactMap { item in item.entry.map { (item.key, $0) } }
                 pulled += try await replica.store(incoming)
                 if !response.missing.isEmpty {
-                    let outgoing = response.missing.compactMap { key in replica.read(key).map { ReplicaEntryMessage(key: key, entry: $0) } }
-                    _ = try await client.call(ReplicaService.store, StoreRequest(entries: outgoing), options: CallOptions(timeout: timeout))
+                    let outgoing = response.missing.compactMap { key in replica.read(key).map { RegisterV1.ReplicaEntry(key: key, entry: $0) } }
+                    _ = try await client.call(RegisterV1.Replica.store, RegisterV1.StoreRequest(entries: outgoing), options: CallOptions(timeout: timeout))
                     pushed += outgoing.count
                 }
             } catch {
@@ -69,8 +69,8 @@ public struct AntiEntropy: Sendable {
             guard !Task.isCancelled else { return false }
             for (peer, client) in peers.clients.sorted(by: { $0.key < $1.key }) where !done.contains(peer) {
                 do {
-                    let digest = replica.digest.map { KeyVersionMessage(key: $0.key, version: $0.value) }
-                    let response = try await client.call(ReplicaService.sync, SyncRequest(digest: digest), options: CallOptions(timeout: timeout))
+                    let digest = replica.digest.map { RegisterV1.KeyVersion(key: $0.key, version: $0.value) }
+                    let response = try await client.call(RegisterV1.Replica.sync, RegisterV1.SyncRequest(digest: digest), options: CallOptions(timeout: timeout))
                     pulled += try await replica.store(response.newer.compactMap { item in item.entry.map { (item.key, $0) } })
                     done.insert(peer)
                 } catch {

@@ -44,7 +44,7 @@ final class PeerBatcher: Sendable {
     func query(_ key: String, _ done: @escaping QueryCallback) {
         enqueue((key, done), on: \.queries) { batch in
             do {
-                let response = try await self.client.call(ReplicaService.query, QueryRequest(keys: batch.map(\.key)),
+                let response = try await self.client.call(RegisterV1.Replica.query, RegisterV1.QueryRequest(keys: batch.map(\.key)),
                                                           options: CallOptions(timeout: self.queryTimeout, sendTimeoutHeader: false))
                 guard response.entries.count == batch.count else {
                     throw ConnectError(.internal, "\(self.peer) answered \(response.entries.count) entries for \(batch.count) keys")
@@ -60,8 +60,8 @@ final class PeerBatcher: Sendable {
     func store(_ key: String, _ entry: Entry, _ done: @escaping StoreCallback) {
         enqueue((key, entry, done), on: \.stores) { batch in
             do throws(ConnectError) {
-                let request = StoreRequest(entries: batch.map { ReplicaEntryMessage(key: $0.key, entry: $0.entry) })
-                _ = try await self.client.call(ReplicaService.store, request, options: CallOptions(timeout: self.timeout, sendTimeoutHeader: false))
+                let request = RegisterV1.StoreRequest(entries: batch.map { RegisterV1.ReplicaEntry(key: $0.key, entry: $0.entry) })
+                _ = try await self.client.call(RegisterV1.Replica.store, request, options: CallOptions(timeout: self.timeout, sendTimeoutHeader: false))
                 for item in batch { item.done(.success(())) }
             } catch {
                 for item in batch { item.done(.failure(error)) }
@@ -74,8 +74,8 @@ final class PeerBatcher: Sendable {
         enqueue((key, entry, done), on: \.offers) { batch in
             let answers: [OfferRound.Answer]
             do {
-                let request = StoreRequest(entries: batch.map { ReplicaEntryMessage(key: $0.key, entry: $0.entry) })
-                let response = try await self.client.call(ReplicaService.offer, request, options: CallOptions(timeout: self.timeout, sendTimeoutHeader: false))
+                let request = RegisterV1.StoreRequest(entries: batch.map { RegisterV1.ReplicaEntry(key: $0.key, entry: $0.entry) })
+                let response = try await self.client.call(RegisterV1.Replica.offer, request, options: CallOptions(timeout: self.timeout, sendTimeoutHeader: false))
                 answers = response.answers.count == batch.count ? response.answers.map(\.answer) : Array(repeating: .failed, count: batch.count)
             } catch {
                 answers = Array(repeating: .failed, count: batch.count)

@@ -21,18 +21,18 @@ public struct RegisterClient: Sendable {
 
     public func write(_ key: String, _ value: String, requestID: String? = nil, timeout: Duration? = nil) async throws(ConnectError) -> Version {
         let options = CallOptions(timeout: timeout)
-        return try await client.call(RegisterService.write, WriteRequest(key: key, value: value, requestId: requestID), options: options).version.core
+        return try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: key, value: value, requestId: requestID ?? ""), options: options).version?.core ?? .zero
     }
 
     public func read(_ key: String, timeout: Duration? = nil) async throws(ConnectError) -> Entry? {
-        let response = try await client.call(RegisterService.read, ReadRequest(key: key), options: CallOptions(timeout: timeout))
+        let response = try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: key), options: CallOptions(timeout: timeout))
         guard let version = response.version else { return nil }
         return Entry(version: version.core, value: response.found ? response.value : nil)
     }
 
     public func delete(_ key: String, requestID: String? = nil, timeout: Duration? = nil) async throws(ConnectError) -> Version {
         let options = CallOptions(timeout: timeout)
-        return try await client.call(RegisterService.delete, DeleteRequest(key: key, requestId: requestID), options: options).version.core
+        return try await client.call(RegisterV1.Register.delete, RegisterV1.DeleteRequest(key: key, requestId: requestID ?? ""), options: options).version?.core ?? .zero
     }
 
     /// What each replica holds for `key` right now (no quorum), to watch replicas converge.
@@ -41,7 +41,7 @@ public struct RegisterClient: Sendable {
             for (index, replica) in direct.enumerated() {
                 group.addTask {
                     do {
-                        let response = try await replica.call(RegisterService.readLocal, ReadRequest(key: key), options: CallOptions(timeout: timeout))
+                        let response = try await replica.call(RegisterV1.Register.readLocal, RegisterV1.ReadRequest(key: key), options: CallOptions(timeout: timeout))
                         return (index, .success(response.version.map { Entry(version: $0.core, value: response.found ? response.value : nil) }))
                     } catch {
                         return (index, .failure((error as? ConnectError) ?? ConnectError(.unavailable, "\(error)")))

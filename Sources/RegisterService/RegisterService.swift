@@ -6,13 +6,7 @@ public import RPC
 ///
 /// Validation happens before any effect: empty or oversize keys, oversize values →
 /// `invalid_argument`. A missing majority → `unavailable` (outcome unknown).
-public struct RegisterService: RPCService {
-    public static let name = "register.v1.Register"
-    public static let write = RPCMethod<WriteRequest, WriteResponse>(name, "Write")
-    public static let read = RPCMethod<ReadRequest, ReadResponse>(name, "Read", idempotency: .noSideEffects)
-    public static let delete = RPCMethod<DeleteRequest, DeleteResponse>(name, "Delete")
-    public static let readLocal = RPCMethod<ReadRequest, ReadResponse>(name, "ReadLocal", idempotency: .noSideEffects)
-
+public struct RegisterService: RegisterV1.Register.ServiceProtocol {
     public static let maxKeyBytes = 1024
 
     let coordinator: RegisterCoordinator
@@ -23,36 +17,37 @@ public struct RegisterService: RPCService {
         self.maxValueBytes = maxValueBytes
     }
 
-    public func register(on router: inout RPCRouter) {
-        let coordinator = self.coordinator
-        let maxValueBytes = self.maxValueBytes
-        let rebuild = coordinator.replica.rebuild
-        router.register(Self.write) { request, _ in
-            try Self.validate(key: request.key)
-            try rebuild.refuseWhileRebuilding()
-            guard request.value.utf8.count <= maxValueBytes else {
-                throw ConnectError(.invalidArgument, "value is \(request.value.utf8.count) bytes; the limit is \(maxValueBytes)")
-            }
-            let version = try await coordinator.write(request.key, value: request.value, requestID: request.requestId)
-            return WriteResponse(version: VersionMessage(version))
+    public func write(_ request: RegisterV1.WriteRequest, context: RPCContext) async throws -> RegisterV1.WriteResponse {
+        try Self.validate(key: request.key)
+        try coordinator.replica.rebuild.refuseWhileRebuilding()
+        guard request.value.utf8.count <= maxValueBytes else {
+            throw ConnectError(.invalidArgument, "value is \(request.value.utf8.count) bytes; the limit is \(maxValueBytes)")
         }
-        router.register(Self.read) { request, _ in
-            try Self.validate(key: request.key)
-            try rebuild.refuseWhileRebuilding()
-            return ReadResponse(entry: try await coordinator.read(request.key))
-        }
-        router.register(Self.delete) { request, _ in
-            try Self.validate(key: request.key)
-            try rebuild.refuseWhileRebuilding()
-            let version = try await coordinator.write(request.key, value: nil, requestID: request.requestId)
-            return DeleteResponse(version: VersionMessage(version))
-        }
-        router.register(Self.readLocal) { request, _ in
-            try Self.validate(key: request.key)
-            try rebuild.refuseWhileRebuilding()
-            return ReadResponse(entry: coordinator.replica.read(request.key))
-        }
+        let version = try await coordinator.write(request.key, value: request.value, requestID: Self.requestID(request.requestId))
+        return RegisterV1.WriteResponse(version: RegisterV1.Version(version))
     }
+
+    public func read(_ request: RegisterV1.ReadRequest, context: RPCContext) async throws -> RegisterV1.ReadResponse {
+        try Self.validate(key: request.key)
+        try coordinator.replica.rebuild.refuseWhileRebuilding()
+        return RegisterV1.ReadResponse(entry: try await coordinator.read(request.key))
+    }
+
+    public func delete(_ request: RegisterV1.DeleteRequest, context: RPCContext) async throws -> RegisterV1.DeleteResponse {
+        try Self.validate(key: request.key)
+        try coordinator.replica.rebuild.refuseWhileRebuilding()
+        let version = try await coordinator.write(request.key, value: nil, requestID: Self.requestID(request.requestId))
+        return RegisterV1.DeleteResponse(version: RegisterV1.Version(version))
+    }
+
+    public func readLocal(_ request: RegisterV1.ReadRequest, context: RPCContext) async throws -> RegisterV1.ReadResponse {
+        try Self.validate(key: request.key)
+        try coordinator.replica.rebuild.refuseWhileRebuilding()
+        return RegisterV1.ReadResponse(entry: coordinator.replica.read(request.key))
+    }
+
+    /// An empty request id is none.
+    static func requestID(_ id: String) -> String? { id.isEmpty ? nil : id }
 
     static func validate(key: String) throws {
         guard !key.isEmpty else { throw ConnectError(.invalidArgument, "missing required field \"key\"") }

@@ -26,7 +26,7 @@ struct FailureDetectorTests {
         func responder(_ id: String) throws -> ConnectResponder {
             var router = RPCRouter()
             router.register(ClusterService(membership: try ClusterMembership(members: members, selfID: id)))
-            let auth = TokenAuthenticator(peerServices: [ClusterService.name], clusterToken: "t")
+            let auth = TokenAuthenticator(peerServices: [NodeV1.Cluster.name], clusterToken: "t")
             return ConnectResponder(router: router, metrics: MetricsRegistry(), admit: { try auth.admit(method: $0, headers: $1) })
         }
         for id in ids { network.attach(id, responder: try responder(id)) }
@@ -54,16 +54,16 @@ struct FailureDetectorTests {
         network.attach("b", responder: ConnectResponder(router: router, metrics: MetricsRegistry()))
         let client = RPCClient(transport: network.transport(from: "x", to: "b"))
         do {
-            _ = try await client.call(ClusterService.heartbeat, HeartbeatRequest(from: "x", members: ["a", "b"]))
+            _ = try await client.call(NodeV1.Cluster.heartbeat, NodeV1.HeartbeatRequest(from: "x", members: ["a", "b"]))
             Issue.record("stranger accepted")
         } catch { #expect(error.code == .permissionDenied) }
         do {
-            _ = try await client.call(ClusterService.heartbeat, HeartbeatRequest(from: "a", members: ["a", "b", "c"]))
+            _ = try await client.call(NodeV1.Cluster.heartbeat, NodeV1.HeartbeatRequest(from: "a", members: ["a", "b", "c"]))
             Issue.record("mismatch accepted")
         } catch {
             #expect(error.code == .failedPrecondition)
             #expect(error.message.contains("membership mismatch"))
         }
-        #expect(try await client.call(ClusterService.heartbeat, HeartbeatRequest(from: "a", members: ["b", "a"])).nodeId == "b")
+        #expect(try await client.call(NodeV1.Cluster.heartbeat, NodeV1.HeartbeatRequest(from: "a", members: ["b", "a"])).nodeId == "b")
     }
 }

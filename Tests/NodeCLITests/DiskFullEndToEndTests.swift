@@ -29,7 +29,7 @@ struct DiskFullEndToEndTests {
         defer { _ = Self.run("/bin/umount", ["-l", mount]) }
         let (node, address) = try await NodeProcess.serve(["--data-dir", mount + "/data"], role: "register")
         let client = RPCClient(transport: PooledSocketTransport(address: try SocketAddress(parsing: address)))
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "before", value: "1"))
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "before", value: "1"))
 
         // Fill the file system.
         let filler = mount + "/filler"
@@ -40,7 +40,7 @@ struct DiskFullEndToEndTests {
 
         let value = String(repeating: "v", count: 100_000)
         var failed: ConnectError?
-        do { _ = try await client.call(RegisterService.write, WriteRequest(key: "full", value: value)) } catch { failed = error }
+        do { _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "full", value: value)) } catch { failed = error }
         #expect(failed != nil, "a write was acknowledged without room to make it durable")
         let health = try await client.call(NodeV1.Health.check, NodeV1.CheckRequest())
         #expect(health.status == .notServing)
@@ -57,8 +57,8 @@ struct DiskFullEndToEndTests {
             status = try await client.call(NodeV1.Health.check, NodeV1.CheckRequest()).status
         }
         #expect(status == .serving)
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "after", value: "2"))
-        #expect(try await client.call(RegisterService.read, ReadRequest(key: "after")).value == "2")
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "after", value: "2"))
+        #expect(try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "after")).value == "2")
         #expect(try Self.metric(address, "replnode_storage_writable") == 1)
         #expect(try Self.metric(address, "replnode_storage_write_errors_total") ?? 0 >= 1)
         node.signal(SIGTERM)

@@ -24,9 +24,9 @@ struct RegisterDamageEndToEndTests {
 
         nodes[2].signal(SIGKILL)
         _ = try await nodes[2].waitForExit()
-        _ = try await clients[0].call(RegisterService.write, WriteRequest(key: "x", value: "old"))
-        for index in 0..<300 { _ = try await clients[0].call(RegisterService.write, WriteRequest(key: "k\(index)", value: "v\(index)")) }
-        _ = try await clients[0].call(RegisterService.write, WriteRequest(key: "x", value: "new"))
+        _ = try await clients[0].call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "x", value: "old"))
+        for index in 0..<300 { _ = try await clients[0].call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k\(index)", value: "v\(index)")) }
+        _ = try await clients[0].call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "x", value: "new"))
         nodes[1].signal(SIGKILL)
         _ = try await nodes[1].waitForExit()
 
@@ -45,7 +45,7 @@ struct RegisterDamageEndToEndTests {
         // n2 knows its log is damaged: it refuses to answer (it cannot rebuild while n1 is paused),
         // and says why in its health check. It must never answer "old".
         #expect(await nodes[1].waitForStderr(containing: "the write-ahead log is damaged"))
-        let refused = await Self.code(of: { try await clients[1].call(RegisterService.read, ReadRequest(key: "x"), options: CallOptions(timeout: .seconds(60))) })
+        let refused = await Self.code(of: { try await clients[1].call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "x"), options: CallOptions(timeout: .seconds(60))) })
         #expect(refused == .unavailable)
         let health = try await clients[1].call(NodeV1.Health.check, NodeV1.CheckRequest())
         #expect(health.status == .notServing)
@@ -55,13 +55,13 @@ struct RegisterDamageEndToEndTests {
         nodes[0].signal(SIGCONT)
         var value: String?
         for _ in 0..<100 where value == nil {
-            value = try? await clients[1].call(RegisterService.read, ReadRequest(key: "x"), options: quick).value
+            value = try? await clients[1].call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "x"), options: quick).value
             if value == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(value == "new")
         #expect(try await clients[1].call(NodeV1.Health.check, NodeV1.CheckRequest()).status == .serving)
         for index in stride(from: 0, to: 300, by: 37) {
-            #expect(try await clients[1].call(RegisterService.readLocal, ReadRequest(key: "k\(index)")).value == "v\(index)")
+            #expect(try await clients[1].call(RegisterV1.Register.readLocal, RegisterV1.ReadRequest(key: "k\(index)")).value == "v\(index)")
         }
         #expect(await nodes[1].waitForStderr(containing: "rebuilt damaged storage from peers"))
 
@@ -70,7 +70,7 @@ struct RegisterDamageEndToEndTests {
         _ = try await nodes[1].waitForExit()
         nodes[1] = try NodeProcess(arguments(1))
         _ = try await nodes[1].waitForLine(prefix: "listening on ")
-        #expect(try await clients[1].call(RegisterService.readLocal, ReadRequest(key: "x")).value == "new")
+        #expect(try await clients[1].call(RegisterV1.Register.readLocal, RegisterV1.ReadRequest(key: "x")).value == "new")
         #expect(!nodes[1].stderr.contains("damaged"))
         for node in nodes { node.signal(SIGTERM) }
         for node in nodes { _ = try await node.waitForExit() }

@@ -61,12 +61,12 @@ struct RegisterEndToEndTests {
                             let value = "p\(process)-\(step)"
                             do {
                                 if write {
-                                    _ = try await clients[node].call(RegisterService.write, WriteRequest(key: key, value: value),
+                                    _ = try await clients[node].call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: key, value: value),
                                                                      options: CallOptions(timeout: .seconds(1)))
                                     history.add(RegisterOperation(process: process, key: key, kind: .write(value), invoke: invoke, complete: history.now(), outcome: .ok))
                                     history.acked.add(1, ordering: .relaxed)
                                 } else {
-                                    let response = try await clients[node].call(RegisterService.read, ReadRequest(key: key),
+                                    let response = try await clients[node].call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: key),
                                                                                  options: CallOptions(timeout: .seconds(1)))
                                     history.add(RegisterOperation(process: process, key: key, kind: .read(response.found ? response.value : nil),
                                                                   invoke: invoke, complete: history.now(), outcome: .ok))
@@ -106,7 +106,7 @@ struct RegisterEndToEndTests {
         for key in keys {
             for (index, client) in clients.enumerated() {
                 let invoke = history.now()
-                let response = try await client.call(RegisterService.read, ReadRequest(key: key), options: CallOptions(timeout: .seconds(5)))
+                let response = try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: key), options: CallOptions(timeout: .seconds(5)))
                 history.add(RegisterOperation(process: 100 + index, key: key, kind: .read(response.found ? response.value : nil),
                                               invoke: invoke, complete: history.now(), outcome: .ok))
             }
@@ -118,10 +118,10 @@ struct RegisterEndToEndTests {
 
         // The restarted replica caught up: its own copy of each key equals the cluster's.
         for key in keys {
-            let cluster = try await clients[0].call(RegisterService.read, ReadRequest(key: key))
-            var local = ReadResponse(entry: nil)
+            let cluster = try await clients[0].call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: key))
+            var local = RegisterV1.ReadResponse(entry: nil)
             for _ in 0..<50 {
-                local = try await clients[2].call(RegisterService.readLocal, ReadRequest(key: key))
+                local = try await clients[2].call(RegisterV1.Register.readLocal, RegisterV1.ReadRequest(key: key))
                 if local == cluster { break }
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -12,11 +12,11 @@ struct RegisterCoordinatorOfferTests {
     @Test func aCurrentCoordinatorWritesInOneRoundTrip() async throws {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 11)
         let client = cluster.client("c", to: "n1")
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a"))
-        let second = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "b"))
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "a"))
+        let second = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "b"))
         let calls = cluster.network.trace.filter { $0.hasPrefix("n1->") }.compactMap { $0.split(separator: " ")[1].split(separator: "/").last }
         #expect(calls == ["Offer", "Offer", "Offer", "Offer"], "\(calls)")
-        let read = try await cluster.client("c", to: "n3").call(RegisterService.read, ReadRequest(key: "k"))
+        let read = try await cluster.client("c", to: "n3").call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k"))
         #expect(read.value == "b" && read.version == second.version)
         await cluster.shutdown()
     }
@@ -54,20 +54,20 @@ struct RegisterCoordinatorOfferTests {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 13)
         let old = cluster.client("c0", to: "n2")
         cluster.network.partition([["n1"], ["n2", "n3", "c0"]])
-        let first = try await old.call(RegisterService.write, WriteRequest(key: "k", value: "old"))
+        let first = try await old.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "old"))
         cluster.network.partition([["n1", "n3", "c1"], ["n2"]])
         let client = cluster.client("c1", to: "n1")
-        let request = WriteRequest(key: "k", value: "new", requestId: "r-1")
+        let request = RegisterV1.WriteRequest(key: "k", value: "new", requestId: "r-1")
         do {
-            _ = try await client.call(RegisterService.write, request, options: CallOptions(timeout: .seconds(60)))
+            _ = try await client.call(RegisterV1.Register.write, request, options: CallOptions(timeout: .seconds(60)))
             Issue.record("an offer refused by n3 and unanswered by n2 was acknowledged")
         } catch {
             #expect(error.code == .unavailable && error.message.contains("outcome is unknown"), "\(error)")
         }
         cluster.network.heal()
-        let retried = try await client.call(RegisterService.write, request)
-        #expect(first.version < retried.version)
-        #expect(try await cluster.client("c1", to: "n2").call(RegisterService.read, ReadRequest(key: "k")).value == "new")
+        let retried = try await client.call(RegisterV1.Register.write, request)
+        #expect(try #require(first.version) < #require(retried.version))
+        #expect(try await cluster.client("c1", to: "n2").call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k")).value == "new")
         await cluster.shutdown()
     }
 
@@ -80,10 +80,10 @@ struct RegisterCoordinatorOfferTests {
             ("k", Entry(version: Version(counter: UInt64(counter), writer: "n9/z/\(counter)"), value: "old \(counter)"))
         }
         for id in ["n2", "n3"] { try await #require(await cluster.replicas[id]).store(history) }
-        let written = try await cluster.client("c", to: "n1").call(RegisterService.write, WriteRequest(key: "k", value: "new"),
+        let written = try await cluster.client("c", to: "n1").call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "new"),
                                                                    options: CallOptions(timeout: .seconds(60)))
-        #expect(written.version.counter == Int64(ReplicaState.replacedMemory + 5))
-        #expect(try await cluster.client("c", to: "n2").call(RegisterService.read, ReadRequest(key: "k")).value == "new")
+        #expect(written.version?.counter == Int64(ReplicaState.replacedMemory + 5))
+        #expect(try await cluster.client("c", to: "n2").call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k")).value == "new")
         await cluster.shutdown()
     }
 }

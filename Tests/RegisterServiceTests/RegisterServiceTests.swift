@@ -15,7 +15,7 @@ struct RegisterServiceTests {
         router.register(RegisterService(coordinator: RegisterCoordinator(membership: .single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1")),
                                                                          replica: replica, peers: PeerTransportsEmpty.none)))
         router.register(ReplicaService(replica: replica))
-        let problems = try ProtoContract.problems(router: router, services: [RegisterService.name, ReplicaService.name])
+        let problems = try ProtoContract.problems(router: router, services: [RegisterV1.Register.name, RegisterV1.Replica.name])
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         await cluster.shutdown()
     }
@@ -24,13 +24,13 @@ struct RegisterServiceTests {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 2)
         let first = cluster.client("c", to: "n1")
         let third = cluster.client("c", to: "n3")
-        let written = try await first.call(RegisterService.write, WriteRequest(key: "k", value: "v1"))
-        let read = try await third.call(RegisterService.read, ReadRequest(key: "k"))
+        let written = try await first.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "v1"))
+        let read = try await third.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k"))
         #expect(read.found && read.value == "v1" && read.version == written.version)
-        let deleted = try await third.call(RegisterService.delete, DeleteRequest(key: "k"))
-        #expect(written.version < deleted.version)
-        #expect(try await first.call(RegisterService.read, ReadRequest(key: "k")).found == false)
-        #expect(try await first.call(RegisterService.read, ReadRequest(key: "never")).found == false)
+        let deleted = try await third.call(RegisterV1.Register.delete, RegisterV1.DeleteRequest(key: "k"))
+        #expect(try #require(written.version) < #require(deleted.version))
+        #expect(try await first.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k")).found == false)
+        #expect(try await first.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "never")).found == false)
         await cluster.shutdown()
     }
 
@@ -40,7 +40,7 @@ struct RegisterServiceTests {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 21)
         await cluster.crash("n3")
         for index in 0..<5 {
-            _ = try await cluster.client("c", to: "n1").call(RegisterService.write, WriteRequest(key: "k\(index)", value: "v"),
+            _ = try await cluster.client("c", to: "n1").call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k\(index)", value: "v"),
                                                           options: CallOptions(timeout: .seconds(60)))
         }
         try await cluster.restart("n3")
@@ -55,11 +55,11 @@ struct RegisterServiceTests {
     @Test func aRetriedRequestIDReturnsTheFirstVersion() async throws {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 3)
         let client = cluster.client("c", to: "n2")
-        let once = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a", requestId: "req-1"))
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "b"))
-        let again = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a", requestId: "req-1"))
+        let once = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "a", requestId: "req-1"))
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "b"))
+        let again = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "a", requestId: "req-1"))
         #expect(again.version == once.version)
-        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k")).value == "b")
+        #expect(try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k")).value == "b")
         await cluster.shutdown()
     }
 
@@ -67,17 +67,17 @@ struct RegisterServiceTests {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 4)
         let client = cluster.client("c", to: "n1")
         await cluster.crash("n3")
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "still"))
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "still"))
         await cluster.crash("n2")
         do {
-            _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "lost?"), options: CallOptions(timeout: .seconds(60)))
+            _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "lost?"), options: CallOptions(timeout: .seconds(60)))
             Issue.record("wrote without a majority")
         } catch {
             #expect(error.code == .unavailable)
             #expect(error.message.contains("outcome is unknown"))
         }
         try await cluster.restartAll()
-        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k")).value != "")
+        #expect(try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k")).value != "")
         await cluster.shutdown()
     }
 
@@ -90,11 +90,11 @@ struct RegisterServiceTests {
         func queries() -> [String] {
             cluster.network.trace.filter { $0.contains("Replica/Query") }.map { String($0.prefix(6)) }
         }
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a"))
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "a"))
         #expect(queries() == ["n1->n2"])
         await cluster.crash("n2")
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "b"))
-        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k")).value == "b")
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "b"))
+        #expect(try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k")).value == "b")
         #expect(queries() == ["n1->n2", "n1->n2", "n1->n3", "n1->n3"])
         await cluster.shutdown()
     }
@@ -107,8 +107,8 @@ struct RegisterServiceTests {
         let client = cluster.client("c", to: "n1")
         cluster.network.pause("n2")
         let options = CallOptions(timeout: .seconds(120))
-        _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: "a"), options: options)
-        #expect(try await client.call(RegisterService.read, ReadRequest(key: "k"), options: options).value == "a")
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "a"), options: options)
+        #expect(try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: "k"), options: options).value == "a")
         cluster.network.resume("n2")
         await cluster.shutdown()
     }
@@ -119,12 +119,12 @@ struct RegisterServiceTests {
         func code(_ body: () async throws -> Void) async -> ConnectCode? {
             do { try await body(); return nil } catch { return (error as? ConnectError)?.code }
         }
-        #expect(await code { _ = try await client.call(RegisterService.write, WriteRequest(key: "", value: "x")) } == .invalidArgument)
-        #expect(await code { _ = try await client.call(RegisterService.write, WriteRequest(key: String(repeating: "k", count: 1025), value: "x")) } == .invalidArgument)
-        #expect(await code { _ = try await client.call(RegisterService.write, WriteRequest(key: "k", value: String(repeating: "v", count: (1 << 20) + 1))) } == .invalidArgument)
+        #expect(await code { _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "", value: "x")) } == .invalidArgument)
+        #expect(await code { _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: String(repeating: "k", count: 1025), value: "x")) } == .invalidArgument)
+        #expect(await code { _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: String(repeating: "v", count: (1 << 20) + 1))) } == .invalidArgument)
         let raw = cluster.network.transport(from: "c", to: "n1")
         do {
-            _ = try await raw.unary(path: RegisterService.write.path, body: Array(#"{"key":5,"value":"x"}"#.utf8), options: CallOptions())
+            _ = try await raw.unary(path: RegisterV1.Register.write.path, body: Array(#"{"key":5,"value":"x"}"#.utf8), options: CallOptions())
             Issue.record("wrong type accepted")
         } catch { #expect(error.code == .invalidArgument && error.message.contains("key")) }
         do {
@@ -133,7 +133,7 @@ struct RegisterServiceTests {
         } catch { #expect(error.code == .unimplemented) }
         // The peer service needs the cluster token.
         do {
-            _ = try await raw.unary(path: ReplicaService.query.path, body: Array(#"{"keys":["k"]}"#.utf8), options: CallOptions())
+            _ = try await raw.unary(path: RegisterV1.Replica.query.path, body: Array(#"{"keys":["k"]}"#.utf8), options: CallOptions())
             Issue.record("peer service open without a token")
         } catch { #expect(error.code == .unauthenticated) }
         #expect(await cluster.replicas["n1"]?.keyCount == 0)
@@ -171,7 +171,7 @@ struct RegisterServiceTests {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 7)
         await cluster.crash("n3")
         let client = cluster.client("c", to: "n1")
-        for index in 0..<50 { _ = try await client.call(RegisterService.write, WriteRequest(key: "k\(index)", value: "v\(index)")) }
+        for index in 0..<50 { _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k\(index)", value: "v\(index)")) }
         try await cluster.restart("n3")
         let n3 = try #require(await cluster.replicas["n3"])
         #expect(n3.keyCount == 0)

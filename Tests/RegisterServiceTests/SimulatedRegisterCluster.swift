@@ -48,7 +48,7 @@ actor SimulatedRegisterCluster {
         var router = RPCRouter()
         router.register(RegisterService(coordinator: coordinator))
         router.register(ReplicaService(replica: replica))
-        let auth = TokenAuthenticator(peerServices: [ReplicaService.name], clusterToken: "t")
+        let auth = TokenAuthenticator(peerServices: [RegisterV1.Replica.name], clusterToken: "t")
         network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(),
                                                        admit: { try auth.admit(method: $0, headers: $1) }))
         logs[id] = log
@@ -114,11 +114,11 @@ actor HistoryRecorder {
             if let value {
                 // Every write carries a request id, as RegisterClient's retried writes do: the network
                 // also duplicates client requests, and without one a duplicate would apply twice.
-                _ = try await client.call(RegisterService.write, WriteRequest(key: key, value: value, requestId: "req-\(value)"),
+                _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: key, value: value, requestId: "req-\(value)"),
                                           options: CallOptions(timeout: timeout))
                 record(RegisterOperation(process: process, key: key, kind: .write(value), invoke: invoke, complete: now(), outcome: .ok))
             } else {
-                let response = try await client.call(RegisterService.read, ReadRequest(key: key), options: CallOptions(timeout: timeout))
+                let response = try await client.call(RegisterV1.Register.read, RegisterV1.ReadRequest(key: key), options: CallOptions(timeout: timeout))
                 record(RegisterOperation(process: process, key: key, kind: .read(response.found ? response.value : nil),
                                          invoke: invoke, complete: now(), outcome: .ok))
             }
