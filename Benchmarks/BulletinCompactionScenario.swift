@@ -78,7 +78,7 @@ enum BulletinCompactionScenario {
                                                         headers: ["authorization": "Bearer \(NodeCluster.benchToken)"]))
         var caughtUp = false
         for _ in 0..<2000 where !caughtUp {
-            if let status = try? await peer.call(LogPeerService.status, LogStatusRequest()), status.appliedIndex >= UInt64(options.articles) {
+            if let status = try? await peer.call(LogV1.Replica.status, LogV1.StatusRequest()), status.appliedIndex >= UInt64(options.articles) {
                 caughtUp = true
             } else {
                 try await Task.sleep(for: .milliseconds(5))

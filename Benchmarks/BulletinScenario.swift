@@ -13,7 +13,7 @@ enum BulletinScenario {
     }
 
     static func post(_ client: RPCClient, _ worker: Int, _ sequence: Int, body: String) async throws {
-        _ = try await client.call(BoardService.post, PostRequest(author: "bench-\(worker)", title: "post \(sequence)", body: body,
+        _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "bench-\(worker)", title: "post \(sequence)", body: body,
                                                                  requestId: "w\(worker)-\(sequence)-\(UInt32.random(in: 0...UInt32.max))"))
     }
 
@@ -41,7 +41,7 @@ enum BulletinScenario {
             let result = await generator.run { worker, sequence in
                 let client = clients[(worker + sequence) % clients.count]
                 if kind == "bulletin-list" {
-                    _ = try await client.call(BoardService.list, ListRequest(pageSize: 20))
+                    _ = try await client.call(BulletinV1.Bulletin.list, BulletinV1.ListRequest(pageSize: 20))
                 } else {
                     try await post(client, worker, sequence, body: body)
                 }
@@ -63,7 +63,7 @@ enum BulletinScenario {
         var leader: Int?
         for _ in 0..<200 where leader == nil {
             for (index, peer) in peers.enumerated() {
-                if let status = try? await peer.call(LogPeerService.status, LogStatusRequest()), status.role == "leader" { leader = index }
+                if let status = try? await peer.call(LogV1.Replica.status, LogV1.StatusRequest()), status.role == "leader" { leader = index }
             }
             if leader == nil { try await Task.sleep(for: .milliseconds(50)) }
         }

@@ -1,11 +1,16 @@
+import BulletinService
 import Foundation
+import LogReplica
 import RegisterCore
 import RegisterService
+import ReplicatedLog
 import RPC
 
 /// `node-bench codec`: the per-message work of a replica's hot path, in process and warm, in
-/// nanoseconds per operation: HTTP heads parsed, peer messages decoded and encoded. No sockets,
-/// so the figures move only when this code does (the cluster scenarios also pay wake-ups and fsync).
+/// nanoseconds per operation: HTTP heads parsed, and the hot messages (register Store, Offer and
+/// Query, bulletin Post, a Raft append of 8 entries) decoded and encoded in both codecs. No
+/// sockets, so the figures move only when this code does (the cluster scenarios also pay
+/// wake-ups and fsync).
 enum CodecScenario {
     /// One measured step: a name and the work, run `iterations` times.
     struct Step {
@@ -16,9 +21,9 @@ enum CodecScenario {
     static func run(iterations: Int = 200_000) async throws -> String {
         let entry = Entry(version: Version(counter: 41, writer: "n1/3kq9d2x1/1207"), value: String(repeating: "v", count: 100))
         let store = RegisterV1.StoreRequest(entries: [RegisterV1.ReplicaEntry(key: "key-000417", entry: entry)])
-        let storeBody = try ProtoJSONCodec.encode(store)
+        let storeBody = try store.encodeJSON()
         let answers = RegisterV1.OfferResponse(answers: [RegisterV1.OfferAnswer(.held)])
-        let answerBody = try ProtoJSONCodec.encode(answers)
+        let answerBody = try answers.encodeJSON()
         let token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
         // What a peer's pooled transport sends (the cluster token as `HeaderTransport` adds it).
         let requestBytes = PooledSocketTransport.serialize(
@@ -60,31 +65,47 @@ enum CodecScenario {
                       case .end = try responseParser.next() else { throw BenchError("response did not parse") }
                 responseParser.reset()
             },
-            Step(name: "decode RegisterV1.StoreRequest (1 entry)") {
-                guard try ProtoJSONCodec.decode(RegisterV1.StoreRequest.self, from: storeBody).entries.count == 1 else { throw BenchError("decode") }
-            },
-            Step(name: "encode RegisterV1.StoreRequest (1 entry)") {
-                guard try ProtoJSONCodec.encode(store).count == storeBody.count else { throw BenchError("encode") }
-            },
-            Step(name: "decode RegisterV1.OfferResponse") {
-                guard try ProtoJSONCodec.decode(RegisterV1.OfferResponse.self, from: answerBody).answers.count == 1 else { throw BenchError("decode") }
-            },
-            Step(name: "encode RegisterV1.OfferResponse") {
-                guard try ProtoJSONCodec.encode(answers).count == answerBody.count else { throw BenchError("encode") }
-            },
         ]
-        var lines = [pad("step", 42) + pad("ns/op", 10, left: true)]
-        lines.append(String(repeating: "-", count: 52))
-        for step in steps {
+        let append = RaftMessage.appendEntries(term: 7, prevIndex: 1_204, prevTerm: 7, entries: (1...8).map {
+            LogEntry(term: 7, index: 1_204 + UInt64($0), data: Array(#"{"post":{"author":"ann","title":"t","body":"\#(String(repeating: "b", count: 80))"}}"#.utf8))
+        }, commit: 1_203, round: 88)
+        let messages: [(String, any GeneratedMessage)] = [
+            ("register StoreRequest (1 entry)", store),
+            ("register OfferResponse", answers),
+            ("register QueryRequest (4 keys)", RegisterV1.QueryRequest(keys: ["key-000417", "key-000418", "key-000419", "key-000420"])),
+            ("bulletin PostRequest", BulletinV1.PostRequest(author: "ann", title: "A title", body: String(repeating: "b", count: 200),
+                                                            requestId: "5b0f6a9e-1c2d-4e3f-8a7b-6c5d4e3f2a1b")),
+            ("log StepRequest (append, 8 entries)", LogV1.StepRequest(from: "n1", messages: .init([append]))),
+        ]
+        var allSteps = steps
+        for (name, message) in messages { allSteps += codecSteps(name, message) }
+        var lines = [pad("step", 52) + pad("ns/op", 10, left: true)]
+        lines.append(String(repeating: "-", count: 62))
+        for step in allSteps {
             for _ in 0..<1_000 { try await step.work() }
             let clock = ContinuousClock()
             let start = clock.now
             for _ in 0..<iterations { try await step.work() }
             let elapsed = clock.now - start
             let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-            lines.append(pad(step.name, 42) + pad(String(format: "%.0f", nanoseconds / Double(iterations)), 10, left: true))
+            lines.append(pad(step.name, 52) + pad(String(format: "%.0f", nanoseconds / Double(iterations)), 10, left: true))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Decode and encode of one message in each codec; each step checks its result.
+    static func codecSteps<M: GeneratedMessage>(_ name: String, _ message: M) -> [Step] {
+        WireCodec.allCases.flatMap { codec -> [Step] in
+            let body = (try? message.encode(codec: codec)) ?? []
+            return [
+                Step(name: "decode \(name) \(codec.rawValue)") {
+                    guard try M.decode(body, codec: codec) == message else { throw BenchError("decode \(name)") }
+                },
+                Step(name: "encode \(name) \(codec.rawValue)") {
+                    guard try message.encode(codec: codec).count == body.count else { throw BenchError("encode \(name)") }
+                },
+            ]
+        }
     }
 
     private static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {

@@ -27,7 +27,7 @@ enum ConsensusFailoverScenario {
         let marks = Marks()
         let workers = options.concurrency.first ?? 8
         for worker in 0..<workers {
-            _ = try await clients[0].call(ConsensusService.createPool, CreatePoolRequest(poolId: "fo-\(worker)", size: 100, ttlSeconds: 3600),
+            _ = try await clients[0].call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "fo-\(worker)", size: 100, ttlSeconds: 3600),
                                           options: CallOptions(timeout: .seconds(10)))
         }
         let load = Task {
@@ -44,10 +44,10 @@ enum ConsensusFailoverScenario {
                                 // Join and leave in turn (a retried join with the same token is harmless;
                                 // a leave that fails as "not a member" just means it already happened).
                                 if joined {
-                                    _ = try await client.call(ConsensusService.leavePool, LeavePoolRequest(poolId: "fo-\(worker)", memberId: "m", memberToken: token),
+                                    _ = try await client.call(ConsensusV1.Consensus.leavePool, ConsensusV1.LeavePoolRequest(poolId: "fo-\(worker)", memberId: "m", memberToken: token),
                                                               options: CallOptions(timeout: .seconds(2)))
                                 } else {
-                                    _ = try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: "m", poolId: "fo-\(worker)", memberToken: token),
+                                    _ = try await client.call(ConsensusV1.Consensus.joinPool, ConsensusV1.JoinPoolRequest(memberId: "m", poolId: "fo-\(worker)", memberToken: token),
                                                               options: CallOptions(timeout: .seconds(2)))
                                 }
                                 joined.toggle()
@@ -102,7 +102,7 @@ enum ConsensusFailoverScenario {
     static func findLeader(_ peers: [RPCClient]) async throws -> Int {
         for _ in 0..<400 {
             for (index, peer) in peers.enumerated() {
-                if let status = try? await peer.call(LogPeerService.status, LogStatusRequest(), options: CallOptions(timeout: .milliseconds(500))),
+                if let status = try? await peer.call(LogV1.Replica.status, LogV1.StatusRequest(), options: CallOptions(timeout: .milliseconds(500))),
                    status.role == "leader" { return index }
             }
             try await Task.sleep(for: .milliseconds(25))

@@ -23,7 +23,7 @@ enum ConsensusScenario {
                                               progress: Progress(label: "consensus-decide n=\(members) \(strategyName) c=\(concurrency)"))
                 let result = await generator.run { worker, sequence in
                     let id = "bench-\(run)-\(counter.add(1, ordering: .relaxed).newValue)"
-                    _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: id, size: Int32(members), ttlSeconds: 60))
+                    _ = try await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: id, size: Int32(members), ttlSeconds: 60))
                     let decisions = try await withThrowingTaskGroup(of: VotingAgent.Decision.self) { group in
                         for index in 0..<members {
                             let strategy = strategyName == "mixed" ? VotingAgent.Strategy.allCases[index % 3]

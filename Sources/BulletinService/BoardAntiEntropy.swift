@@ -40,9 +40,9 @@ public struct BoardAntiEntropy: Sendable {
         var gained = 0
         do {
             while true {
-                let request = PullRequest(digest: replica.read { $0.digest }, limit: 5000)
-                let response = try await client.call(BulletinReplicaService.pull, request, options: CallOptions(timeout: timeout))
-                gained += try await replica.store(response.items)
+                let request = BulletinV1.PullRequest(digest: replica.read { $0.digest }, limit: 5000)
+                let response = try await client.call(BulletinV1.Replica.pull, request, options: CallOptions(timeout: timeout))
+                gained += try await replica.store(try response.items.boardItems())
                 if !response.more || response.items.isEmpty { break }
             }
         } catch {

@@ -6,15 +6,7 @@ public import RPC
 ///
 /// Validation happens before any effect: empty or oversize author/title/body, a bad page
 /// token or session → `invalid_argument` naming the field; an unknown parent or id → `not_found`.
-public struct BoardService: RPCService {
-    public static let name = "bulletin.v1.Bulletin"
-    public static let post = RPCMethod<PostRequest, PostResponse>(name, "Post")
-    public static let reply = RPCMethod<ReplyRequest, ReplyResponse>(name, "Reply")
-    public static let list = RPCMethod<ListRequest, ListResponse>(name, "List", idempotency: .noSideEffects)
-    public static let get = RPCMethod<GetRequest, GetResponse>(name, "Get", idempotency: .noSideEffects)
-    public static let sync = RPCMethod<SyncRequest, SyncResponse>(name, "Sync", idempotency: .idempotent)
-    public static let watch = RPCMethod<WatchRequest, WatchEvent>(name, "Watch", idempotency: .noSideEffects, kind: .serverStreaming)
-
+public struct BoardService: BulletinV1.Bulletin.ServiceProtocol {
     /// Field size limits in UTF-8 bytes.
     public struct Limits: Sendable {
         public var author: Int
@@ -36,65 +28,65 @@ public struct BoardService: RPCService {
         self.limits = limits
     }
 
-    public func register(on router: inout RPCRouter) {
-        let mode = self.mode
-        let limits = self.limits
-        router.register(Self.post) { request, _ in
-            try Self.check("author", request.author, limit: limits.author)
-            try Self.check("title", request.title, limit: limits.title)
-            try Self.check("body", request.body, limit: limits.body)
-            let session = try Self.session(request.session)
-            let draft = BoardDraft(kind: .article, author: request.author, title: request.title, body: request.body,
-                                   requestId: request.requestId ?? UUID().uuidString, createdAtMs: Self.nowMs())
-            let item = try await mode.post(draft, session: session)
-            return PostResponse(article: ArticleMessage(item, replyCount: 0), session: Self.token(session, item))
+    public func post(_ request: BulletinV1.PostRequest, context: RPCContext) async throws -> BulletinV1.PostResponse {
+        try Self.check("author", request.author, limit: limits.author)
+        try Self.check("title", request.title, limit: limits.title)
+        try Self.check("body", request.body, limit: limits.body)
+        let session = try Self.session(request.session)
+        let draft = BoardDraft(kind: .article, author: request.author, title: request.title, body: request.body,
+                               requestId: request.requestId.given ?? UUID().uuidString, createdAtMs: Self.nowMs())
+        let item = try await mode.post(draft, session: session)
+        return BulletinV1.PostResponse(article: BulletinV1.Article(item, replyCount: 0), session: Self.token(session, item))
+    }
+
+    public func reply(_ request: BulletinV1.ReplyRequest, context: RPCContext) async throws -> BulletinV1.ReplyResponse {
+        guard request.parentId > 0 else { throw ConnectError(.invalidArgument, "missing required field \"parentId\"") }
+        try Self.check("author", request.author, limit: limits.author)
+        try Self.check("body", request.body, limit: limits.body)
+        let session = try Self.session(request.session)
+        let draft = BoardDraft(kind: .reply, parentId: request.parentId, author: request.author, body: request.body,
+                               requestId: request.requestId.given ?? UUID().uuidString, createdAtMs: Self.nowMs())
+        let item = try await mode.reply(draft, session: session)
+        return BulletinV1.ReplyResponse(reply: BulletinV1.Reply(item), session: Self.token(session, item))
+    }
+
+    public func list(_ request: BulletinV1.ListRequest, context: RPCContext) async throws -> BulletinV1.ListResponse {
+        guard request.pageSize >= 0, request.pageSize <= 1000 else {
+            throw ConnectError(.invalidArgument, "field \"pageSize\" must be between 0 and 1000")
         }
-        router.register(Self.reply) { request, _ in
-            guard request.parentId > 0 else { throw ConnectError(.invalidArgument, "missing required field \"parentId\"") }
-            try Self.check("author", request.author, limit: limits.author)
-            try Self.check("body", request.body, limit: limits.body)
-            let session = try Self.session(request.session)
-            let draft = BoardDraft(kind: .reply, parentId: request.parentId, author: request.author, body: request.body,
-                                   requestId: request.requestId ?? UUID().uuidString, createdAtMs: Self.nowMs())
-            let item = try await mode.reply(draft, session: session)
-            return ReplyResponse(reply: ReplyMessage(item), session: Self.token(session, item))
-        }
-        router.register(Self.list) { request, _ in
-            guard request.pageSize >= 0, request.pageSize <= 1000 else {
-                throw ConnectError(.invalidArgument, "field \"pageSize\" must be between 0 and 1000")
+        var cursor: Int64?
+        if !request.pageToken.isEmpty {
+            guard request.pageToken.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                  let value = Int64(request.pageToken), value > 0 else {
+                throw ConnectError(.invalidArgument, "field \"pageToken\" is not a token this service issued")
             }
-            var cursor: Int64?
-            if !request.pageToken.isEmpty {
-                guard request.pageToken.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-                      let value = Int64(request.pageToken), value > 0 else {
-                    throw ConnectError(.invalidArgument, "field \"pageToken\" is not a token this service issued")
-                }
-                cursor = value
-            }
-            let session = try Self.session(request.session)
-            let page = try await mode.page(before: cursor, size: request.pageSize == 0 ? 20 : Int(request.pageSize), session: session)
-            return ListResponse(articles: page.articles.map { ArticleMessage($0.article, replyCount: $0.replyCount) },
-                                nextPageToken: page.next.map(String.init) ?? "",
-                                session: session.merging(mode.replica.vector).token)
+            cursor = value
         }
-        router.register(Self.get) { request, _ in
-            guard request.id > 0 else { throw ConnectError(.invalidArgument, "missing required field \"id\"") }
-            let session = try Self.session(request.session)
-            guard let thread = try await mode.thread(request.id, session: session) else {
-                throw ConnectError(.notFound, "no article or reply with id \(request.id)")
-            }
-            return GetResponse(article: ArticleMessage(thread.article, replyCount: thread.replyCount),
-                               replies: thread.replies.map(ReplyMessage.init), session: session.merging(mode.replica.vector).token)
+        let session = try Self.session(request.session)
+        let page = try await mode.page(before: cursor, size: request.pageSize == 0 ? 20 : Int(request.pageSize), session: session)
+        return BulletinV1.ListResponse(articles: page.articles.map { BulletinV1.Article($0.article, replyCount: $0.replyCount) },
+                                       nextPageToken: page.next.map(String.init) ?? "",
+                                       session: session.merging(mode.replica.vector).token)
+    }
+
+    public func get(_ request: BulletinV1.GetRequest, context: RPCContext) async throws -> BulletinV1.GetResponse {
+        guard request.id > 0 else { throw ConnectError(.invalidArgument, "missing required field \"id\"") }
+        let session = try Self.session(request.session)
+        guard let thread = try await mode.thread(request.id, session: session) else {
+            throw ConnectError(.notFound, "no article or reply with id \(request.id)")
         }
-        router.register(Self.sync) { _, _ in
-            let pulled = try await mode.sync()
-            return SyncResponse(pulled: Int32(clamping: pulled), session: mode.replica.vector.token)
-        }
-        router.register(streaming: Self.watch) { request, _ in
-            guard request.afterId >= 0 else { throw ConnectError(.invalidArgument, "field \"afterId\" must not be negative") }
-            let items = mode.replica.watch(after: request.afterId)
-            return .mapping(items) { WatchEvent($0) }
-        }
+        return BulletinV1.GetResponse(article: BulletinV1.Article(thread.article, replyCount: thread.replyCount),
+                                      replies: thread.replies.map(BulletinV1.Reply.init), session: session.merging(mode.replica.vector).token)
+    }
+
+    public func sync(_ request: BulletinV1.SyncRequest, context: RPCContext) async throws -> BulletinV1.SyncResponse {
+        let pulled = try await mode.sync()
+        return BulletinV1.SyncResponse(pulled: Int32(clamping: pulled), session: mode.replica.vector.token)
+    }
+
+    public func watch(_ request: BulletinV1.WatchRequest, context: RPCContext) async throws -> AsyncThrowingStream<BulletinV1.WatchEvent, any Error> {
+        guard request.afterId >= 0 else { throw ConnectError(.invalidArgument, "field \"afterId\" must not be negative") }
+        return .mapping(mode.replica.watch(after: request.afterId)) { BulletinV1.WatchEvent($0) }
     }
 
     static func check(_ field: String, _ value: String, limit: Int) throws {
@@ -106,8 +98,9 @@ public struct BoardService: RPCService {
         }
     }
 
-    static func session(_ token: String?) throws -> VersionVector {
-        guard let token else { return VersionVector() }
+    /// An empty token is no session.
+    static func session(_ token: String) throws -> VersionVector {
+        guard !token.isEmpty else { return VersionVector() }
         guard let vector = VersionVector(token: token) else {
             throw ConnectError(.invalidArgument, "field \"session\" is not a token this service issued")
         }

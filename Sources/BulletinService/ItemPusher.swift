@@ -49,7 +49,7 @@ final class ItemPusher: Sendable {
             if batch.isEmpty { return }
             let stored: Bool
             do {
-                _ = try await client.call(BulletinReplicaService.store, StoreRequest(batch.map(\.item)),
+                _ = try await client.call(BulletinV1.Replica.store, BulletinV1.StoreRequest(items: .init(batch.map(\.item))),
                                           options: CallOptions(timeout: timeout, sendTimeoutHeader: false))
                 stored = true
             } catch {

@@ -64,7 +64,7 @@ public struct QuorumBoard: BoardMode {
 
     /// This replica's items plus those of enough peers to make `readQuorum`, repairing this
     /// replica with what it lacked.
-    func merged(_ request: ReadRequest, local: [BoardItem]) async throws -> Board {
+    func merged(_ request: BulletinV1.ReadRequest, local: [BoardItem]) async throws -> Board {
         let needed = readQuorum - 1
         var board = Board()
         for item in local { board.insert(item) }
@@ -73,7 +73,7 @@ public struct QuorumBoard: BoardMode {
         var answers = 0
         try await withThrowingTaskGroup(of: [BoardItem]?.self) { group in
             for client in peers.clients.values {
-                group.addTask { try? await client.call(BulletinReplicaService.read, request, options: options).items }
+                group.addTask { try? await client.call(BulletinV1.Replica.read, request, options: options).items.boardItems() }
             }
             for try await items in group {
                 guard let items else { continue }
@@ -104,20 +104,20 @@ public struct QuorumBoard: BoardMode {
     }
 
     func find(_ id: Int64, session: VersionVector) async throws -> BoardItem? {
-        try await merged(ReadRequest(threadId: id), local: replica.read { $0.threadItems(id) }).item(id)
+        try await merged(BulletinV1.ReadRequest(threadId: id), local: replica.read { $0.threadItems(id) }).item(id)
     }
 
     /// One article more than the page is read from every replica: the merged board then knows
     /// whether older articles exist, and so whether to hand out a next-page token.
     public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
         let local = replica.read { $0.pageItems(before: cursor, size: size + 1) }
-        let board = try await merged(ReadRequest(before: cursor ?? 0, pageSize: Int32(size + 1)), local: local)
+        let board = try await merged(BulletinV1.ReadRequest(before: cursor ?? 0, pageSize: Int32(size + 1)), local: local)
         return board.page(before: cursor, size: size)
     }
 
     public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
         let local = replica.read { $0.threadItems(id) }
-        return try await merged(ReadRequest(threadId: id), local: local).thread(id)
+        return try await merged(BulletinV1.ReadRequest(threadId: id), local: local).thread(id)
     }
 
     public func sync() async throws -> Int { await antiEntropy.pullAll() }

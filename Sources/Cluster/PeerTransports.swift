@@ -19,7 +19,7 @@ public struct PeerTransports: Sendable {
     /// Real network transports to every peer of `membership`; with `metrics`, every call is
     /// recorded per peer.
     public init(membership: ClusterMembership, kind: PeerTransportKind, clusterToken: String?, maxConnections: Int = 64,
-                metrics: MetricsRegistry? = nil) {
+                metrics: MetricsRegistry? = nil, codec: WireCodec = .proto) {
         var clients: [String: RPCClient] = [:]
         for peer in membership.peers {
             var transport: any ClientTransport = switch kind {
@@ -28,18 +28,18 @@ public struct PeerTransports: Sendable {
             }
             if let clusterToken { transport = HeaderTransport.authorizing(transport, token: clusterToken) }
             if let metrics { transport = MeteredTransport(transport, peer: peer.id, metrics: metrics) }
-            clients[peer.id] = RPCClient(transport: transport)
+            clients[peer.id] = RPCClient(transport: transport, codec: codec)
         }
         self.clients = clients
     }
 
     /// In-memory transports from `selfID` to every other member (tests and simulation).
-    public init(network: InMemoryNetwork, membership: ClusterMembership, clusterToken: String?) {
+    public init(network: InMemoryNetwork, membership: ClusterMembership, clusterToken: String?, codec: WireCodec = .proto) {
         var clients: [String: RPCClient] = [:]
         for peer in membership.peers {
             var transport: any ClientTransport = network.transport(from: membership.selfID, to: peer.id)
             if let clusterToken { transport = HeaderTransport.authorizing(transport, token: clusterToken) }
-            clients[peer.id] = RPCClient(transport: transport)
+            clients[peer.id] = RPCClient(transport: transport, codec: codec)
         }
         self.clients = clients
     }

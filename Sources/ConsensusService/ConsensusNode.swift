@@ -80,28 +80,29 @@ public final class ConsensusNode: Sendable {
 
     // MARK: - Commands
 
-    public func create(_ request: CreatePoolRequest) async throws -> VotingPool {
-        try await submit(.create(poolId: request.poolId, size: request.size.map(Int.init), minValue: request.minValue,
-                                 maxValue: request.maxValue, ttlSeconds: request.ttlSeconds, now: clock()), idempotent: false).0
+    public func create(_ request: ConsensusV1.CreatePoolRequest) async throws -> VotingPool {
+        try await submit(.create(poolId: request.poolId.given, size: request.size == 0 ? nil : Int(request.size), minValue: request.minValue,
+                                 maxValue: request.maxValue, ttlSeconds: request.ttlSeconds == 0 ? nil : request.ttlSeconds, now: clock()),
+                         idempotent: false).0
     }
 
     /// A join presents the member's token (its own, or one generated here), so a retried join —
     /// also one retried by the log after a lost answer — finds the member already in and succeeds.
-    public func join(_ request: JoinPoolRequest, principal: String?) async throws -> (VotingPool, String) {
-        let token = request.memberToken ?? newToken()
-        let (pool, issued) = try await submit(.join(member: request.memberId, poolId: request.poolId, token: token, principal: principal,
+    public func join(_ request: ConsensusV1.JoinPoolRequest, principal: String?) async throws -> (VotingPool, String) {
+        let token = request.memberToken.given ?? newToken()
+        let (pool, issued) = try await submit(.join(member: request.memberId, poolId: request.poolId.given, token: token, principal: principal,
                                                     newToken: token, now: clock()), idempotent: true)
         return (pool, issued ?? token)
     }
 
     /// The pool after the vote (a repeat of a counted vote is answered the same way).
-    public func vote(_ request: VoteRequest, principal: String?) async throws -> VotingPool {
-        try await submit(.vote(poolId: request.poolId, member: request.memberId, token: request.memberToken, principal: principal,
+    public func vote(_ request: ConsensusV1.VoteRequest, principal: String?) async throws -> VotingPool {
+        try await submit(.vote(poolId: request.poolId, member: request.memberId, token: request.memberToken.given, principal: principal,
                                round: Int(request.round), value: request.value, etag: request.etag, now: clock()), idempotent: true).0
     }
 
-    public func leave(_ request: LeavePoolRequest, principal: String?) async throws -> VotingPool {
-        try await submit(.leave(poolId: request.poolId, member: request.memberId, token: request.memberToken, principal: principal,
+    public func leave(_ request: ConsensusV1.LeavePoolRequest, principal: String?) async throws -> VotingPool {
+        try await submit(.leave(poolId: request.poolId, member: request.memberId, token: request.memberToken.given, principal: principal,
                                 now: clock()), idempotent: false).0
     }
 

@@ -59,8 +59,9 @@ public struct VotingAgent: Sendable {
         let token = "agent-" + ConsensusNode.randomToken()
         var backoff = Backoff()
         var pool = try await retrying(deadline, &backoff) {
-            try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: memberID, poolId: poolID, memberToken: token),
-                                  options: options(deadline)).pool
+            try Self.pool(of: try await client.call(ConsensusV1.Consensus.joinPool,
+                                                    ConsensusV1.JoinPoolRequest(memberId: memberID, poolId: poolID ?? "", memberToken: token),
+                                                    options: options(deadline)).pool)
         }
         var stubbornValue: Int64?
         while true {
@@ -74,10 +75,10 @@ public struct VotingAgent: Sendable {
             let voting = pool.state == .waiting || pool.state == .failed
             if voting && pool.votesThisRound[memberID] == nil {
                 let value = choose(pool, stubborn: &stubbornValue, random: &random)
-                let request = VoteRequest(poolId: pool.poolId, memberId: memberID, memberToken: token, round: pool.round, value: value, etag: pool.etag)
+                let request = ConsensusV1.VoteRequest(poolId: pool.poolId, memberId: memberID, memberToken: token, round: pool.round, value: value, etag: pool.etag)
                 switch await vote(request, deadline: deadline) {
                 case .success(let response):
-                    pool = response.pool
+                    pool = try Self.pool(of: response.pool)
                     backoff = Backoff()
                 case .failure(let error):
                     pool = try await recover(from: error, pool: pool, deadline: deadline, backoff: &backoff)
@@ -88,31 +89,36 @@ public struct VotingAgent: Sendable {
         }
     }
 
+    /// The pool a response must carry.
+    static func pool(of pool: ConsensusV1.Pool?) throws(ConnectError) -> ConsensusV1.Pool {
+        guard let pool else { throw ConnectError(.internal, "the response carries no pool") }
+        return pool
+    }
+
     /// A call's options: the short per-call timeout, never past the agent's deadline.
     func options(_ deadline: ContinuousClock.Instant) -> CallOptions {
         CallOptions(timeout: max(.milliseconds(1), min(callTimeout, deadline - .now)))
     }
 
-    private func vote(_ request: VoteRequest, deadline: ContinuousClock.Instant) async -> Result<VoteResponse, ConnectError> {
+    private func vote(_ request: ConsensusV1.VoteRequest, deadline: ContinuousClock.Instant) async -> Result<ConsensusV1.VoteResponse, ConnectError> {
         do {
-            return .success(try await client.call(ConsensusService.vote, request, options: options(deadline)))
+            return .success(try await client.call(ConsensusV1.Consensus.vote, request, options: options(deadline)))
         } catch {
             return .failure(error)
         }
     }
 
     /// After a failed vote: the pool from a stale-etag error, or a fresh read.
-    private func recover(from error: ConnectError, pool: PoolMessage, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> PoolMessage {
-        if error.code == .failedPrecondition, let detail = error.details.first(where: { $0.type == PoolMessage.schema.name }),
-           let binary = ConnectError.binaryValue(of: detail), let json = try? ProtoBinaryReader.json(from: binary, schema: PoolMessage.schema),
-           let current = try? ProtoJSONCodec.decode(PoolMessage.self, from: json) {
+    private func recover(from error: ConnectError, pool: ConsensusV1.Pool, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> ConsensusV1.Pool {
+        if error.code == .failedPrecondition, let detail = error.details.first(where: { $0.type == ConsensusV1.Pool.schema.name }),
+           let binary = ConnectError.binaryValue(of: detail), let current = try? ConsensusV1.Pool.decodeBinary(binary) {
             return current
         }
         switch error.code {
         case .unavailable, .deadlineExceeded, .failedPrecondition, .resourceExhausted, .canceled, .unknown, .internal:
             if error.code != ConnectCode.failedPrecondition { try await backoff.pause(until: deadline) }
             return try await retrying(deadline, &backoff) {
-                try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId), options: options(deadline))
+                try await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: pool.poolId), options: options(deadline))
             }
         default:
             throw Failure(description: "pool=\(pool.poolId) vote refused: \(error.code.wireName): \(error.message)")
@@ -120,11 +126,11 @@ public struct VotingAgent: Sendable {
     }
 
     /// Waits for the pool to change (WatchPool), reconnecting with backoff if the stream breaks.
-    private func nextChange(after pool: PoolMessage, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> PoolMessage {
+    private func nextChange(after pool: ConsensusV1.Pool, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> ConsensusV1.Pool {
         while ContinuousClock.now < deadline {
             do {
                 let left = min(watchRenewal, deadline - .now)
-                for try await next in client.stream(ConsensusService.watchPool, WatchPoolRequest(poolId: pool.poolId, afterEtag: pool.etag),
+                for try await next in client.stream(ConsensusV1.Consensus.watchPool, ConsensusV1.WatchPoolRequest(poolId: pool.poolId, afterEtag: pool.etag),
                                                     options: CallOptions(timeout: left)) {
                     return next
                 }
@@ -132,7 +138,7 @@ public struct VotingAgent: Sendable {
                 throw Failure(description: "pool=\(pool.poolId) no longer exists")
             } catch {}
             // The stream ended or broke (a watch that merely ran out of time renews at once).
-            if let fresh = try? await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool.poolId), options: options(deadline)) {
+            if let fresh = try? await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: pool.poolId), options: options(deadline)) {
                 if fresh.etag != pool.etag { return fresh }
             } else {
                 try await backoff.pause(until: deadline)
@@ -154,7 +160,7 @@ public struct VotingAgent: Sendable {
         }
     }
 
-    func choose(_ pool: PoolMessage, stubborn: inout Int64?, random: inout any RandomNumberGenerator) -> Int64 {
+    func choose(_ pool: ConsensusV1.Pool, stubborn: inout Int64?, random: inout any RandomNumberGenerator) -> Int64 {
         let range = pool.minValue...max(pool.minValue, pool.maxValue)
         switch strategy {
         case .random:

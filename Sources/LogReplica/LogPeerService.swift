@@ -2,33 +2,29 @@ public import ReplicatedLog
 public import RPC
 
 /// `log.v1.Replica`: the peer-only side of a `LogReplica` (see `Protocols/log/v1/log.proto`).
-public struct LogPeerService: RPCService {
-    public static let name = "log.v1.Replica"
-    public static let step = RPCMethod<StepRequest, StepResponse>(name, "Step")
-    public static let propose = RPCMethod<ProposeRequest, ProposeResponse>(name, "Propose")
-    public static let readIndex = RPCMethod<ReadIndexRequest, ReadIndexResponse>(name, "ReadIndex")
-    public static let installSnapshot = RPCMethod<SnapshotChunk, SnapshotChunkResponse>(name, "InstallSnapshot")
-    public static let status = RPCMethod<LogStatusRequest, LogStatus>(name, "Status", idempotency: .noSideEffects)
+public struct LogPeerService<Machine: ReplicatedStateMachine>: LogV1.Replica.ServiceProtocol {
+    let replica: LogReplica<Machine>
 
-    let register: @Sendable (inout RPCRouter) -> Void
+    public init(replica: LogReplica<Machine>) { self.replica = replica }
 
-    public init<Machine: ReplicatedStateMachine>(replica: LogReplica<Machine>) {
-        register = { router in
-            router.register(Self.step) { request, _ in
-                StepResponse(messages: await replica.receive(from: request.from, request.messages, replying: true))
-            }
-            router.register(Self.propose) { request, _ in
-                ProposeResponse(output: try await replica.proposeForPeer(request.command))
-            }
-            router.register(Self.readIndex) { _, _ in
-                ReadIndexResponse(index: try await replica.readIndexForPeer())
-            }
-            router.register(Self.installSnapshot) { request, _ in
-                try await replica.receiveSnapshotChunk(request)
-            }
-            router.register(Self.status) { _, _ in await replica.status() }
-        }
+    public func step(_ request: LogV1.StepRequest, context: RPCContext) async throws -> LogV1.StepResponse {
+        let replies = await replica.receive(from: request.from, try request.messages.raftMessages(), replying: true)
+        return LogV1.StepResponse(messages: .init(replies))
     }
 
-    public func register(on router: inout RPCRouter) { register(&router) }
+    public func propose(_ request: LogV1.ProposeRequest, context: RPCContext) async throws -> LogV1.ProposeResponse {
+        LogV1.ProposeResponse(output: try await replica.proposeForPeer(request.command))
+    }
+
+    public func readIndex(_ request: LogV1.ReadIndexRequest, context: RPCContext) async throws -> LogV1.ReadIndexResponse {
+        LogV1.ReadIndexResponse(index: try await replica.readIndexForPeer())
+    }
+
+    public func installSnapshot(_ request: LogV1.SnapshotChunk, context: RPCContext) async throws -> LogV1.SnapshotChunkResponse {
+        try await replica.receiveSnapshotChunk(request)
+    }
+
+    public func status(_ request: LogV1.StatusRequest, context: RPCContext) async throws -> LogV1.StatusResponse {
+        await replica.status()
+    }
 }

@@ -27,7 +27,7 @@ extension LogReplica {
                 }
             } else if let leader = core.raft.leader, let client = peers[leader] {
                 do {
-                    let response = try await client.call(LogPeerService.readIndex, ReadIndexRequest(), options: CallOptions(timeout: deadline - .now))
+                    let response = try await client.call(LogV1.Replica.readIndex, LogV1.ReadIndexRequest(), options: CallOptions(timeout: deadline - .now))
                     core.readAt(response.index, ticket: ticket)
                     await process()
                     _ = try await waitForRead(ticket, until: deadline)

@@ -53,26 +53,26 @@ extension LogReplica {
     }
 
     /// A follower's side of a snapshot transfer: one chunk.
-    func receiveSnapshotChunk(_ chunk: SnapshotChunk) async throws -> SnapshotChunkResponse {
+    func receiveSnapshotChunk(_ chunk: LogV1.SnapshotChunk) async throws -> LogV1.SnapshotChunkResponse {
         guard core.acceptSnapshotChunk(from: chunk.from, term: chunk.term) else {
             // A deposed leader's stream: end it, and let the core tell that leader the newer term
             // (two leaders' streams taking turns would reset each other's assembly forever).
             let stale = RaftMessage.installSnapshot(term: chunk.term, index: chunk.index, snapshotTerm: chunk.snapshotTerm, data: [])
             let reply = await receive(from: chunk.from, [stale], replying: true)
-            return SnapshotChunkResponse(nextOffset: chunk.totalBytes, done: true, messages: reply)
+            return LogV1.SnapshotChunkResponse(nextOffset: chunk.totalBytes, done: true, messages: .init(reply))
         }
         // A newer term learnt from the chunk is durable before the answer (as for any message).
         await process()
         switch assembly.add(chunk) {
         case .more(let next):
-            return SnapshotChunkResponse(nextOffset: next, done: false)
+            return LogV1.SnapshotChunkResponse(nextOffset: next, done: false)
         case .corrupt:
             logger.warning("a snapshot from the leader failed its checksum", [("from", chunk.from), ("index", "\(chunk.index)")])
             // The sender's bytes are at fault, not this replica: a client error, and the sender retries.
             throw ConnectError(.invalidArgument, "field \"checksum\" does not match the snapshot's bytes; send it again")
         case .complete(let message):
             let reply = await receive(from: chunk.from, [message], replying: true)
-            return SnapshotChunkResponse(nextOffset: chunk.totalBytes, done: true, messages: reply)
+            return LogV1.SnapshotChunkResponse(nextOffset: chunk.totalBytes, done: true, messages: .init(reply))
         }
     }
 

@@ -42,8 +42,8 @@ extension LogReplica {
 
     func forward(_ command: Machine.Command, to client: RPCClient, deadline: ContinuousClock.Instant) async throws -> Machine.Output {
         let codec = JSONCommandCodec()
-        let request = ProposeRequest(command: String(decoding: try codec.encode(command), as: UTF8.self))
-        let response = try await client.call(LogPeerService.propose, request, options: CallOptions(timeout: deadline - .now))
+        let request = LogV1.ProposeRequest(command: String(decoding: try codec.encode(command), as: UTF8.self))
+        let response = try await client.call(LogV1.Replica.propose, request, options: CallOptions(timeout: deadline - .now))
         return try codec.decode(Machine.Output.self, from: Array(response.output.utf8))
     }
 

@@ -125,8 +125,8 @@ public actor LogReplica<Machine: ReplicatedStateMachine> {
     public var leader: String? { core.raft.leader }
     public var appliedIndex: UInt64 { core.appliedIndex }
 
-    public func status() -> LogStatus {
-        LogStatus(leader: core.raft.leader ?? "", term: core.raft.term, commitIndex: core.raft.commitIndex,
+    public func status() -> LogV1.StatusResponse {
+        LogV1.StatusResponse(leader: core.raft.leader ?? "", term: core.raft.term, commitIndex: core.raft.commitIndex,
                   appliedIndex: core.appliedIndex, role: core.raft.role.rawValue, snapshotIndex: core.raft.log.snapshotIndex,
                   rebuilding: core.raft.rebuilding)
     }

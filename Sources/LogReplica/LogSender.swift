@@ -67,9 +67,9 @@ final class LogSender: Sendable {
             }
             if batch.isEmpty { return }
             let options = CallOptions(timeout: timeout, sendTimeoutHeader: false)
-            if let response = try? await client.call(LogPeerService.step, StepRequest(from: selfID, messages: batch), options: options),
-               !response.messages.isEmpty {
-                await deliver(peer, response.messages)
+            if let response = try? await client.call(LogV1.Replica.step, LogV1.StepRequest(from: selfID, messages: .init(batch)), options: options),
+               let replies = try? response.messages.raftMessages(), !replies.isEmpty {
+                await deliver(peer, replies)
             }
         }
     }
@@ -104,14 +104,14 @@ final class LogSender: Sendable {
         while failures < 20, calls < maxCalls {
             calls += 1
             let end = min(data.count, offset + Self.chunkBytes)
-            let chunk = SnapshotChunk(from: selfID, term: term, index: index, snapshotTerm: snapshotTerm, offset: UInt64(offset),
-                                      totalBytes: UInt64(data.count), checksum: checksum, data: Array(data[offset..<end]))
+            let chunk = LogV1.SnapshotChunk(from: selfID, term: term, index: index, snapshotTerm: snapshotTerm, offset: UInt64(offset),
+                                            totalBytes: UInt64(data.count), checksum: checksum, data: Array(data[offset..<end]))
             do {
-                let response = try await client.call(LogPeerService.installSnapshot, chunk,
+                let response = try await client.call(LogV1.Replica.installSnapshot, chunk,
                                                       options: CallOptions(timeout: max(timeout, .seconds(5)), sendTimeoutHeader: false))
                 logger.debug("snapshot chunk sent", [("peer", peer), ("offset", "\(offset)"), ("next", "\(response.nextOffset)"), ("done", "\(response.done)")])
                 if response.done {
-                    if !response.messages.isEmpty { await deliver(peer, response.messages) }
+                    if let replies = try? response.messages.raftMessages(), !replies.isEmpty { await deliver(peer, replies) }
                     return
                 }
                 offset = Int(min(response.nextOffset, UInt64(data.count)))

@@ -26,7 +26,7 @@ struct SnapshotAssembly {
     private(set) var key: Key?
     private(set) var bytes: [UInt8] = []
 
-    mutating func add(_ chunk: SnapshotChunk) -> Outcome {
+    mutating func add(_ chunk: LogV1.SnapshotChunk) -> Outcome {
         let incoming = Key(from: chunk.from, term: chunk.term, index: chunk.index, snapshotTerm: chunk.snapshotTerm,
                            totalBytes: chunk.totalBytes, checksum: chunk.checksum)
         if key != incoming {

@@ -62,14 +62,16 @@ struct CallCommand {
                                                      NodeV1.DescribeServiceRequest(service: service), options: callOptions)
                 Console.out(Self.render(response))
             case .invoke(let method, let source):
-                let body = try readBody(source)
                 let path = "/" + method
+                let codec = try Codec(options.codec, path: path)
+                let body = try codec.request(try readBody(source))
+                callOptions.codec = options.codec
                 let streaming = await isStreaming(method, transport: transport)
                 if options.verbose { showRequest(path: path, body: body, options: callOptions, streaming: streaming) }
-                if streaming { return await stream(path: path, body: body, options: callOptions, transport: transport) }
+                if streaming { return await stream(path: path, body: body, options: callOptions, transport: transport, codec: codec) }
                 let response = try await transport.unary(path: path, body: body, options: callOptions)
                 if options.verbose { showHeaders("<", response.headers) }
-                Console.out(Self.pretty(response.body))
+                Console.out(Self.pretty(try codec.response(response.body)))
             }
             return 0
         } catch let error as ConnectError {
@@ -85,12 +87,13 @@ struct CallCommand {
 
     /// Prints each message as it arrives until the stream ends, fails, or the user presses
     /// Ctrl-C (then exit 0: the user stopped it).
-    private func stream(path: String, body: [UInt8], options callOptions: CallOptions, transport: PooledSocketTransport) async -> Int32 {
+    private func stream(path: String, body: [UInt8], options callOptions: CallOptions, transport: PooledSocketTransport,
+                        codec: Codec) async -> Int32 {
         let signals = SignalWatcher(signals: [SIGINT])
         let messages = transport.serverStream(path: path, body: body, options: callOptions)
         let reading = Task { () -> ConnectError? in
             do {
-                for try await message in messages { Console.out(Self.compact(message)) }
+                for try await message in messages { Console.out(Self.compact(try codec.response(message))) }
                 return nil
             } catch let error as ConnectError {
                 return error
@@ -109,6 +112,30 @@ struct CallCommand {
         interrupt.cancel()
         if await interrupt.value { return 0 }
         return failure.map(report) ?? 0
+    }
+
+    /// JSON in, JSON out: with `--codec proto` the request is written as binary protobuf and
+    /// each response read back into JSON, through the method's schemas.
+    struct Codec {
+        let method: RPCMethodInfo?
+
+        init(_ codec: WireCodec, path: String) throws {
+            method = codec == .proto ? try ServiceCatalog.method(at: path) : nil
+        }
+
+        func request(_ json: [UInt8]) throws -> [UInt8] {
+            guard let method else { return json }
+            do {
+                return try ProtoBinaryWriter.binary(fromJSON: json.isEmpty ? Array("{}".utf8) : json, schema: method.request)
+            } catch {
+                throw UsageError("the request does not fit \(method.request.name): \(error.message)", command: "call")
+            }
+        }
+
+        func response(_ bytes: [UInt8]) throws(ConnectError) -> [UInt8] {
+            guard let method else { return bytes }
+            return try ProtoBinaryReader.json(from: bytes, schema: method.response)
+        }
     }
 
     /// Prints an RPC error (code, message, each detail, and with `-v` its metadata); returns its exit status.

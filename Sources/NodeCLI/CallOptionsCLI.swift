@@ -25,6 +25,8 @@ public struct CallOptionsCLI: Equatable, Sendable {
     public var timeout: Duration?
     /// `-v`: request and response headers (and an error's metadata) to stderr.
     public var verbose = false
+    /// `--codec`: how the request and response travel (JSON is what is printed either way).
+    public var codec = WireCodec.json
 
     static func parse(_ arguments: [String]) throws(UsageError) -> CallOptionsCLI {
         var scanner = ArgumentScanner(arguments, command: "call")
@@ -35,6 +37,7 @@ public struct CallOptionsCLI: Equatable, Sendable {
         var all = false
         var describe: String?
         var verbose = false
+        var codec = WireCodec.json
         while let argument = scanner.next() {
             switch argument {
             case "-v", "--verbose": verbose = true
@@ -45,6 +48,10 @@ public struct CallOptionsCLI: Equatable, Sendable {
             case "--list": list = true
             case "--all": all = true
             case "--describe": describe = try scanner.value(for: argument)
+            case "--codec":
+                let text = try scanner.value(for: argument)
+                guard let chosen = WireCodec(rawValue: text) else { throw UsageError("--codec must be json or proto", command: "call") }
+                codec = chosen
             case "-": positionals.append(argument)
             default:
                 if argument.hasPrefix("-") && !argument.hasPrefix("-{") {
@@ -87,6 +94,7 @@ public struct CallOptionsCLI: Equatable, Sendable {
         }
         var options = CallOptionsCLI(address: address, action: action, headers: headers, timeout: timeout)
         options.verbose = verbose
+        options.codec = codec
         if all {
             guard case .invoke = action else { throw UsageError("--all calls a method on every address", command: "call") }
             options.allAddresses = addresses

@@ -45,10 +45,10 @@ extension RoleRuntime {
         var runtime = RoleRuntime()
         let limits = BoardService.Limits(author: 256, title: options.maxTitleBytes, body: options.maxPostBytes)
         runtime.services = [BoardService(mode: mode, limits: limits), BulletinReplicaService(replica: mode.replica, sequential: sequential != nil)]
-        runtime.peerServices = [BulletinReplicaService.name]
+        runtime.peerServices = [BulletinV1.Replica.name]
         if let sequential {
             runtime.services.append(LogPeerService(replica: sequential.log))
-            runtime.peerServices.insert(LogPeerService.name)
+            runtime.peerServices.insert(LogV1.Replica.name)
             runtime.handOver = { _ = await sequential.log.handOver() }
             runtime.gauges += sequential.log.figures.gauges()
         }

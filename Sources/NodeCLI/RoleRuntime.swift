@@ -121,7 +121,7 @@ struct RoleRuntime {
                                      options: logOptions, logger: logger)
         var runtime = RoleRuntime()
         runtime.services = [ConsensusService(node: node), LogPeerService(replica: node.log)]
-        runtime.peerServices = [LogPeerService.name]
+        runtime.peerServices = [LogV1.Replica.name]
         runtime.background = [{ await node.run() }]
         runtime.handOver = { _ = await node.log.handOver() }
         runtime.close = { log?.close() }

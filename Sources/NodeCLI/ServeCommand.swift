@@ -33,7 +33,7 @@ struct ServeCommand {
         let metrics = MetricsRegistry()
         metrics.setBuildInfo([("version", Usage.version), ("role", options.role.rawValue), ("node_id", options.id)])
         let peers = PeerTransports(membership: setup.membership, kind: options.peerTransport, clusterToken: setup.clusterToken,
-                                   metrics: metrics)
+                                   metrics: metrics, codec: options.peerCodec)
         let runtime: RoleRuntime
         do {
             runtime = try RoleRuntime.make(options, setup: setup, peers: peers, logger: logger)

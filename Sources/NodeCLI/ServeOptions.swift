@@ -15,6 +15,8 @@ public struct ServeOptions: Equatable, Sendable {
     public var clusterTokenFile: String?
     public var clientTokensFile: String?
     public var peerTransport = PeerTransportKind.pooled
+    /// How peer calls encode messages (`--peer-codec`).
+    public var peerCodec = WireCodec.proto
     public var heartbeatInterval = Duration.milliseconds(500)
     public var failureTimeout = Duration.seconds(2)
     public var fsync = FsyncPolicy.always
@@ -74,6 +76,10 @@ public struct ServeOptions: Equatable, Sendable {
                     throw UsageError("--peer-transport must be pooled or urlsession", command: "serve")
                 }
                 options.peerTransport = kind
+            case "--peer-codec":
+                let text = try scanner.value(for: argument)
+                guard let codec = WireCodec(rawValue: text) else { throw UsageError("--peer-codec must be json or proto", command: "serve") }
+                options.peerCodec = codec
             case "--heartbeat-interval": options.heartbeatInterval = try scanner.duration(for: argument)
             case "--failure-timeout": options.failureTimeout = try scanner.duration(for: argument)
             case "--fsync":

@@ -42,6 +42,7 @@ public enum Usage {
                               also --cluster-token-file FILE or the NODE_CLUSTER_TOKEN environment variable
       --client-tokens FILE    require a client token on client services; one 'name token' per line
       --peer-transport KIND   pooled (default) or urlsession
+      --peer-codec CODEC      proto (default) or json: how peer calls encode messages
       --heartbeat-interval D  failure-detector heartbeat period (default 500ms)
       --failure-timeout D     a peer silent this long is suspected (default 2s)
       --data-dir DIR          where durable state lives (locked against a second process)
@@ -84,6 +85,9 @@ public enum Usage {
       -H, --header 'name: value'   add request metadata (repeatable)
       --timeout D                  deadline sent as Connect-Timeout-Ms (e.g. 500ms, 5s)
       -v, --verbose                request and response headers to stderr
+      --codec json|proto           the wire encoding (default json); with proto the JSON given is sent
+                                   as binary protobuf and the binary answer printed as JSON, for the
+                                   methods of this node's services
       --all                        call every address given (comma-separated) and print one line each,
                                    e.g. register.v1.Register/ReadLocal to see each replica's version
 

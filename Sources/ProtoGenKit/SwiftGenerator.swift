@@ -120,7 +120,8 @@ public struct SwiftGenerator {
         out.block("public struct \(SwiftNames.escapeType(message.name)): GeneratedMessage") { out in
             for plan in plans {
                 out.doc(plan.field.comment)
-                out.line("public var \(plan.property): \(plan.swiftType)")
+                let indirect = isRecursive(plan.field, in: message.fullName) ? "@ProtoIndirect " : ""
+                out.line("\(indirect)public var \(plan.property): \(plan.swiftType)")
             }
             if !plans.isEmpty { out.line() }
             out.line("public init() {")
@@ -149,6 +150,22 @@ public struct SwiftGenerator {
             for nested in message.messages { out.line(); try emitMessage(nested, into: &out) }
         }
         out.line()
+    }
+
+    /// Whether a singular message field's type contains `message` through singular message
+    /// fields (then it needs heap storage).
+    func isRecursive(_ field: ProtoFieldDescriptor, in message: String) -> Bool {
+        guard field.label != .repeated, case .message(let start) = field.type else { return false }
+        var seen: Set<String> = []
+        var queue = [start]
+        while let name = queue.popLast() {
+            if name == message { return true }
+            guard seen.insert(name).inserted, let declared = set.messages[name] else { continue }
+            for next in declared.fields where next.label != .repeated {
+                if case .message(let type) = next.type { queue.append(type) }
+            }
+        }
+        return false
     }
 
     /// Every message type the file declares (nested ones too), for tests and benchmarks.

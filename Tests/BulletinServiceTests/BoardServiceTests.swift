@@ -30,12 +30,6 @@ struct BoardServiceTests {
                         peerTimeout: .seconds(1), antiEntropyInterval: .seconds(60))
     }
 
-    @Test func servicesMatchTheirProto() throws {
-        let problems = try ProtoContract.problems(router: Self.router(try Self.localFirst()),
-                                                  services: [BoardService.name, BulletinReplicaService.name])
-        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
-    }
-
     @Test func badInputGetsClearErrorsAndChangesNothing() async throws {
         let mode = try Self.localFirst()
         let client = Self.client(Self.router(mode, limits: .init(author: 8, title: 10, body: 20)))
@@ -43,17 +37,17 @@ struct BoardServiceTests {
             do { try await call(); return (nil, "") } catch let error as ConnectError { return (error.code, error.message) } catch { return (nil, "\(error)") }
         }
         let cases: [(String, @Sendable () async throws -> Void, ConnectCode, String)] = [
-            ("empty author", { _ = try await client.call(BoardService.post, PostRequest(author: " ", title: "t", body: "b")) }, .invalidArgument, "author"),
-            ("empty title", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "", body: "b")) }, .invalidArgument, "title"),
-            ("empty body", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "t", body: "")) }, .invalidArgument, "body"),
-            ("long title", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: String(repeating: "x", count: 11), body: "b")) }, .invalidArgument, "limit is 10"),
-            ("long author", { _ = try await client.call(BoardService.post, PostRequest(author: String(repeating: "é", count: 5), title: "t", body: "b")) }, .invalidArgument, "author"),
-            ("bad session", { _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "t", body: "b", session: "garbage")) }, .invalidArgument, "session"),
-            ("unknown parent", { _ = try await client.call(BoardService.reply, ReplyRequest(parentId: 12345, author: "a", body: "b")) }, .notFound, "parent 12345"),
-            ("missing parent", { _ = try await client.call(BoardService.reply, ReplyRequest(parentId: 0, author: "a", body: "b")) }, .invalidArgument, "parentId"),
-            ("unknown id", { _ = try await client.call(BoardService.get, GetRequest(id: 99)) }, .notFound, "99"),
-            ("bad page token", { _ = try await client.call(BoardService.list, ListRequest(pageToken: "abc")) }, .invalidArgument, "pageToken"),
-            ("page too big", { _ = try await client.call(BoardService.list, ListRequest(pageSize: 5000)) }, .invalidArgument, "pageSize"),
+            ("empty author", { _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: " ", title: "t", body: "b")) }, .invalidArgument, "author"),
+            ("empty title", { _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "", body: "b")) }, .invalidArgument, "title"),
+            ("empty body", { _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "t", body: "")) }, .invalidArgument, "body"),
+            ("long title", { _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: String(repeating: "x", count: 11), body: "b")) }, .invalidArgument, "limit is 10"),
+            ("long author", { _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: String(repeating: "é", count: 5), title: "t", body: "b")) }, .invalidArgument, "author"),
+            ("bad session", { _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "t", body: "b", session: "garbage")) }, .invalidArgument, "session"),
+            ("unknown parent", { _ = try await client.call(BulletinV1.Bulletin.reply, BulletinV1.ReplyRequest(parentId: 12345, author: "a", body: "b")) }, .notFound, "parent 12345"),
+            ("missing parent", { _ = try await client.call(BulletinV1.Bulletin.reply, BulletinV1.ReplyRequest(parentId: 0, author: "a", body: "b")) }, .invalidArgument, "parentId"),
+            ("unknown id", { _ = try await client.call(BulletinV1.Bulletin.get, BulletinV1.GetRequest(id: 99)) }, .notFound, "99"),
+            ("bad page token", { _ = try await client.call(BulletinV1.Bulletin.list, BulletinV1.ListRequest(pageToken: "abc")) }, .invalidArgument, "pageToken"),
+            ("page too big", { _ = try await client.call(BulletinV1.Bulletin.list, BulletinV1.ListRequest(pageSize: 5000)) }, .invalidArgument, "pageSize"),
         ]
         for (name, call, expected, text) in cases {
             let (got, message) = await code(call)
@@ -66,17 +60,17 @@ struct BoardServiceTests {
     @Test func postReplyListGetAndIdempotentRetry() async throws {
         let mode = try Self.localFirst()
         let client = Self.client(Self.router(mode))
-        let first = try await client.call(BoardService.post, PostRequest(author: "ann", title: "hello", body: "world", requestId: "r1"))
-        let retry = try await client.call(BoardService.post, PostRequest(author: "ann", title: "hello", body: "world", requestId: "r1"))
+        let first = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "ann", title: "hello", body: "world", requestId: "r1"))
+        let retry = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "ann", title: "hello", body: "world", requestId: "r1"))
         #expect(first.article == retry.article)
         let article = try #require(first.article)
-        let reply = try await client.call(BoardService.reply, ReplyRequest(parentId: article.id, author: "bob", body: "hi"))
-        let nested = try await client.call(BoardService.reply, ReplyRequest(parentId: try #require(reply.reply).id, author: "cy", body: "yo"))
+        let reply = try await client.call(BulletinV1.Bulletin.reply, BulletinV1.ReplyRequest(parentId: article.id, author: "bob", body: "hi"))
+        let nested = try await client.call(BulletinV1.Bulletin.reply, BulletinV1.ReplyRequest(parentId: try #require(reply.reply).id, author: "cy", body: "yo"))
         #expect(nested.reply?.articleId == article.id)
-        let list = try await client.call(BoardService.list, ListRequest())
+        let list = try await client.call(BulletinV1.Bulletin.list, BulletinV1.ListRequest())
         #expect(list.articles.map(\.id) == [article.id])
         #expect(list.articles.first?.replyCount == 2)
-        let thread = try await client.call(BoardService.get, GetRequest(id: try #require(nested.reply).id))
+        let thread = try await client.call(BulletinV1.Bulletin.get, BulletinV1.GetRequest(id: try #require(nested.reply).id))
         #expect(thread.article?.id == article.id)
         #expect(thread.replies.first?.replies.first?.body == "yo")
         #expect(VersionVector(token: nested.session)?["n1"] == 3)
@@ -85,12 +79,12 @@ struct BoardServiceTests {
     @Test func watchSendsExistingThenNewItems() async throws {
         let mode = try Self.localFirst()
         let client = Self.client(Self.router(mode))
-        _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "old", body: "b"))
-        let events = client.stream(BoardService.watch, WatchRequest())
+        _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "old", body: "b"))
+        let events = client.stream(BulletinV1.Bulletin.watch, BulletinV1.WatchRequest())
         var iterator = events.makeAsyncIterator()
         let old = try await iterator.next()
         #expect(old?.article?.title == "old")
-        _ = try await client.call(BoardService.post, PostRequest(author: "a", title: "new", body: "b"))
+        _ = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "new", body: "b"))
         let new = try await iterator.next()
         #expect(new?.article?.title == "new")
     }
@@ -113,12 +107,12 @@ struct BoardServiceTests {
             network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))
         }
         let writer = RPCClient(transport: network.transport(from: "client", to: "n1"))
-        for index in 0..<250 { _ = try await writer.call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b")) }
+        for index in 0..<250 { _ = try await writer.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "t\(index)", body: "b")) }
         let reader = RPCClient(transport: network.transport(from: "client", to: "n2"))
-        let first = try await reader.call(BoardService.list, ListRequest(pageSize: 200))
+        let first = try await reader.call(BulletinV1.Bulletin.list, BulletinV1.ListRequest(pageSize: 200))
         #expect(first.articles.count == 200)
         #expect(!first.nextPageToken.isEmpty, "no token although 50 more articles exist")
-        let second = try await reader.call(BoardService.list, ListRequest(pageSize: 200, pageToken: first.nextPageToken))
+        let second = try await reader.call(BulletinV1.Bulletin.list, BulletinV1.ListRequest(pageSize: 200, pageToken: first.nextPageToken))
         #expect(second.articles.count == 50)
         #expect(second.nextPageToken.isEmpty)
         #expect(Set((first.articles + second.articles).map(\.id)).count == 250)
@@ -144,7 +138,7 @@ struct BoardServiceTests {
             boards.append(board)
         }
         let writer = RPCClient(transport: network.transport(from: "client", to: "n1"))
-        for index in 0..<3 { _ = try await writer.call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b")) }
+        for index in 0..<3 { _ = try await writer.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "t\(index)", body: "b")) }
         let gained = await boards[1].antiEntropy.pullAll(timeout: .seconds(30))
         #expect(gained == 3)
         #expect(boards[1].antiEntropy.counts.pulled == 3)
@@ -166,7 +160,7 @@ struct BoardServiceTests {
         let client = Self.client(Self.router(board, log: board))
         var ids: [Int64] = []
         for index in 0..<5 {
-            let posted = try await client.call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b"))
+            let posted = try await client.call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "t\(index)", body: "b"))
             ids.append(try #require(posted.article).id)
         }
         #expect(ids == [1, 2, 3, 4, 5])
@@ -174,7 +168,7 @@ struct BoardServiceTests {
         handle.close()
         let (again, reopened) = try open()
         let rerun = Task { await again.run() }
-        let after = try await Self.client(Self.router(again, log: again)).call(BoardService.post, PostRequest(author: "a", title: "t5", body: "b"))
+        let after = try await Self.client(Self.router(again, log: again)).call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "t5", body: "b"))
         #expect(after.article?.id == 6)
         #expect(again.replica.read { $0.count } == 6)
         rerun.cancel()

@@ -23,10 +23,10 @@ struct SequentialSimulationTests {
                 var random = SeededGenerator(seed: seed &* 100 &+ UInt64(writer))
                 for post in 0..<15 {
                     let requestId = "s\(seed)-w\(writer)-p\(post)"
-                    let request = PostRequest(author: "w\(writer)", title: "post \(post)", body: "b", requestId: requestId)
+                    let request = BulletinV1.PostRequest(author: "w\(writer)", title: "post \(post)", body: "b", requestId: requestId)
                     for _ in 0..<400 where ContinuousClock.now < giveUpAt {
                         let node = cluster.ids[Int(random.next() % 3)]
-                        if let article = try? await cluster.client(to: node).call(BoardService.post, request, options: CallOptions(timeout: .milliseconds(250))).article {
+                        if let article = try? await cluster.client(to: node).call(BulletinV1.Bulletin.post, request, options: CallOptions(timeout: .milliseconds(250))).article {
                             acked.posts.withLock { $0[requestId] = article.id }
                             break
                         }

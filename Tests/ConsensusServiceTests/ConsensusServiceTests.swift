@@ -42,8 +42,8 @@ final class Harness: Sendable {
 
     deinit { runner.cancel() }
 
-    func join(_ member: String, pool: String? = nil) async throws -> JoinPoolResponse {
-        try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: member, poolId: pool))
+    func join(_ member: String, pool: String? = nil) async throws -> ConsensusV1.JoinPoolResponse {
+        try await client.call(ConsensusV1.Consensus.joinPool, ConsensusV1.JoinPoolRequest(memberId: member, poolId: pool ?? ""))
     }
 
     func code(_ body: () async throws -> Void) async -> ConnectCode? {
@@ -53,25 +53,18 @@ final class Harness: Sendable {
 
 @Suite(.timeLimit(.minutes(1)))
 struct ConsensusServiceTests {
-    @Test func serviceMatchesItsProto() throws {
-        var router = RPCRouter()
-        router.register(ConsensusService(node: try ConsensusNode(log: nil)))
-        let problems = try ProtoContract.problems(router: router, services: [ConsensusService.name])
-        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
-    }
-
     @Test func aPoolOfThreeDecides() async throws {
         let harness = try Harness()
-        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p", size: 3))
+        _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "p", size: 3))
         var tokens: [String: String] = [:]
         for member in ["a", "b", "c"] { tokens[member] = try await harness.join(member, pool: "p").memberToken }
-        var pool = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "p"))
+        var pool = try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "p"))
         #expect(pool.state == .waiting && pool.round == 1)
         for member in ["a", "b"] {
-            let response = try await harness.client.call(ConsensusService.vote, VoteRequest(
-                poolId: "p", memberId: member, memberToken: tokens[member], round: pool.round, value: 4, etag: pool.etag))
+            let response = try await harness.client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(
+                poolId: "p", memberId: member, memberToken: tokens[member] ?? "", round: pool.round, value: 4, etag: pool.etag))
             #expect(response.accepted)
-            pool = response.pool
+            pool = try #require(response.pool)
         }
         #expect(pool.state == .success && pool.winner == 4 && pool.closed)
     }
@@ -79,18 +72,18 @@ struct ConsensusServiceTests {
     /// Concurrent votes on the same etag: exactly one wins, the others get the current pool back.
     @Test func theETagCheckAndTheUpdateAreOneStep() async throws {
         let harness = try Harness()
-        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p", size: 5))
+        _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "p", size: 5))
         var tokens: [String: String] = [:]
         for member in ["a", "b", "c", "d", "e"] { tokens[member] = try await harness.join(member, pool: "p").memberToken }
-        let pool = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "p"))
+        let pool = try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "p"))
         let memberTokens = tokens
         let outcomes = await withTaskGroup(of: Result<String, ConnectError>.self) { group in
             for member in ["a", "b", "c", "d", "e"] {
                 group.addTask {
                     do {
-                        let response = try await harness.client.call(ConsensusService.vote, VoteRequest(
-                            poolId: "p", memberId: member, memberToken: memberTokens[member], round: 1, value: 1, etag: pool.etag))
-                        return .success(response.pool.etag)
+                        let response = try await harness.client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(
+                            poolId: "p", memberId: member, memberToken: memberTokens[member] ?? "", round: 1, value: 1, etag: pool.etag))
+                        return .success(response.pool?.etag ?? "")
                     } catch {
                         return .failure((error as? ConnectError) ?? ConnectError(.unknown, "\(error)"))
                     }
@@ -109,8 +102,8 @@ struct ConsensusServiceTests {
             #expect(detail.type == "consensus.v1.Pool")
             // As Connect carries details: the binary message in `value`, its JSON in `debug`.
             let binary = try #require(ConnectError.binaryValue(of: detail))
-            let current = try ProtoJSONCodec.decode(PoolMessage.self, from: ProtoBinaryReader.json(from: binary, schema: PoolMessage.schema))
-            #expect(try ProtoJSONCodec.decode(PoolMessage.self, from: Array(try #require(detail.debug).utf8)) == current)
+            let current = try ProtoJSONCodec.decode(ConsensusV1.Pool.self, from: ProtoBinaryReader.json(from: binary, schema: ConsensusV1.Pool.schema))
+            #expect(try ProtoJSONCodec.decode(ConsensusV1.Pool.self, from: Array(try #require(detail.debug).utf8)) == current)
             #expect(current.etag == "\"v7\"")
             #expect(current.votesThisRound.count == 1)
         }
@@ -118,25 +111,25 @@ struct ConsensusServiceTests {
 
     @Test func badInputGetsClearErrors() async throws {
         let harness = try Harness()
-        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p", size: 2))
+        _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "p", size: 2))
         let a = try await harness.join("a", pool: "p")
         _ = try await harness.join("b", pool: "p")
-        let etag = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "p")).etag
-        func vote(_ request: VoteRequest) async -> ConnectCode? {
-            await harness.code { _ = try await harness.client.call(ConsensusService.vote, request) }
+        let etag = try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "p")).etag
+        func vote(_ request: ConsensusV1.VoteRequest) async -> ConnectCode? {
+            await harness.code { _ = try await harness.client.call(ConsensusV1.Consensus.vote, request) }
         }
-        #expect(await vote(VoteRequest(poolId: "nope", memberId: "a", memberToken: a.memberToken, round: 1, value: 1, etag: etag)) == .notFound)
-        #expect(await vote(VoteRequest(poolId: "p", memberId: "a", memberToken: "wrong-token-xxxxxxxx", round: 1, value: 1, etag: etag)) == .unauthenticated)
-        #expect(await vote(VoteRequest(poolId: "p", memberId: "zed", memberToken: a.memberToken, round: 1, value: 1, etag: etag)) == .permissionDenied)
-        #expect(await vote(VoteRequest(poolId: "p", memberId: "a", memberToken: a.memberToken, round: 1, value: 1, etag: "garbage")) == .invalidArgument)
-        #expect(await vote(VoteRequest(poolId: "p", memberId: "a", memberToken: a.memberToken, round: 1, value: 99, etag: etag)) == .invalidArgument)
+        #expect(await vote(ConsensusV1.VoteRequest(poolId: "nope", memberId: "a", memberToken: a.memberToken, round: 1, value: 1, etag: etag)) == .notFound)
+        #expect(await vote(ConsensusV1.VoteRequest(poolId: "p", memberId: "a", memberToken: "wrong-token-xxxxxxxx", round: 1, value: 1, etag: etag)) == .unauthenticated)
+        #expect(await vote(ConsensusV1.VoteRequest(poolId: "p", memberId: "zed", memberToken: a.memberToken, round: 1, value: 1, etag: etag)) == .permissionDenied)
+        #expect(await vote(ConsensusV1.VoteRequest(poolId: "p", memberId: "a", memberToken: a.memberToken, round: 1, value: 1, etag: "garbage")) == .invalidArgument)
+        #expect(await vote(ConsensusV1.VoteRequest(poolId: "p", memberId: "a", memberToken: a.memberToken, round: 1, value: 99, etag: etag)) == .invalidArgument)
         #expect(await harness.code { _ = try await harness.join("a", pool: "p") } == .alreadyExists)
-        #expect(await harness.code { _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(size: 1)) } == .invalidArgument)
-        #expect(await harness.code { _ = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "none")) } == .notFound)
+        #expect(await harness.code { _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(size: 1)) } == .invalidArgument)
+        #expect(await harness.code { _ = try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "none")) } == .notFound)
         // Missing required fields, as raw JSON.
         let raw = harness.network.transport(from: "c", to: "server")
         do {
-            _ = try await raw.unary(path: ConsensusService.vote.path, body: Array(#"{"poolId":"p","memberId":"a"}"#.utf8), options: CallOptions())
+            _ = try await raw.unary(path: ConsensusV1.Consensus.vote.path, body: Array(#"{"poolId":"p","memberId":"a"}"#.utf8), options: CallOptions())
             Issue.record("missing etag accepted")
         } catch {
             #expect(error.code == .invalidArgument)
@@ -146,16 +139,16 @@ struct ConsensusServiceTests {
 
     @Test func watchStreamsEveryChangeUntilDecided() async throws {
         let harness = try Harness()
-        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "w", size: 2))
-        let stream = harness.client.stream(ConsensusService.watchPool, WatchPoolRequest(poolId: "w"))
+        _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "w", size: 2))
+        let stream = harness.client.stream(ConsensusV1.Consensus.watchPool, ConsensusV1.WatchPoolRequest(poolId: "w"))
         var iterator = stream.makeAsyncIterator()
         // The first message is the pool as it is now: the watch is registered from then on.
         let first = try #require(try await iterator.next())
         let a = try await harness.join("a", pool: "w")
         let b = try await harness.join("b", pool: "w")
-        var pool = b.pool
-        pool = try await harness.client.call(ConsensusService.vote, VoteRequest(poolId: "w", memberId: "a", memberToken: a.memberToken, round: 1, value: 2, etag: pool.etag)).pool
-        _ = try await harness.client.call(ConsensusService.vote, VoteRequest(poolId: "w", memberId: "b", memberToken: b.memberToken, round: 1, value: 2, etag: pool.etag))
+        var pool = try #require(b.pool)
+        pool = try #require(try await harness.client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(poolId: "w", memberId: "a", memberToken: a.memberToken, round: 1, value: 2, etag: pool.etag)).pool)
+        _ = try await harness.client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(poolId: "w", memberId: "b", memberToken: b.memberToken, round: 1, value: 2, etag: pool.etag))
         var states = ["\(first.state.name)/\(first.etag)"]
         while let next = try await iterator.next() { states.append("\(next.state.name)/\(next.etag)") }
         #expect(states.first == "OPEN/\"v1\"")
@@ -168,23 +161,23 @@ struct ConsensusServiceTests {
         let directory = NSTemporaryDirectory() + "consensus-\(UUID().uuidString)"
         var (log, recovery) = try WriteAheadLog.open(directory: directory)
         var harness = try Harness(log: log, recovery: recovery)
-        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "d", size: 3))
+        _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "d", size: 3))
         let a = try await harness.join("a", pool: "d")
         _ = try await harness.join("b", pool: "d")
         _ = try await harness.join("c", pool: "d")
-        let before = try await harness.client.call(ConsensusService.vote, VoteRequest(
-            poolId: "d", memberId: "a", memberToken: a.memberToken, round: 1, value: 3, etag: try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "d")).etag)).pool
+        let before = try await harness.client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(
+            poolId: "d", memberId: "a", memberToken: a.memberToken, round: 1, value: 3, etag: try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "d")).etag)).pool
         await harness.stop()
         log.close()
         (log, recovery) = try WriteAheadLog.open(directory: directory)
         harness = try Harness(log: log, recovery: recovery)
-        let after = try await harness.client.call(ConsensusService.getPool, GetPoolRequest(poolId: "d"))
+        let after = try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "d"))
         #expect(after == before)
         // The member's token still works, and the next change gets the next etag.
-        let again = try await harness.client.call(ConsensusService.vote, VoteRequest(
+        let again = try await harness.client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(
             poolId: "d", memberId: "a", memberToken: a.memberToken, round: 1, value: 3, etag: after.etag))
-        #expect(again.accepted && again.pool.etag == after.etag)
-        let joinedAgain = try await harness.client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: "a", poolId: "d", memberToken: a.memberToken))
+        #expect(again.accepted && again.pool?.etag == after.etag)
+        let joinedAgain = try await harness.client.call(ConsensusV1.Consensus.joinPool, ConsensusV1.JoinPoolRequest(memberId: "a", poolId: "d", memberToken: a.memberToken))
         #expect(joinedAgain.memberToken == a.memberToken)
         await harness.stop()
         log.close()
@@ -195,13 +188,13 @@ struct ConsensusServiceTests {
         let clock = TestClock()
         let harness = try Harness(clock: clock)
         for index in 0..<200 {
-            _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p\(index)", size: 3, ttlSeconds: 5))
+            _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "p\(index)", size: 3, ttlSeconds: 5))
             _ = try await harness.join("m", pool: "p\(index)")
         }
         #expect(await harness.node.poolCount == 200)
         clock.advance(seconds: 6)
         await harness.node.tick()
-        let failed = try await harness.client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000, state: .failed))
+        let failed = try await harness.client.call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageSize: 1000, state: .failed))
         #expect(failed.pools.count == 200)
         #expect(failed.pools.allSatisfy { $0.closed && $0.reason.contains("only 1 of 3 members joined") })
         clock.advance(seconds: 6)
@@ -211,22 +204,22 @@ struct ConsensusServiceTests {
 
     @Test func listPagesThroughPoolsInCreationOrder() async throws {
         let harness = try Harness()
-        for index in 0..<7 { _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "l\(index)")) }
+        for index in 0..<7 { _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "l\(index)")) }
         var seen: [String] = []
         var token = ""
         repeat {
-            let page = try await harness.client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 3, pageToken: token))
+            let page = try await harness.client.call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageSize: 3, pageToken: token))
             seen += page.pools.map(\.poolId)
             token = page.nextPageToken
         } while !token.isEmpty
         #expect(seen == (0..<7).map { "l\($0)" })
-        #expect(await harness.code { _ = try await harness.client.call(ConsensusService.listPools, ListPoolsRequest(pageToken: "junk")) } == .invalidArgument)
+        #expect(await harness.code { _ = try await harness.client.call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageToken: "junk")) } == .invalidArgument)
     }
 
     @Test(arguments: [3, 9])
     func agentsReachADecision(members: Int) async throws {
         let harness = try Harness()
-        _ = try await harness.client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "agents", size: Int32(members)))
+        _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "agents", size: Int32(members)))
         let decisions = try await withThrowingTaskGroup(of: VotingAgent.Decision.self) { group in
             for index in 0..<members {
                 let strategy = VotingAgent.Strategy.allCases[index % 3]

@@ -22,13 +22,6 @@ struct LogPeerServiceTests {
         return (replica, log)
     }
 
-    @Test func serviceMatchesItsProto() throws {
-        var router = RPCRouter()
-        router.register(LogPeerService(replica: try Self.single().0))
-        let problems = try ProtoContract.problems(router: router, services: [LogPeerService.name])
-        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
-    }
-
     /// Wire round trip of every Raft message kind but snapshots (they travel as chunks).
     @Test func raftMessagesSurviveTheWire() throws {
         let messages: [RaftMessage] = [
@@ -40,8 +33,11 @@ struct LogPeerServiceTests {
             .appendResponse(term: 4, success: false, match: 7, hint: 5, round: 12),
             .timeoutNow(term: 4),
         ]
-        let bytes = try StepRequest(from: "n2", messages: messages).encodeJSON()
-        #expect(try StepRequest.decodeJSON(bytes).messages == messages)
+        let bytes = try LogV1.StepRequest(from: "n2", messages: .init(messages)).encodeJSON()
+        #expect(try LogV1.StepRequest.decodeJSON(bytes).messages.raftMessages() == messages)
+        let binary = try LogV1.StepRequest(from: "n2", messages: .init(messages)).encodeBinary()
+        #expect(try LogV1.StepRequest.decodeBinary(binary).messages.raftMessages() == messages)
+        #expect(throws: ConnectError.self) { try LogV1.Message(kind: "install_snapshot").raftMessage() }
     }
 
     /// A single replica elects itself, commits, snapshots (the WAL's old segments go), and

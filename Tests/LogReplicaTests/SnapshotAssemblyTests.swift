@@ -4,8 +4,8 @@ import Testing
 @testable import LogReplica
 
 struct SnapshotAssemblyTests {
-    func chunk(_ data: [UInt8], offset: Int, length: Int, total: [UInt8]) -> SnapshotChunk {
-        SnapshotChunk(from: "n1", term: 2, index: 50, snapshotTerm: 2, offset: UInt64(offset), totalBytes: UInt64(total.count),
+    func chunk(_ data: [UInt8], offset: Int, length: Int, total: [UInt8]) -> LogV1.SnapshotChunk {
+        LogV1.SnapshotChunk(from: "n1", term: 2, index: 50, snapshotTerm: 2, offset: UInt64(offset), totalBytes: UInt64(total.count),
                       checksum: CRC32C.checksum(total), data: Array(data[offset..<min(data.count, offset + length)]))
     }
 

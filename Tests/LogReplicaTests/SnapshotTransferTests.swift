@@ -15,8 +15,8 @@ struct SnapshotTransferTests {
                               recovery: nil, peers: PeerTransports(clients: [:]), seed: 1)
     }
 
-    static func chunk(_ data: [UInt8], from: String, term: UInt64, index: UInt64, offset: Int) -> SnapshotChunk {
-        SnapshotChunk(from: from, term: term, index: index, snapshotTerm: term, offset: UInt64(offset), totalBytes: UInt64(data.count),
+    static func chunk(_ data: [UInt8], from: String, term: UInt64, index: UInt64, offset: Int) -> LogV1.SnapshotChunk {
+        LogV1.SnapshotChunk(from: from, term: term, index: index, snapshotTerm: term, offset: UInt64(offset), totalBytes: UInt64(data.count),
                       checksum: CRC32C.checksum(data), data: Array(data[offset..<min(data.count, offset + 2)]))
     }
 
@@ -29,15 +29,15 @@ struct SnapshotTransferTests {
         let old = Array("a\nb".utf8)
         let new = Array("a\nb\nc".utf8)
         let first = try await replica.receiveSnapshotChunk(Self.chunk(old, from: "n2", term: 1, index: 2, offset: 0))
-        #expect(first == SnapshotChunkResponse(nextOffset: 2, done: false))
+        #expect(first == LogV1.SnapshotChunkResponse(nextOffset: 2, done: false))
         let takeover = try await replica.receiveSnapshotChunk(Self.chunk(new, from: "n3", term: 2, index: 3, offset: 0))
-        #expect(takeover == SnapshotChunkResponse(nextOffset: 2, done: false))
+        #expect(takeover == LogV1.SnapshotChunkResponse(nextOffset: 2, done: false))
         let stale = try await replica.receiveSnapshotChunk(Self.chunk(old, from: "n2", term: 1, index: 2, offset: 2))
         #expect(stale.done, "the deposed leader's stream ends")
-        #expect(stale.messages.contains { if case .appendResponse(2, false, _, _, _) = $0 { true } else { false } },
+        #expect(try stale.messages.raftMessages().contains { if case .appendResponse(2, false, _, _, _) = $0 { true } else { false } },
                 "and its leader learns the newer term: \(stale.messages)")
         #expect(try await replica.receiveSnapshotChunk(Self.chunk(new, from: "n3", term: 2, index: 3, offset: 2))
-                == SnapshotChunkResponse(nextOffset: 4, done: false), "the new leader's assembly was not reset")
+                == LogV1.SnapshotChunkResponse(nextOffset: 4, done: false), "the new leader's assembly was not reset")
         let last = try await replica.receiveSnapshotChunk(Self.chunk(new, from: "n3", term: 2, index: 3, offset: 4))
         #expect(last.done)
         #expect(replica.machine.all == ["a", "b", "c"])

@@ -37,9 +37,12 @@ struct ScenarioSmokeTests {
     /// wrong size, a message that decodes to nothing throws), so a short run checks the hot path.
     @Test func codecStepsRunAndReportEveryStep() async throws {
         let table = try await CodecScenario.run(iterations: 50)
-        for step in ["http request", "connect unary call", "http response", "decode StoreRequest", "encode StoreRequest",
-                     "decode OfferResponse", "encode OfferResponse"] {
-            #expect(table.contains(step), "missing \(step)")
+        var steps = ["http request", "connect unary call", "http response"]
+        for message in ["register StoreRequest", "register OfferResponse", "register QueryRequest", "bulletin PostRequest", "log StepRequest"] {
+            for codec in ["json", "proto"] { steps += ["decode \(message)", "encode \(message)"].map { "\($0) (.*)?\(codec)" } }
+        }
+        for step in steps {
+            #expect(table.contains(try Regex(step)), "missing \(step)")
         }
     }
 

@@ -21,10 +21,10 @@ struct BulletinEndToEndTests {
         var acked: [String: Int64] = [:]
         for post in 0..<count {
             let requestId = "w\(writer)-p\(post)"
-            let request = PostRequest(author: "writer\(writer)", title: "post \(post)", body: "from writer \(writer)", requestId: requestId)
+            let request = BulletinV1.PostRequest(author: "writer\(writer)", title: "post \(post)", body: "from writer \(writer)", requestId: requestId)
             for _ in 0..<200 {
                 let replica = Int(random.next() % 3)
-                if let response = try? await cluster.clients[replica].call(BoardService.post, request, options: CallOptions(timeout: .seconds(3))),
+                if let response = try? await cluster.clients[replica].call(BulletinV1.Bulletin.post, request, options: CallOptions(timeout: .seconds(3))),
                    let article = response.article {
                     acked[requestId] = article.id
                     progress.acked.add(1, ordering: .relaxed)
@@ -48,7 +48,7 @@ struct BulletinEndToEndTests {
         #expect(acked.count == 400, "only \(acked.count) of 400 posts were acknowledged")
         #expect(Set(acked.values).count == acked.count, "two posts were given the same id")
         for index in 0..<3 {
-            _ = try await cluster.clients[index].call(BoardService.sync, SyncRequest(), options: CallOptions(timeout: .seconds(15)))
+            _ = try await cluster.clients[index].call(BulletinV1.Bulletin.sync, BulletinV1.SyncRequest(), options: CallOptions(timeout: .seconds(15)))
             let listed = try await cluster.articleIDs(at: index)
             #expect(listed.count == Set(listed).count, "replica \(index) lists an id twice")
             let missing = Set(acked.values).subtracting(listed)
@@ -95,7 +95,7 @@ struct BulletinEndToEndTests {
             for worker in 0..<8 {
                 group.addTask {
                     for index in stride(from: worker, to: 800, by: 8) {
-                        _ = try await cluster.clients[leader].call(BoardService.post, PostRequest(author: "a", title: "t\(index)", body: "b"))
+                        _ = try await cluster.clients[leader].call(BulletinV1.Bulletin.post, BulletinV1.PostRequest(author: "a", title: "t\(index)", body: "b"))
                     }
                 }
             }
@@ -117,9 +117,9 @@ struct BulletinEndToEndTests {
         _ = try await cluster.nodes[wiped]?.waitForExit()
         try FileManager.default.removeItem(atPath: "\(cluster.directory)/\(cluster.ids[wiped])")
         try await cluster.restart(wiped)
-        var status = LogStatus(leader: "", term: 0, commitIndex: 0, appliedIndex: 0, role: "", snapshotIndex: 0, rebuilding: false)
+        var status = LogV1.StatusResponse(leader: "", term: 0, commitIndex: 0, appliedIndex: 0, role: "", snapshotIndex: 0, rebuilding: false)
         for _ in 0..<400 where status.snapshotIndex == 0 || status.appliedIndex < 801 {
-            status = try await cluster.peerClients[wiped].call(LogPeerService.status, LogStatusRequest())
+            status = try await cluster.peerClients[wiped].call(LogV1.Replica.status, LogV1.StatusRequest())
             if status.snapshotIndex == 0 || status.appliedIndex < 801 { try await Task.sleep(for: .milliseconds(25)) }
         }
         #expect(status.snapshotIndex > 0, "caught up without a snapshot")
@@ -130,17 +130,17 @@ struct BulletinEndToEndTests {
     @Test func readYourWritesFollowsTheClientAcrossReplicas() async throws {
         let cluster = try await ProcessCluster.board(mode: "read-your-writes")
         var random = SeededGenerator(seed: 7)
-        var session: String?
+        var session = ""
         for round in 0..<40 {
             let writeAt = Int(random.next() % 3)
             let readAt = (writeAt + 1 + Int(random.next() % 2)) % 3
-            let posted = try await cluster.clients[writeAt].call(BoardService.post,
-                PostRequest(author: "ann", title: "round \(round)", body: "b", session: session))
+            let posted = try await cluster.clients[writeAt].call(BulletinV1.Bulletin.post,
+                BulletinV1.PostRequest(author: "ann", title: "round \(round)", body: "b", session: session))
             session = posted.session
             let id = try #require(posted.article?.id)
-            let page = try await cluster.clients[readAt].call(BoardService.list, ListRequest(pageSize: 5, session: session))
+            let page = try await cluster.clients[readAt].call(BulletinV1.Bulletin.list, BulletinV1.ListRequest(pageSize: 5, session: session))
             #expect(page.articles.first?.id == id, "round \(round): replica \(readAt) did not show the post made at \(writeAt)")
-            let thread = try await cluster.clients[readAt].call(BoardService.get, GetRequest(id: id, session: session))
+            let thread = try await cluster.clients[readAt].call(BulletinV1.Bulletin.get, BulletinV1.GetRequest(id: id, session: session))
             #expect(thread.article?.title == "round \(round)")
             session = thread.session
         }

@@ -26,8 +26,8 @@ struct ConsensusClusterEndToEndTests {
     }
 
     /// Every replica's view of every pool (linearizable reads at each replica).
-    func pools(_ cluster: ProcessCluster, at index: Int) async throws -> [PoolMessage] {
-        try await cluster.clients[index].call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000),
+    func pools(_ cluster: ProcessCluster, at index: Int) async throws -> [ConsensusV1.Pool] {
+        try await cluster.clients[index].call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageSize: 1000),
                                               options: CallOptions(timeout: .seconds(10))).pools
     }
 
@@ -42,8 +42,8 @@ struct ConsensusClusterEndToEndTests {
         var agents: [NodeProcess] = []
         var tokens: [String: String] = [:]
         for pool in ["k1", "k2", "k3"] {
-            _ = try await cluster.clients[first].call(ConsensusService.createPool, CreatePoolRequest(poolId: pool, size: 3))
-            tokens[pool] = try await cluster.clients[first].call(ConsensusService.joinPool, JoinPoolRequest(memberId: "tester", poolId: pool)).memberToken
+            _ = try await cluster.clients[first].call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: pool, size: 3))
+            tokens[pool] = try await cluster.clients[first].call(ConsensusV1.Consensus.joinPool, ConsensusV1.JoinPoolRequest(memberId: "tester", poolId: pool)).memberToken
             // Each agent lists the replicas in another order, so they start on different ones.
             for (index, seed) in [seedA, seedB].enumerated() {
                 let rotated = Array(addresses[(index + 1)...] + addresses[...index])
@@ -52,9 +52,9 @@ struct ConsensusClusterEndToEndTests {
         }
         let survivor = (first + 1) % 3
         for pool in ["k1", "k2", "k3"] {
-            var state = PoolMessage()
+            var state = ConsensusV1.Pool()
             for _ in 0..<1000 where state.votesThisRound.count < 2 {
-                state = try await cluster.clients[survivor].call(ConsensusService.getPool, GetPoolRequest(poolId: pool))
+                state = try await cluster.clients[survivor].call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: pool))
                 if state.votesThisRound.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
             }
             #expect(state.votesThisRound.count == 2 && state.round == 1, "\(pool) is not mid-round")
@@ -62,12 +62,12 @@ struct ConsensusClusterEndToEndTests {
         cluster.kill(first)
         // Through a survivor, once a new leader is elected: the third votes decide each pool.
         for pool in ["k1", "k2", "k3"] {
-            let state = try await cluster.clients[survivor].call(ConsensusService.getPool, GetPoolRequest(poolId: pool),
+            let state = try await cluster.clients[survivor].call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: pool),
                                                                  options: CallOptions(timeout: .seconds(10)))
-            let decided = try await cluster.clients[survivor].call(ConsensusService.vote, VoteRequest(
-                poolId: pool, memberId: "tester", memberToken: tokens[pool], round: 1, value: Self.stubbornValue(seedA), etag: state.etag),
+            let decided = try await cluster.clients[survivor].call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(
+                poolId: pool, memberId: "tester", memberToken: tokens[pool] ?? "", round: 1, value: Self.stubbornValue(seedA), etag: state.etag),
                 options: CallOptions(timeout: .seconds(10)))
-            #expect(decided.pool.state == .success && decided.pool.winner == Self.stubbornValue(seedA))
+            #expect(decided.pool?.state == .success && decided.pool?.winner == Self.stubbornValue(seedA))
         }
         for agent in agents { #expect(try await decision(agent).hasSuffix("round=1 winner=\(Self.stubbornValue(seedA))")) }
 
@@ -79,7 +79,7 @@ struct ConsensusClusterEndToEndTests {
         cluster.signal(paused, SIGSTOP)
         var more: [(pool: String, agents: [NodeProcess])] = []
         for pool in ["r1", "r2", "r3"] {
-            _ = try await cluster.clients[leader].call(ConsensusService.createPool, CreatePoolRequest(poolId: pool, size: 3))
+            _ = try await cluster.clients[leader].call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: pool, size: 3))
             more.append((pool, try (0..<3).map { index in
                 let rotated = Array(addresses[index...] + addresses[..<index])
                 return try agent(rotated, pool: pool, id: "m\(index)", strategy: ["random", "stubborn", "follow-majority"][index], seed: UInt64(index))
@@ -115,7 +115,7 @@ struct ConsensusClusterEndToEndTests {
         let server = try NodeProcess(arguments)
         _ = try await server.waitForLine(prefix: "listening on ")
         let client = RPCClient(transport: PooledSocketTransport(address: try SocketAddress(parsing: address), maxConnections: 24))
-        final class Seen: Sendable { let states = Mutex<[String: [String: PoolMessage]]>([:]) }
+        final class Seen: Sendable { let states = Mutex<[String: [String: ConsensusV1.Pool]]>([:]) }
         let seen = Seen()
         // Eight pairs of voters, each pair on a pool of two until it decides, then on the next.
         let voters = Task {
@@ -126,14 +126,14 @@ struct ConsensusClusterEndToEndTests {
                         var value = Int64(worker / 8 % 2 + 1)
                         for round in 0..<1000 where !Task.isCancelled {
                             let pool = "b\(worker % 8)-\(round)"
-                            _ = try? await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: pool, size: 2, minValue: 1, maxValue: 2))
-                            guard let joined = try? await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: member, poolId: pool)) else { return }
+                            _ = try? await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: pool, size: 2, minValue: 1, maxValue: 2))
+                            guard let joined = try? await client.call(ConsensusV1.Consensus.joinPool, ConsensusV1.JoinPoolRequest(memberId: member, poolId: pool)) else { return }
                             while !Task.isCancelled {
-                                guard let state = try? await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool)) else { return }
+                                guard let state = try? await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: pool)) else { return }
                                 seen.states.withLock { $0[pool, default: [:]][state.etag] = state }
                                 if state.closed { break }
                                 value = 3 - value
-                                _ = try? await client.call(ConsensusService.vote, VoteRequest(poolId: pool, memberId: member, memberToken: joined.memberToken,
+                                _ = try? await client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(poolId: pool, memberId: member, memberToken: joined.memberToken,
                                                                                               round: state.round, value: value, etag: state.etag))
                             }
                         }
@@ -151,8 +151,8 @@ struct ConsensusClusterEndToEndTests {
         let observed = seen.states.withLock { $0 }
         #expect(observed.values.map(\.count).reduce(0, +) >= 60, "too few observations to mean anything")
         for (pool, states) in observed {
-            let now = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: pool))
-            func version(_ pool: PoolMessage) -> Int { Int(pool.etag.filter(\.isNumber)) ?? 0 }
+            let now = try await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: pool))
+            func version(_ pool: ConsensusV1.Pool) -> Int { Int(pool.etag.filter(\.isNumber)) ?? 0 }
             let newest = try #require(states.values.max { version($0) < version($1) })
             #expect(version(now) >= version(newest), "\(pool) went back from \(newest.etag) to \(now.etag)")
             if version(now) == version(newest) { #expect(now == newest, "\(pool): \(now.etag) names two states") }
@@ -176,22 +176,22 @@ struct ConsensusClusterEndToEndTests {
             for worker in 0..<16 {
                 group.addTask {
                     for index in stride(from: worker, to: 10000, by: 16) {
-                        _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "s\(index)", size: 2))
+                        _ = try await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "s\(index)", size: 2))
                     }
                 }
             }
             try await group.waitForAll()
         }
         try await cluster.restart(lagging)
-        var status = LogStatus(leader: "", term: 0, commitIndex: 0, appliedIndex: 0, role: "", snapshotIndex: 0, rebuilding: false)
+        var status = LogV1.StatusResponse(leader: "", term: 0, commitIndex: 0, appliedIndex: 0, role: "", snapshotIndex: 0, rebuilding: false)
         for _ in 0..<2400 where status.appliedIndex < 10000 {
-            status = try await cluster.peerClients[lagging].call(LogPeerService.status, LogStatusRequest())
+            status = try await cluster.peerClients[lagging].call(LogV1.Replica.status, LogV1.StatusRequest())
             if status.appliedIndex < 10000 { try await Task.sleep(for: .milliseconds(25)) }
         }
         #expect(status.appliedIndex >= 10000, "replicas' logs: \((0..<3).map { cluster.nodes[$0]?.stderr.suffix(4000) ?? "" })")
         #expect(status.snapshotIndex >= 500, "caught up without a snapshot")
         #expect(await cluster.nodes[lagging]?.waitForStderr(containing: "installed a snapshot from the leader") == true)
-        let count = try await cluster.clients[lagging].call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000)).pools.count
+        let count = try await cluster.clients[lagging].call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageSize: 1000)).pools.count
         #expect(count == 1000, "the first page")
         await cluster.stop()
     }

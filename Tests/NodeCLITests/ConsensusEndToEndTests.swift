@@ -29,7 +29,7 @@ struct ConsensusEndToEndTests {
     func agentsDecide(count: Int) async throws {
         let (server, address) = try await NodeProcess.serve(role: "consensus")
         let client = RPCClient(transport: PooledSocketTransport(address: try SocketAddress(parsing: address)))
-        _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "p\(count)", size: Int32(count)))
+        _ = try await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "p\(count)", size: Int32(count)))
         let lines = try await decisions(try runAgents(count, address: address, pool: "p\(count)"))
         #expect(Set(lines).count == 1, "\(lines)")
         #expect(lines[0].hasPrefix("pool=p\(count) round="))
@@ -62,8 +62,8 @@ struct ConsensusEndToEndTests {
         let first = try NodeProcess(serveArguments)
         _ = try await first.waitForLine(prefix: "listening on ")
         let client = RPCClient(transport: PooledSocketTransport(address: try SocketAddress(parsing: address)))
-        _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "k", size: 3))
-        let me = try await client.call(ConsensusService.joinPool, JoinPoolRequest(memberId: "tester", poolId: "k"))
+        _ = try await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "k", size: 3))
+        let me = try await client.call(ConsensusV1.Consensus.joinPool, ConsensusV1.JoinPoolRequest(memberId: "tester", poolId: "k"))
         // Two stubborn agents whose (seeded) values differ, so round 1 cannot finish without us.
         func stubbornValue(_ seed: UInt64) -> Int64 {
             var generator = SeededGenerator(seed: seed)
@@ -76,9 +76,9 @@ struct ConsensusEndToEndTests {
             try NodeProcess(["agent", address, "--pool", "k", "--id", "stubborn\(index)", "--strategy", "stubborn",
                              "--seed", "\(seed)", "--patience", "60s"])
         }
-        var before = PoolMessage()
+        var before = ConsensusV1.Pool()
         for _ in 0..<500 {
-            before = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: "k"))
+            before = try await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "k"))
             if before.votesThisRound.count == 2 { break }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -88,15 +88,15 @@ struct ConsensusEndToEndTests {
         try await Task.sleep(for: .milliseconds(300))
         let second = try NodeProcess(serveArguments)
         _ = try await second.waitForLine(prefix: "listening on ")
-        let recovered = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: "k"))
+        let recovered = try await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "k"))
         #expect(recovered.etag == before.etag, "etag reset after restart")
         #expect(recovered.votesThisRound == before.votesThisRound)
-        let decided = try await client.call(ConsensusService.vote, VoteRequest(
+        let decided = try await client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(
             poolId: "k", memberId: "tester", memberToken: me.memberToken, round: 1, value: stubbornValue(seedA), etag: recovered.etag))
-        #expect(decided.pool.state == .success && decided.pool.winner == stubbornValue(seedA))
+        #expect(decided.pool?.state == .success && decided.pool?.winner == stubbornValue(seedA))
         let lines = try await decisions(agents)
         #expect(Set(lines) == ["pool=k round=1 winner=\(stubbornValue(seedA))"], "\(lines)")
-        let final = try await client.call(ConsensusService.getPool, GetPoolRequest(poolId: "k"))
+        let final = try await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "k"))
         #expect(final.history.count == 1 && final.history[0].votes.count == 3)
         second.signal(SIGTERM)
         _ = try await second.waitForExit()
@@ -109,17 +109,17 @@ struct ConsensusEndToEndTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    _ = try await client.call(ConsensusService.createPool, CreatePoolRequest(poolId: "x\(index)", size: 3, ttlSeconds: 1))
+                    _ = try await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "x\(index)", size: 3, ttlSeconds: 1))
                 }
             }
             try await group.waitForAll()
         }
         // Every create above succeeded (it would have thrown); some pools may already have expired.
-        var remaining = try await client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000)).pools.count
+        var remaining = try await client.call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageSize: 1000)).pools.count
         #expect(remaining <= 200)
         for _ in 0..<120 where remaining > 0 {
             try await Task.sleep(for: .milliseconds(250))
-            remaining = try await client.call(ConsensusService.listPools, ListPoolsRequest(pageSize: 1000)).pools.count
+            remaining = try await client.call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageSize: 1000)).pools.count
         }
         #expect(remaining == 0)
         server.signal(SIGTERM)

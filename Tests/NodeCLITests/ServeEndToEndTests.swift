@@ -123,6 +123,27 @@ struct ServeEndToEndTests {
         _ = try await register.waitForExit()
     }
 
+    /// `--codec proto`: the JSON given travels as binary protobuf (the server sees application/proto)
+    /// and the binary answers, unary and streamed, print as the same JSON.
+    @Test func nodeCallSpeaksBinaryProtobuf() async throws {
+        let (server, address) = try await NodeProcess.serve(role: "register")
+        let written = try await NodeProcess.run(["call", address, "register.v1.Register/Write", #"{"key":"k","value":"v"}"#,
+                                                 "--codec", "proto", "-v"])
+        #expect(written.status == 0, "\(written.err)")
+        #expect(written.err.contains("content-type: application/proto"))
+        #expect(written.out.contains(#""counter" : "1""#), "\(written.out)")
+        let read = try await NodeProcess.run(["call", address, "register.v1.Register/Read", #"{"key":"k"}"#, "--codec", "proto"])
+        #expect(read.out.contains(#""value" : "v""#) && read.out.contains(#""found" : true"#), "\(read.out)")
+        let ticks = try await NodeProcess.run(["call", address, "node.v1.Diagnostics/Ticks", #"{"message":"t","count":2}"#, "--codec", "proto"])
+        #expect(ticks.out == "{\"message\":\"t0\"}\n{\"message\":\"t1\"}\n", "\(ticks.out)")
+        let refused = try await NodeProcess.run(["call", address, "register.v1.Register/Read", #"{}"#, "--codec", "proto"])
+        #expect(refused.status == 3 && refused.err.contains("missing required field \"key\""), "\(refused.err)")
+        let unknown = try await NodeProcess.run(["call", address, "other.v1.Thing/Do", "{}", "--codec", "proto"])
+        #expect(unknown.status == 64 && unknown.err.contains("not a method of this node's services"))
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
     /// Each malformed or oversize request gets its status, and the server keeps serving others.
     @Test func badRequestsGetClearAnswersAndTheServerKeepsServing() async throws {
         let (server, address) = try await NodeProcess.serve(["--max-body-bytes", "1000"])

@@ -11,8 +11,13 @@ public struct CallOptions: Sendable {
     /// Off for calls whose timeout is only the caller's patience, such as batched peer calls that
     /// serve many callers: the server then skips its deadline machinery.
     public var sendTimeoutHeader: Bool
+    /// The encoding of the request and response bodies (`RPCClient` sets its own; the server
+    /// answers in the request's codec).
+    public var codec: WireCodec
 
-    public init(timeout: Duration? = nil, headers: HTTPHeaders = [:], retryable: Bool = false, sendTimeoutHeader: Bool = true) {
+    public init(timeout: Duration? = nil, headers: HTTPHeaders = [:], retryable: Bool = false, sendTimeoutHeader: Bool = true,
+                codec: WireCodec = .json) {
+        self.codec = codec
         self.timeout = timeout
         self.headers = headers
         self.retryable = retryable

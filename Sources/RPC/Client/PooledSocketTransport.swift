@@ -183,7 +183,8 @@ public final class PooledSocketTransport: ClientTransport {
         bytes.append(contentsOf: path.utf8)
         bytes.append(contentsOf: " HTTP/1.1\r\nhost: ".utf8)
         bytes.append(contentsOf: host.utf8)
-        bytes.append(contentsOf: streaming ? "\r\ncontent-type: application/connect+json".utf8 : "\r\ncontent-type: application/json".utf8)
+        bytes.append(contentsOf: "\r\ncontent-type: ".utf8)
+        bytes.append(contentsOf: (streaming ? options.codec.streamContentType : options.codec.contentType).utf8)
         bytes.append(contentsOf: "\r\nconnect-protocol-version: 1\r\ncontent-length: ".utf8)
         bytes.append(contentsOf: String(body.count).utf8)
         if let timeout = options.timeout, options.sendTimeoutHeader {

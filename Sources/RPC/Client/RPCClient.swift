@@ -1,11 +1,14 @@
 /// A typed client: `try await client.call(Method, request)` over any transport.
 ///
-/// Guarantees: every failure surfaces as a `ConnectError` with its code.
+/// Guarantees: every failure surfaces as a `ConnectError` with its code; requests and responses
+/// travel in `codec` (errors are JSON either way, as Connect specifies).
 public struct RPCClient: Sendable {
     public let transport: any ClientTransport
+    public let codec: WireCodec
 
-    public init(transport: any ClientTransport) {
+    public init(transport: any ClientTransport, codec: WireCodec = .json) {
         self.transport = transport
+        self.codec = codec
     }
 
     public func call<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
@@ -16,12 +19,13 @@ public struct RPCClient: Sendable {
     /// Like `call`, also returning the response headers.
     public func callWithHeaders<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                                    options: CallOptions = CallOptions()) async throws(ConnectError) -> (message: Response, headers: HTTPHeaders) {
-        let body = try request.encodeJSON()
+        let body = try request.encode(codec: codec)
         var options = try Self.propagatingDeadline(options)
         options.retryable = options.retryable || method.idempotency != .sideEffects
+        options.codec = codec
         let response = try await transport.unary(path: method.path, body: body, options: options)
         do {
-            return (try Response.decodeJSON(response.body), response.headers)
+            return (try Response.decode(response.body, codec: codec), response.headers)
         } catch {
             throw ConnectError(.internal, "cannot decode \(Response.schema.name) from the server: \(error.message)")
         }
@@ -43,9 +47,12 @@ public struct RPCClient: Sendable {
     public func stream<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                           options: CallOptions = CallOptions()) -> AsyncThrowingStream<Response, any Error> {
         let body: [UInt8]
-        do { body = try request.encodeJSON() } catch {
+        do { body = try request.encode(codec: codec) } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
         }
-        return .mapping(transport.serverStream(path: method.path, body: body, options: options)) { try Response.decodeJSON($0) }
+        var options = options
+        options.codec = codec
+        let codec = self.codec
+        return .mapping(transport.serverStream(path: method.path, body: body, options: options)) { try Response.decode($0, codec: codec) }
     }
 }

@@ -37,7 +37,7 @@ public final class URLSessionTransport: ClientTransport {
     }
 
     public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
-        let request = makeRequest(path: path, body: body, options: options, contentType: "application/json")
+        let request = makeRequest(path: path, body: body, options: options, contentType: options.codec.contentType)
         let data: Data
         let response: URLResponse
         do {
@@ -58,7 +58,7 @@ public final class URLSessionTransport: ClientTransport {
 
     public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         let request = makeRequest(path: path, body: ConnectEnvelope.frame(body), options: options,
-                                  contentType: "application/connect+json")
+                                  contentType: options.codec.streamContentType)
         let session = self.session
         return AsyncThrowingStream.producing { continuation in
             do {

@@ -79,7 +79,7 @@ public struct InMemoryTransport: ClientTransport {
 
     private func makeRequest(path: String, body: [UInt8], options: CallOptions, streaming: Bool) -> HTTPRequest {
         var headers = options.headers
-        headers.set("content-type", streaming ? "application/connect+json" : "application/json")
+        headers.set("content-type", streaming ? options.codec.streamContentType : options.codec.contentType)
         headers.set("host", to)
         if let timeout = options.timeout, options.sendTimeoutHeader {
             let ms = max(1, timeout.wholeMilliseconds)

@@ -94,3 +94,25 @@ extension ProtoEnum {
         return found
     }
 }
+
+/// Heap storage for a singular message field whose type contains the message itself (a struct
+/// cannot hold itself inline); ProtoGen uses it only for such fields.
+@propertyWrapper
+public struct ProtoIndirect<Value: Sendable & Equatable>: Sendable, Equatable {
+    /// Immutable, so sharing it between copies and threads is safe (a set replaces the box).
+    final class Box: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    private var box: Box
+
+    public init(wrappedValue: Value) { box = Box(wrappedValue) }
+
+    public var wrappedValue: Value {
+        get { box.value }
+        set { box = Box(newValue) }
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.box === b.box || a.box.value == b.box.value }
+}

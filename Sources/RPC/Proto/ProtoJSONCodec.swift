@@ -7,18 +7,7 @@ import JSON
 /// Encoding writes fields in the order the message writes them (its .proto order).
 public enum ProtoJSONCodec {
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(ConnectError) -> T {
-        let value = try parse(bytes)
-        if let readable = T.self as? any ProtoJSONReadable.Type, let message = readable.init(canonicalJSON: value) as? T {
-            return message
-        }
-        return try decodeSlowly(T.self, from: value)
-    }
-
-    /// `decode` for a message that reads its own canonical JSON (no dynamic cast).
-    public static func decodeReadable<T: ProtoJSONReadable>(_ type: T.Type, from bytes: [UInt8]) throws(ConnectError) -> T {
-        let value = try parse(bytes)
-        if let message = T(canonicalJSON: value) { return message }
-        return try decodeSlowly(T.self, from: value)
+        try decodeSlowly(T.self, from: try parse(bytes))
     }
 
     private static func parse(_ bytes: [UInt8]) throws(ConnectError) -> JSONValue {

@@ -1,13 +1,13 @@
 public import JSON
-/// A message that travels as proto3 JSON and can describe its own schema.
+/// A message that travels as proto3 JSON or binary protobuf and can describe its own schema.
+///
+/// Every message of our services is a `GeneratedMessage` (ProtoGen writes its codecs); the
+/// defaults here, through `Codable` and the schema transcoder, serve any other type.
 public protocol ProtoMessage: Codable, Sendable {
     static var schema: MessageSchema { get }
-    /// Reads the message from proto3 JSON bytes (`ProtoJSONCodec.decode`). Messages that are
-    /// also `ProtoJSONReadable` get a default that goes straight to their canonical reader,
-    /// chosen once at compile time instead of by a dynamic cast per call.
+    /// Reads the message from proto3 JSON bytes.
     static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self
-    /// Writes the message as proto3 JSON bytes (`ProtoJSONCodec.encode`); likewise direct for
-    /// `ProtoJSONWritable` messages.
+    /// Writes the message as proto3 JSON bytes.
     func encodeJSON() throws(ConnectError) -> [UInt8]
     /// Reads the message from binary protobuf (`application/proto`). Generated messages decode
     /// directly; others are transcoded through their schema to the JSON path.
@@ -31,12 +31,6 @@ extension ProtoMessage {
 
     public func encodeJSON() throws(ConnectError) -> [UInt8] {
         try ProtoJSONCodec.encode(self)
-    }
-}
-
-extension ProtoMessage where Self: ProtoJSONReadable {
-    public static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self {
-        try ProtoJSONCodec.decodeReadable(Self.self, from: bytes)
     }
 }
 

@@ -58,7 +58,7 @@ final class ProcessCluster: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             for index in 0..<3 where nodes[index] != nil {
-                if let status = try? await peerClients[index].call(LogPeerService.status, LogStatusRequest()), status.role == "leader" {
+                if let status = try? await peerClients[index].call(LogV1.Replica.status, LogV1.StatusRequest()), status.role == "leader" {
                     return index
                 }
             }
@@ -77,7 +77,7 @@ final class ProcessCluster: @unchecked Sendable {
         var ids: [Int64] = []
         var token = ""
         repeat {
-            let page = try await clients[index].call(BoardService.list, ListRequest(pageSize: 1000, pageToken: token),
+            let page = try await clients[index].call(BulletinV1.Bulletin.list, BulletinV1.ListRequest(pageSize: 1000, pageToken: token),
                                                      options: CallOptions(timeout: .seconds(10)))
             ids += page.articles.map(\.id)
             token = page.nextPageToken
