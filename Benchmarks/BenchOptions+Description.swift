@@ -7,6 +7,7 @@ extension BenchOptions {
         if let target { parts.append("target \(target)") } else {
             parts.append("replicas \(replicaCounts.map { $0.map(String.init).joined(separator: ",") } ?? String(replicas))")
             parts.append("fsync \(fsync)")
+            if let peerCodec { parts.append("peer codec \(peerCodec)") }
         }
         parts.append("value \(valueSize) B")
         parts.append("\(duration.components.seconds) s per run after \(warmup.components.seconds) s warm-up")

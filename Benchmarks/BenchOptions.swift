@@ -30,6 +30,10 @@ struct BenchOptions {
     var rate: Double?
     var distribution = KeyChooser.Distribution.uniform
     var fsync = "always"
+    /// `--peer-codec json|proto`: passed to every node started (their default when nil).
+    var peerCodec: String?
+    /// The fsync policy and peer codec as `node serve` arguments.
+    var serveArguments: [String] { ["--fsync", fsync] + (peerCodec.map { ["--peer-codec", $0] } ?? []) }
     var modes = ["sequential", "quorum", "read-your-writes"]
     var articles = 10_000
     /// Whether `--articles` was given (bulletin-compaction's default is 200k, not 10k).
@@ -60,6 +64,7 @@ struct BenchOptions {
       --members 3,9           consensus-decide: pool sizes
       --strategy random,mixed consensus-decide: agents' strategies (random, stubborn, follow-majority, mixed)
       --fsync always          the nodes' fsync policy (always, batch, never)
+      --peer-codec CODEC      the nodes' peer codec (proto, their default, or json)
       --replicas 3            cluster size (consensus-decide: a list, default 3,1)
       --role bulletin         failover: bulletin (sequential mode) or consensus
       --signal kill           failover --role consensus: kill (SIGKILL) or term (SIGTERM: the leader hands over)
@@ -132,6 +137,7 @@ struct BenchOptions {
                     return n
                 }
             case "--fsync": options.fsync = try value(argument)
+            case "--peer-codec": options.peerCodec = try value(argument)
             case "--keys": options.keys = try Int(value(argument)).flatMap { $0 > 0 ? $0 : nil } ?? { throw BenchError("--keys takes a positive number") }()
             case "--value-size": options.valueSize = try Int(value(argument)).flatMap { $0 >= 0 ? $0 : nil } ?? { throw BenchError("--value-size takes a number") }()
             case "--replicas":

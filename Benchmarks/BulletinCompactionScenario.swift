@@ -16,7 +16,7 @@ enum BulletinCompactionScenario {
         var reports: [RunReport] = []
         for every in [options.snapshotEvery, 100_000_000] {
             let cluster = try await NodeCluster(role: "bulletin", replicas: 3,
-                                                extraArguments: ["--fsync", options.fsync, "--mode", "sequential", "--snapshot-every", "\(every)"])
+                                                extraArguments: options.serveArguments + ["--mode", "sequential", "--snapshot-every", "\(every)"])
             defer { cluster.stop() }
             let snapshots = every < 100_000_000
             let label = snapshots ? "snapshots every \(every)" : "no snapshots"

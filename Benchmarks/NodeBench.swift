@@ -85,7 +85,7 @@ enum NodeBench {
             }
             var reports: [RunReport] = []
             for replicas in options.replicaCounts ?? [3, 1] {
-                let cluster = try await NodeCluster(role: "consensus", replicas: replicas, extraArguments: ["--fsync", options.fsync])
+                let cluster = try await NodeCluster(role: "consensus", replicas: replicas, extraArguments: options.serveArguments)
                 defer { cluster.stop() }
                 reports += try await ConsensusScenario.run(options: options, addresses: cluster.addresses, label: " r=\(replicas)")
             }
@@ -103,7 +103,7 @@ enum NodeBench {
             }
             var reports: [RunReport]
             do {
-                let cluster = try await NodeCluster(role: "register", replicas: options.replicas, extraArguments: ["--fsync", options.fsync])
+                let cluster = try await NodeCluster(role: "register", replicas: options.replicas, extraArguments: options.serveArguments)
                 defer { cluster.stop() }
                 reports = try await RegisterScenario.run(options.scenario, options: options, addresses: cluster.addresses)
             }
@@ -127,7 +127,7 @@ enum NodeBench {
             var reports: [RunReport] = []
             for mode in options.modes {
                 let cluster = try await NodeCluster(role: "bulletin", replicas: options.replicas,
-                                                    extraArguments: ["--fsync", options.fsync, "--mode", mode])
+                                                    extraArguments: options.serveArguments + ["--mode", mode])
                 defer { cluster.stop() }
                 reports += try await BulletinScenario.run(options.scenario, mode: mode, options: options, addresses: cluster.addresses)
             }
@@ -143,12 +143,12 @@ enum NodeBench {
             var options = options
             if options.concurrency.isEmpty { options.concurrency = [8] }
             if options.role == "consensus" {
-                let cluster = try await NodeCluster(role: "consensus", replicas: options.replicas, extraArguments: ["--fsync", options.fsync])
+                let cluster = try await NodeCluster(role: "consensus", replicas: options.replicas, extraArguments: options.serveArguments)
                 defer { cluster.stop() }
                 return try await ConsensusFailoverScenario.run(options: options, cluster: cluster)
             }
             let cluster = try await NodeCluster(role: "bulletin", replicas: options.replicas,
-                                                extraArguments: ["--fsync", options.fsync, "--mode", "sequential"])
+                                                extraArguments: options.serveArguments + ["--mode", "sequential"])
             defer { cluster.stop() }
             return try await BulletinScenario.failover(options: options, cluster: cluster)
         default:

@@ -41,16 +41,7 @@ public struct ProtoFieldDescriptor: Sendable, Equatable {
     public var rules = ProtoFieldRules()
 
     /// protoc's JSON name: underscores dropped, the letter after each upper-cased.
-    public var jsonName: String {
-        var out = ""
-        var upper = false
-        for character in name {
-            if character == "_" { upper = true; continue }
-            out.append(upper ? Character(character.uppercased()) : character)
-            upper = false
-        }
-        return out
-    }
+    public var jsonName: String { SwiftNames.camel(name) }
 }
 
 /// The `node.v1.rules` field option (`Protocols/node/v1/rules.proto`).

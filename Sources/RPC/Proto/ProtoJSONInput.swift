@@ -9,25 +9,35 @@ import Foundation
 /// `"NaN"`, `"Infinity"`, `"-Infinity"`. Guarantees: every failure is `invalid_argument` naming
 /// the field; nothing traps on hostile input.
 public enum ProtoJSONInput {
-    /// The message's JSON object.
-    public static func object(_ value: JSONValue, _ schema: MessageSchema) throws(ConnectError) -> JSONObject {
-        guard case .object(let object) = value else { throw ConnectError(.invalidArgument, "\(schema.name) must be a JSON object") }
+    /// The message's JSON object (`schema` is read only to word the error).
+    public static func object(_ value: JSONValue, _ schema: @autoclosure () -> MessageSchema) throws(ConnectError) -> JSONObject {
+        guard case .object(let object) = value else { throw ConnectError(.invalidArgument, "\(schema().name) must be a JSON object") }
         return object
     }
 
-    /// Which fields were given, to refuse a field given under both its names.
+    /// Which fields were given, to refuse a field given under both its names. (A bit per field:
+    /// no allocation for the first 64 fields, which is every message we have.)
     public struct Seen {
-        private var bits: [Bool] = []
+        private var low: UInt64 = 0
+        private var high: Set<Int> = []
 
         public init() {}
 
-        public mutating func insert(_ index: Int, _ key: String, _ schema: MessageSchema) throws(ConnectError) {
-            if bits.count <= index { bits += Array(repeating: false, count: index + 1 - bits.count) }
-            guard !bits[index] else {
-                let field = schema.fields[index]
-                throw ConnectError(.invalidArgument, "field \"\(field.jsonName)\" is given twice (also as \"\(field.name)\"); give it once")
+        /// `schema` is read only to word the error.
+        public mutating func insert(_ index: Int, _ key: String, _ schema: @autoclosure () -> MessageSchema) throws(ConnectError) {
+            let fresh: Bool
+            if index < 64 {
+                fresh = low & (1 << UInt64(index)) == 0
+                low |= 1 << UInt64(index)
+            } else {
+                fresh = high.insert(index).inserted
             }
-            bits[index] = true
+            guard fresh else { throw Self.twice(index, schema()) }
+        }
+
+        static func twice(_ index: Int, _ schema: MessageSchema) -> ConnectError {
+            let field = schema.fields[index]
+            return ConnectError(.invalidArgument, "field \"\(field.jsonName)\" is given twice (also as \"\(field.name)\"); give it once")
         }
     }
 

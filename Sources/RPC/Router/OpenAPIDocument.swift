@@ -40,7 +40,15 @@ public enum OpenAPIDocument {
                 ]],
                 "responses": responses,
             ]
-            if streaming { post["description"] = "Server streaming: the request is one enveloped message." }
+            // The method's .proto comment: its first sentence as the summary, all of it as the description.
+            if !method.comment.isEmpty {
+                post["summary"] = summary(method.comment)
+                post["description"] = method.comment
+            }
+            if streaming {
+                post["description"] = ((post["description"] as? String).map { $0 + "\n\n" } ?? "")
+                    + "Server streaming: the request is one enveloped message."
+            }
             let requirement = security(method.service)
             if let requirement { post["security"] = [[requirement.rawValue: [String]()]] }
             item["post"] = post
@@ -58,6 +66,7 @@ public enum OpenAPIDocument {
                     "responses": responses,
                 ]
                 if let requirement { get["security"] = [[requirement.rawValue: [String]()]] }
+                if !method.comment.isEmpty { get["summary"] = summary(method.comment) }
                 item["get"] = get
             }
             paths[method.path] = item
@@ -109,11 +118,22 @@ public enum OpenAPIDocument {
         ]
     }
 
+    /// The first sentence of a comment, on one line.
+    static func summary(_ comment: String) -> String {
+        let line = comment.split(separator: "\n").joined(separator: " ")
+        guard let end = line.range(of: ". ") else { return line }
+        return String(line[..<end.lowerBound]) + "."
+    }
+
     static func messageSchema(_ schema: MessageSchema, request: Bool) -> [String: Any] {
         var properties: [String: Any] = [:]
         var required: [String] = []
         for field in schema.fields {
-            let type = fieldSchema(field, request: request)
+            var type = fieldSchema(field, request: request)
+            if !field.comment.isEmpty {
+                type = type["$ref"] == nil ? type : ["allOf": [type]]
+                type["description"] = field.comment
+            }
             properties[field.jsonName] = type
             // Required fields are documented under their JSON name only, non-null and non-empty.
             if request && field.required {
@@ -123,6 +143,7 @@ public enum OpenAPIDocument {
             }
         }
         var object: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+        if !schema.comment.isEmpty { object["description"] = schema.comment }
         if !required.isEmpty { object["required"] = required }
         // A field may be given under one spelling only.
         let exclusive = schema.fields.filter { request && !$0.required && $0.name != $0.jsonName }

@@ -47,6 +47,20 @@ struct RPCRouterTests {
         #expect(schemas["node.v1.EchoMessage.request"] != nil)
     }
 
+    /// Summaries and descriptions come from the .proto comments.
+    @Test func openAPICarriesTheProtoComments() throws {
+        let router = TestRouter.make()
+        let bytes = OpenAPIDocument.generate(router, title: "t", version: "1")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        let echo = try #require((paths["/node.v1.Diagnostics/Echo"] as? [String: Any])?["post"] as? [String: Any])
+        #expect(echo["summary"] as? String == "Returns the message after delay_ms (at most 60000).")
+        #expect((echo["description"] as? String)?.contains("x-echo-*") == true)
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let check = try #require((schemas["node.v1.CheckResponse"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect((check["reason"] as? [String: Any])?["description"] as? String == "Why the node is NOT_SERVING; empty when SERVING.")
+    }
+
     /// Operations of services that need a token declare it (bearer), as the authenticator decides.
     @Test func openAPIDeclaresTheBearerTokensServicesNeed() throws {
         let router = TestRouter.make()
