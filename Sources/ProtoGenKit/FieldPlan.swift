@@ -122,6 +122,14 @@ struct FieldPlan {
         }
     }
 
-    /// The runtime's name for a scalar's coders (`ProtoJSONInput.int64`, `ProtoBinaryOutput.int64`…).
-    static func coder(_ scalar: ProtoScalar) -> String { scalar.rawValue }
+    /// The runtime's name for a scalar's JSON coders: its JSON form (sint32 reads as int32…).
+    static func jsonCoder(_ scalar: ProtoScalar) -> String {
+        switch scalar {
+        case .sint32, .sfixed32: "int32"
+        case .sint64, .sfixed64: "int64"
+        case .fixed32: "uint32"
+        case .fixed64: "uint64"
+        default: scalar.rawValue
+        }
+    }
 }

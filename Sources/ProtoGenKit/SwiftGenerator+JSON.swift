@@ -40,17 +40,17 @@ extension SwiftGenerator {
         let value = "field.value"
         if plan.isRepeated { return "try ProtoJSONInput.list(\(value), \(name), \(jsonElementReader(plan.kind)))" }
         switch plan.kind {
-        case .scalar(let scalar): return "try ProtoJSONInput.\(scalar.rawValue)(\(value), \(name))"
+        case .scalar(let scalar): return "try ProtoJSONInput.\(FieldPlan.jsonCoder(scalar))(\(value), \(name))"
         case .enumeration(let type): return "try \(type).readJSON(\(value), \(name))"
         case .message(let type): return "try \(type)(protoJSON: \(value))"
         case .map(let key, let mapValue):
-            return "try ProtoJSONInput.map(\(value), \(name), key: ProtoJSONInput.\(key.rawValue)Key, value: \(jsonValueReader(mapValue)))"
+            return "try ProtoJSONInput.map(\(value), \(name), key: ProtoJSONInput.\(FieldPlan.jsonCoder(key))Key, value: \(jsonValueReader(mapValue)))"
         }
     }
 
     func jsonElementReader(_ kind: FieldPlan.Kind) -> String {
         switch kind {
-        case .scalar(let scalar): "ProtoJSONInput.\(scalar.rawValue)"
+        case .scalar(let scalar): "ProtoJSONInput.\(FieldPlan.jsonCoder(scalar))"
         case .enumeration(let type), .message(let type): "\(type).readJSON"
         case .map: "<map>"
         }
@@ -58,7 +58,7 @@ extension SwiftGenerator {
 
     func jsonValueReader(_ value: FieldPlan.ValueKind) -> String {
         switch value {
-        case .scalar(let scalar): "ProtoJSONInput.\(scalar.rawValue)"
+        case .scalar(let scalar): "ProtoJSONInput.\(FieldPlan.jsonCoder(scalar))"
         case .enumeration(let type), .message(let type): "\(type).readJSON"
         }
     }
@@ -70,8 +70,8 @@ extension SwiftGenerator {
         switch plan.kind {
         case .scalar(let scalar):
             return plan.isOptional
-                ? "w.optional(\(name), \(property), &out, ProtoJSONOutput.\(scalar.rawValue))"
-                : "w.\(scalar.rawValue)(\(name), \(property), &out)"
+                ? "w.optional(\(name), \(property), &out, ProtoJSONOutput.\(FieldPlan.jsonCoder(scalar)))"
+                : "w.\(FieldPlan.jsonCoder(scalar))(\(name), \(property), &out)"
         case .enumeration:
             return plan.isOptional
                 ? "w.optional(\(name), \(property), &out, ProtoJSONOutput.enumeration)"
@@ -83,7 +83,7 @@ extension SwiftGenerator {
 
     func jsonElementWriter(_ kind: FieldPlan.Kind) -> String {
         switch kind {
-        case .scalar(let scalar): "ProtoJSONOutput.\(scalar.rawValue)"
+        case .scalar(let scalar): "ProtoJSONOutput.\(FieldPlan.jsonCoder(scalar))"
         case .enumeration: "ProtoJSONOutput.enumeration"
         case .message: "ProtoJSONOutput.message"
         case .map: "<map>"
@@ -92,7 +92,7 @@ extension SwiftGenerator {
 
     func jsonValueWriter(_ value: FieldPlan.ValueKind) -> String {
         switch value {
-        case .scalar(let scalar): "ProtoJSONOutput.\(scalar.rawValue)"
+        case .scalar(let scalar): "ProtoJSONOutput.\(FieldPlan.jsonCoder(scalar))"
         case .enumeration: "ProtoJSONOutput.enumeration"
         case .message: "ProtoJSONOutput.message"
         }

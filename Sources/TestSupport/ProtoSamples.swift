@@ -30,7 +30,8 @@ public struct ProtoSamples {
     }
 
     public mutating func value(_ type: FieldType, depth: Int) -> JSONValue {
-        switch type {
+        if case .float = type { return JSONWriter.number(Double(pick([0, 1.5, -2.25, Float(Int16.random(in: .min ... .max, using: &random)) / 4]))) }
+        switch type.jsonForm {
         case .string: return .string(text())
         case .bytes: return .string(base64((0..<Int.random(in: 0...12, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }))
         case .bool: return .bool(Bool.random(using: &random))
@@ -45,15 +46,18 @@ public struct ProtoSamples {
             var entries: [JSONField] = []
             var seen: Set<String> = []
             for _ in 0..<Int.random(in: 0...3, using: &random) {
-                let keyText: String = switch key {
+                let keyText: String = switch key.jsonForm {
                 case .string: text()
                 case .bool: Bool.random(using: &random) ? "true" : "false"
+                case .uint32, .uint64: String(UInt32.random(in: 0...1000, using: &random))
                 default: String(Int32.random(in: -1000...1000, using: &random))
                 }
                 guard seen.insert(keyText).inserted else { continue }
                 entries.append(JSONField(keyText, value(valueType, depth: depth)))
             }
             return .object(JSONObject(entries))
+        case .float, .sint32, .sint64, .fixed32, .fixed64, .sfixed32, .sfixed64:
+            return .null  // never: switched on the JSON form
         }
     }
 

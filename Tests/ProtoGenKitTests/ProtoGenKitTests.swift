@@ -29,7 +29,9 @@ struct ProtoGenKitTests {
         let book = try #require(set.messages["sample.v1.Book"])
         #expect(book.comment == "A book on the shelf.")
         #expect(book.fields.map(\.name) == ["id", "pages", "genre", "tags", "ratings", "edition", "sequel", "chapters", "cover",
-                                             "weight", "serial", "lent", "marks"])
+                                             "weight", "serial", "lent", "marks", "delta", "offset", "crc", "stamp", "tilt", "drift",
+                                             "ratio", "deltas", "labels"])
+        #expect(book.fields.last?.type == .map(key: .fixed32, value: .scalar(.string)))
         #expect(book.fields[0].rules.required && book.fields[0].rules.pattern == "^[a-z]+$")
         #expect(book.fields[1].rules.minimum == 1)
         #expect(book.fields[2].type == .enumeration("sample.v1.Genre"))

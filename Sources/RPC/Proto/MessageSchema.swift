@@ -80,6 +80,9 @@ public struct FieldSchema: Sendable {
 /// The type of a field.
 public indirect enum FieldType: Sendable {
     case string, bool, int32, uint32, int64, uint64, double, bytes
+    /// Scalars whose binary form differs (zigzag varints, fixed widths, 32-bit floats) while their
+    /// JSON form is that of `jsonForm`.
+    case float, sint32, sint64, fixed32, fixed64, sfixed32, sfixed64
     case enumeration(EnumSchema)
     /// A message type; a closure so that messages can refer to themselves.
     case message(@Sendable () -> MessageSchema)
@@ -95,10 +98,32 @@ public indirect enum FieldType: Sendable {
         case .int64: "int64"
         case .uint64: "uint64"
         case .double: "double"
+        case .float: "float"
+        case .sint32: "sint32"
+        case .sint64: "sint64"
+        case .fixed32: "fixed32"
+        case .fixed64: "fixed64"
+        case .sfixed32: "sfixed32"
+        case .sfixed64: "sfixed64"
         case .bytes: "bytes"
         case .enumeration(let schema): schema.name
         case .message(let schema): schema().name
         case .map(let key, let value): "map<\(key.protoName), \(value.protoName)>"
+        }
+    }
+}
+
+extension FieldType {
+    /// The type with the same proto3 JSON form (sint32 and sfixed32 as int32, fixed64 as uint64,
+    /// float as double…); other types are their own.
+    public var jsonForm: FieldType {
+        switch self {
+        case .sint32, .sfixed32: .int32
+        case .sint64, .sfixed64: .int64
+        case .fixed32: .uint32
+        case .fixed64: .uint64
+        case .float: .double
+        default: self
         }
     }
 }

@@ -57,6 +57,41 @@ public enum ProtoBinaryInput {
         return Double(bitPattern: try input.fixed64(field))
     }
 
+    public static func float(_ input: inout WireInput, _ wireType: WireType, _ field: String) throws(ConnectError) -> Float {
+        try fits(wireType, .fixed32, "float", field)
+        return Float(bitPattern: try input.fixed32(field))
+    }
+
+    public static func sint32(_ input: inout WireInput, _ wireType: WireType, _ field: String) throws(ConnectError) -> Int32 {
+        try fits(wireType, .varint, "sint32", field)
+        return ProtoZigZag.decode32(try input.varint(field))
+    }
+
+    public static func sint64(_ input: inout WireInput, _ wireType: WireType, _ field: String) throws(ConnectError) -> Int64 {
+        try fits(wireType, .varint, "sint64", field)
+        return ProtoZigZag.decode64(try input.varint(field))
+    }
+
+    public static func fixed32(_ input: inout WireInput, _ wireType: WireType, _ field: String) throws(ConnectError) -> UInt32 {
+        try fits(wireType, .fixed32, "fixed32", field)
+        return try input.fixed32(field)
+    }
+
+    public static func fixed64(_ input: inout WireInput, _ wireType: WireType, _ field: String) throws(ConnectError) -> UInt64 {
+        try fits(wireType, .fixed64, "fixed64", field)
+        return try input.fixed64(field)
+    }
+
+    public static func sfixed32(_ input: inout WireInput, _ wireType: WireType, _ field: String) throws(ConnectError) -> Int32 {
+        try fits(wireType, .fixed32, "sfixed32", field)
+        return Int32(bitPattern: try input.fixed32(field))
+    }
+
+    public static func sfixed64(_ input: inout WireInput, _ wireType: WireType, _ field: String) throws(ConnectError) -> Int64 {
+        try fits(wireType, .fixed64, "sfixed64", field)
+        return Int64(bitPattern: try input.fixed64(field))
+    }
+
     /// An embedded message (of a singular field, the last one wins; the spec's merge is not done).
     public static func message<M: GeneratedMessage>(_ input: inout WireInput, _ wireType: WireType, _ field: String,
                                                     depth: Int, as type: M.Type) throws(ConnectError) -> M {

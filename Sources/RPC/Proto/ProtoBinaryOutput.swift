@@ -38,6 +38,14 @@ public enum ProtoBinaryOutput {
     public static func uint64(_ number: Int, _ value: UInt64, _ out: inout [UInt8]) { tag(number, .varint, &out); uint64Value(value, &out) }
     public static func double(_ number: Int, _ value: Double, _ out: inout [UInt8]) { tag(number, .fixed64, &out); doubleValue(value, &out) }
 
+    public static func float(_ number: Int, _ value: Float, _ out: inout [UInt8]) { tag(number, .fixed32, &out); floatValue(value, &out) }
+    public static func sint32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .varint, &out); sint32Value(value, &out) }
+    public static func sint64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .varint, &out); sint64Value(value, &out) }
+    public static func fixed32(_ number: Int, _ value: UInt32, _ out: inout [UInt8]) { tag(number, .fixed32, &out); fixed32Value(value, &out) }
+    public static func fixed64(_ number: Int, _ value: UInt64, _ out: inout [UInt8]) { tag(number, .fixed64, &out); fixed64Value(value, &out) }
+    public static func sfixed32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .fixed32, &out); sfixed32Value(value, &out) }
+    public static func sfixed64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .fixed64, &out); sfixed64Value(value, &out) }
+
     public static func enumeration<E: ProtoEnum>(_ number: Int, _ value: E, _ out: inout [UInt8]) {
         tag(number, .varint, &out)
         enumerationValue(value, &out)
@@ -68,12 +76,19 @@ public enum ProtoBinaryOutput {
     public static func uint64Value(_ value: UInt64, _ out: inout [UInt8]) { varint(value, &out) }
     public static func enumerationValue<E: ProtoEnum>(_ value: E, _ out: inout [UInt8]) { varint(UInt64(bitPattern: Int64(value.number)), &out) }
 
-    public static func doubleValue(_ value: Double, _ out: inout [UInt8]) {
-        var bits = value.bitPattern
-        for _ in 0..<8 {
-            out.append(UInt8(truncatingIfNeeded: bits))
-            bits >>= 8
-        }
+    public static func doubleValue(_ value: Double, _ out: inout [UInt8]) { fixed64Value(value.bitPattern, &out) }
+    public static func floatValue(_ value: Float, _ out: inout [UInt8]) { fixed32Value(value.bitPattern, &out) }
+    public static func sint32Value(_ value: Int32, _ out: inout [UInt8]) { varint(ProtoZigZag.encode32(value), &out) }
+    public static func sint64Value(_ value: Int64, _ out: inout [UInt8]) { varint(ProtoZigZag.encode64(value), &out) }
+    public static func sfixed32Value(_ value: Int32, _ out: inout [UInt8]) { fixed32Value(UInt32(bitPattern: value), &out) }
+    public static func sfixed64Value(_ value: Int64, _ out: inout [UInt8]) { fixed64Value(UInt64(bitPattern: value), &out) }
+
+    public static func fixed32Value(_ value: UInt32, _ out: inout [UInt8]) {
+        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+    }
+
+    public static func fixed64Value(_ value: UInt64, _ out: inout [UInt8]) {
+        for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 
     /// A packed repeated numeric field; empty writes nothing.

@@ -107,6 +107,13 @@ public enum ProtoBinaryReader {
         case .int64: return .string(String(Int64(bitPattern: try wire.varint(field.name))))
         case .uint64: return .string(String(try wire.varint(field.name)))
         case .double: return JSONWriter.number(Double(bitPattern: try wire.fixed64(field.name)))
+        case .float: return JSONWriter.number(Double(Float(bitPattern: try wire.fixed32(field.name))))
+        case .sint32: return .number(String(ProtoZigZag.decode32(try wire.varint(field.name))))
+        case .sint64: return .string(String(ProtoZigZag.decode64(try wire.varint(field.name))))
+        case .fixed32: return .number(String(try wire.fixed32(field.name)))
+        case .fixed64: return .string(String(try wire.fixed64(field.name)))
+        case .sfixed32: return .number(String(Int32(bitPattern: try wire.fixed32(field.name))))
+        case .sfixed64: return .string(String(Int64(bitPattern: try wire.fixed64(field.name))))
         case .enumeration(let schema):
             let number = Int32(truncatingIfNeeded: try wire.varint(field.name))
             return schema.values.first { $0.number == number }.map { .string($0.name) } ?? .number(String(number))
@@ -130,13 +137,14 @@ public enum ProtoBinaryReader {
 
     /// The JSON of a field's default (a map entry without its value).
     static func defaultValue(_ type: FieldType) -> JSONValue {
-        switch type {
+        switch type.jsonForm {
         case .string, .bytes: .string("")
         case .bool: .bool(false)
         case .int32, .uint32, .double: .number("0")
         case .int64, .uint64: .string("0")
         case .enumeration(let schema): schema.values.first { $0.number == 0 }.map { .string($0.name) } ?? .number("0")
         case .message, .map: .object(JSONObject())
+        case .float, .sint32, .sint64, .fixed32, .fixed64, .sfixed32, .sfixed64: .number("0")  // never: jsonForm maps them
         }
     }
 

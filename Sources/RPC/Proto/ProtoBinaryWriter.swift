@@ -76,6 +76,22 @@ public enum ProtoBinaryWriter {
 
     /// A scalar's value without its tag (what packed fields hold).
     static func appendScalar(_ value: JSONValue, field: FieldSchema, into out: inout [UInt8]) throws(ConnectError) {
+        if field.type.jsonForm.protoName != field.type.protoName {
+            // Read the value as its JSON form, then write that form's value the binary way.
+            var plain: [UInt8] = []
+            try appendScalar(value, field: FieldSchema(field.name, field.number, field.type.jsonForm), into: &plain)
+            var input = WireInput(plain)
+            switch field.type {
+            case .sint32: ProtoBinaryOutput.varint(ProtoZigZag.encode32(Int32(truncatingIfNeeded: try input.varint(field.name))), &out)
+            case .sint64: ProtoBinaryOutput.varint(ProtoZigZag.encode64(Int64(bitPattern: try input.varint(field.name))), &out)
+            case .fixed32: ProtoBinaryOutput.fixed32Value(UInt32(truncatingIfNeeded: try input.varint(field.name)), &out)
+            case .sfixed32: ProtoBinaryOutput.fixed32Value(UInt32(truncatingIfNeeded: try input.varint(field.name)), &out)
+            case .fixed64, .sfixed64: ProtoBinaryOutput.fixed64Value(try input.varint(field.name), &out)
+            case .float: ProtoBinaryOutput.floatValue(Float(Double(bitPattern: try input.fixed64(field.name))), &out)
+            default: break
+            }
+            return
+        }
         switch (field.type, value) {
         case (.string, .string(let text)):
             appendVarint(UInt64(text.utf8.count), into: &out)

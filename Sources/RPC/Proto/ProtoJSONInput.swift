@@ -111,6 +111,14 @@ public enum ProtoJSONInput {
         throw expected("a number", field)
     }
 
+    public static func float(_ value: JSONValue, _ field: String) throws(ConnectError) -> Float {
+        let wide = try double(value, field)
+        guard wide.isNaN || wide.isInfinite || abs(wide) <= Double(Float.greatestFiniteMagnitude) else {
+            throw ConnectError(.invalidArgument, "field \"\(field)\": \(wide) is out of range for float")
+        }
+        return Float(wide)
+    }
+
     public static func bytes(_ value: JSONValue, _ field: String) throws(ConnectError) -> [UInt8] {
         guard case .string(let text) = value else { throw expected("base64 text", field) }
         guard let data = Data(base64Encoded: text) ?? Data(base64Encoded: ProtoBinaryWriter.base64Standard(text)) else {

@@ -31,6 +31,8 @@ public enum ProtoJSONOutput {
         JSONWriter.write(JSONWriter.number(value), into: &out)
     }
 
+    public static func float(_ value: Float, _ out: inout [UInt8]) { double(Double(value), &out) }
+
     public static func bytes(_ value: [UInt8], _ out: inout [UInt8]) {
         JSONWriter.writeString(Data(value).base64EncodedString(), into: &out)
     }
@@ -57,6 +59,12 @@ extension ProtoJSONObjectWriter {
         guard value != 0 else { return }
         key(name, &out)
         ProtoJSONOutput.double(value, &out)
+    }
+
+    public mutating func float(_ name: StaticString, _ value: Float, _ out: inout [UInt8]) {
+        guard value != 0 else { return }
+        key(name, &out)
+        ProtoJSONOutput.float(value, &out)
     }
 
     public mutating func bytes(_ name: StaticString, _ value: [UInt8], _ out: inout [UInt8]) {

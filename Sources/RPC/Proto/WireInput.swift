@@ -107,8 +107,9 @@ extension FieldType {
     var scalarWireType: WireType {
         switch self {
         case .string, .bytes, .message, .map: .lengthDelimited
-        case .bool, .int32, .uint32, .int64, .uint64, .enumeration: .varint
-        case .double: .fixed64
+        case .bool, .int32, .uint32, .int64, .uint64, .sint32, .sint64, .enumeration: .varint
+        case .double, .fixed64, .sfixed64: .fixed64
+        case .float, .fixed32, .sfixed32: .fixed32
         }
     }
 

@@ -177,12 +177,13 @@ public enum OpenAPIDocument {
     }
 
     static func typeSchema(_ type: FieldType, request: Bool) -> [String: Any] {
-        switch type {
+        switch type.jsonForm {
         case .string: return ["type": "string"]
         case .bool: return ["type": "boolean"]
         case .int32: return ["type": "integer", "minimum": Int(Int32.min), "maximum": Int(Int32.max)]
         case .uint32: return ["type": "integer", "minimum": 0, "maximum": Int(UInt32.max)]
         case .int64, .uint64:
+            let type = type.jsonForm
             let pattern = type.protoName == "uint64" ? "^[0-9]+$" : "^-?[0-9]+$"
             if request {
                 let range: [String: Any] = type.protoName == "uint64"
@@ -203,6 +204,8 @@ public enum OpenAPIDocument {
             return ref(make().name + (request ? ".request" : ""))
         case .map(_, let value):
             return ["type": "object", "additionalProperties": typeSchema(value, request: request)]
+        case .float, .sint32, .sint64, .fixed32, .fixed64, .sfixed32, .sfixed64:
+            return typeSchema(type.jsonForm, request: request)  // never reached: switched on jsonForm
         }
     }
 }

@@ -32,7 +32,8 @@ extension ProtoBinaryTests {
 
     static func randomScalar(_ type: FieldType, depth: Int, using random: inout SeededGenerator) -> JSONValue {
         let zero = random.next() % 5 == 0  // defaults must survive too
-        switch type {
+        if case .float = type { return JSONWriter.number(zero ? 0 : [0.5, -2.25, 3, 1024][Int(random.next() % 4)]) }
+        switch type.jsonForm {
         case .string: return .string(zero ? "" : ["a", "héllo", "😀 x", "line\nbreak", "\"quoted\""][Int(random.next() % 5)])
         case .bool: return .bool(random.next() % 2 == 0)
         case .int32: return .number(zero ? "0" : String(Int32(truncatingIfNeeded: random.next())))
@@ -44,6 +45,7 @@ extension ProtoBinaryTests {
         case .enumeration(let schema): return .string(schema.values[Int(random.next() % UInt64(schema.values.count))].name)
         case .message(let schema): return .object(randomObject(schema(), depth: depth + 1, using: &random))
         case .map: return .object(JSONObject())
+        case .float, .sint32, .sint64, .fixed32, .fixed64, .sfixed32, .sfixed64: return .null  // never: switched on the JSON form
         }
     }
 

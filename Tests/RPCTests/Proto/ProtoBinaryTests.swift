@@ -23,6 +23,20 @@ struct ProtoBinaryTests {
 
     func json(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    /// Known vectors from the protobuf encoding spec: zigzag only for sint, little-endian fixed widths.
+    @Test func zigzagAndFixedWidthsFollowTheSpec() throws {
+        #expect([0, -1, 1, -2, 2147483647, -2147483648].map { ProtoZigZag.encode32($0) } == [0, 1, 2, 3, 4294967294, 4294967295])
+        #expect(ProtoZigZag.encode64(-1) == 1 && ProtoZigZag.encode64(.min) == .max)
+        for value: Int64 in [0, -1, 1, .min, .max, -123_456_789] { #expect(ProtoZigZag.decode64(ProtoZigZag.encode64(value)) == value) }
+        var out: [UInt8] = []
+        ProtoBinaryOutput.sint32(1, -2, &out)
+        ProtoBinaryOutput.fixed32(2, 300, &out)
+        ProtoBinaryOutput.sfixed64(3, -1, &out)
+        ProtoBinaryOutput.int32(4, -1, &out)
+        #expect(out == [0x08, 0x03, 0x15, 0x2C, 0x01, 0x00, 0x00, 0x19] + Array(repeating: 0xFF, count: 8)
+                + [0x20] + Array(repeating: 0xFF, count: 9) + [0x01])
+    }
+
     @Test func encodesAsTheSpecSays() throws {
         // The spec's own example (field 1 = 150) and a string; defaults are left out.
         let schema = MessageSchema("t.v1.A", [FieldSchema("a", 1, .int32), FieldSchema("b", 2, .string), FieldSchema("c", 3, .int64)])

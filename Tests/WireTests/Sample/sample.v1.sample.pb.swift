@@ -51,6 +51,15 @@ extension SampleV1 {
         public var serial: UInt64
         public var lent: Bool
         public var marks: [UInt32]
+        public var delta: Int32
+        public var offset: Int64
+        public var crc: UInt32
+        public var stamp: UInt64
+        public var tilt: Int32
+        public var drift: Int64
+        public var ratio: Float
+        public var deltas: [Int64]
+        public var labels: [UInt32: String]
 
         public init() {
             id = ""
@@ -66,9 +75,18 @@ extension SampleV1 {
             serial = 0
             lent = false
             marks = []
+            delta = 0
+            offset = 0
+            crc = 0
+            stamp = 0
+            tilt = 0
+            drift = 0
+            ratio = 0
+            deltas = []
+            labels = [:]
         }
 
-        public init(id: String = "", pages: Int64 = 0, genre: SampleV1.Genre = SampleV1.Genre(), tags: [String] = [], ratings: [String: Int64] = [:], edition: Int32? = nil, sequel: SampleV1.Book? = nil, chapters: [SampleV1.Book.Chapter] = [], cover: [UInt8] = [], weight: Double = 0, serial: UInt64 = 0, lent: Bool = false, marks: [UInt32] = []) {
+        public init(id: String = "", pages: Int64 = 0, genre: SampleV1.Genre = SampleV1.Genre(), tags: [String] = [], ratings: [String: Int64] = [:], edition: Int32? = nil, sequel: SampleV1.Book? = nil, chapters: [SampleV1.Book.Chapter] = [], cover: [UInt8] = [], weight: Double = 0, serial: UInt64 = 0, lent: Bool = false, marks: [UInt32] = [], delta: Int32 = 0, offset: Int64 = 0, crc: UInt32 = 0, stamp: UInt64 = 0, tilt: Int32 = 0, drift: Int64 = 0, ratio: Float = 0, deltas: [Int64] = [], labels: [UInt32: String] = [:]) {
             self.id = id
             self.pages = pages
             self.genre = genre
@@ -82,6 +100,15 @@ extension SampleV1 {
             self.serial = serial
             self.lent = lent
             self.marks = marks
+            self.delta = delta
+            self.offset = offset
+            self.crc = crc
+            self.stamp = stamp
+            self.tilt = tilt
+            self.drift = drift
+            self.ratio = ratio
+            self.deltas = deltas
+            self.labels = labels
         }
 
         public static let schema: MessageSchema = MessageSchema("sample.v1.Book", [
@@ -98,6 +125,15 @@ extension SampleV1 {
             FieldSchema("serial", 11, .uint64),
             FieldSchema("lent", 12, .bool),
             FieldSchema("marks", 13, .uint32, .repeated),
+            FieldSchema("delta", 15, .sint32),
+            FieldSchema("offset", 16, .sint64),
+            FieldSchema("crc", 17, .fixed32),
+            FieldSchema("stamp", 18, .fixed64),
+            FieldSchema("tilt", 19, .sfixed32),
+            FieldSchema("drift", 20, .sfixed64),
+            FieldSchema("ratio", 21, .float),
+            FieldSchema("deltas", 22, .sint64, .repeated),
+            FieldSchema("labels", 23, .map(key: .fixed32, value: .string)),
         ], comment: "A book on the shelf.")
 
         public init(protoJSON value: JSONValue) throws(ConnectError) {
@@ -145,6 +181,33 @@ extension SampleV1 {
                 case "marks":
                     try seen.insert(12, field.key, Self.schema)
                     if !field.value.isNull { self.marks = try ProtoJSONInput.list(field.value, "marks", ProtoJSONInput.uint32) }
+                case "delta":
+                    try seen.insert(13, field.key, Self.schema)
+                    if !field.value.isNull { self.delta = try ProtoJSONInput.int32(field.value, "delta") }
+                case "offset":
+                    try seen.insert(14, field.key, Self.schema)
+                    if !field.value.isNull { self.offset = try ProtoJSONInput.int64(field.value, "offset") }
+                case "crc":
+                    try seen.insert(15, field.key, Self.schema)
+                    if !field.value.isNull { self.crc = try ProtoJSONInput.uint32(field.value, "crc") }
+                case "stamp":
+                    try seen.insert(16, field.key, Self.schema)
+                    if !field.value.isNull { self.stamp = try ProtoJSONInput.uint64(field.value, "stamp") }
+                case "tilt":
+                    try seen.insert(17, field.key, Self.schema)
+                    if !field.value.isNull { self.tilt = try ProtoJSONInput.int32(field.value, "tilt") }
+                case "drift":
+                    try seen.insert(18, field.key, Self.schema)
+                    if !field.value.isNull { self.drift = try ProtoJSONInput.int64(field.value, "drift") }
+                case "ratio":
+                    try seen.insert(19, field.key, Self.schema)
+                    if !field.value.isNull { self.ratio = try ProtoJSONInput.float(field.value, "ratio") }
+                case "deltas":
+                    try seen.insert(20, field.key, Self.schema)
+                    if !field.value.isNull { self.deltas = try ProtoJSONInput.list(field.value, "deltas", ProtoJSONInput.int64) }
+                case "labels":
+                    try seen.insert(21, field.key, Self.schema)
+                    if !field.value.isNull { self.labels = try ProtoJSONInput.map(field.value, "labels", key: ProtoJSONInput.uint32Key, value: ProtoJSONInput.string) }
                 default:
                     throw ProtoJSONInput.unknown(field.key, Self.schema)
                 }
@@ -167,6 +230,15 @@ extension SampleV1 {
             w.uint64("serial", self.serial, &out)
             w.bool("lent", self.lent, &out)
             w.list("marks", self.marks, &out, ProtoJSONOutput.uint32)
+            w.int32("delta", self.delta, &out)
+            w.int64("offset", self.offset, &out)
+            w.uint32("crc", self.crc, &out)
+            w.uint64("stamp", self.stamp, &out)
+            w.int32("tilt", self.tilt, &out)
+            w.int64("drift", self.drift, &out)
+            w.float("ratio", self.ratio, &out)
+            w.list("deltas", self.deltas, &out, ProtoJSONOutput.int64)
+            w.map("labels", self.labels, &out, ProtoJSONOutput.string)
             w.finish(&out)
         }
 
@@ -205,6 +277,24 @@ extension SampleV1 {
                     self.lent = try ProtoBinaryInput.bool(&input, wireType, "lent")
                 case 13:
                     try ProtoBinaryInput.repeated(&input, wireType, "marks", into: &self.marks, packed: .varint, ProtoBinaryInput.uint32)
+                case 15:
+                    self.delta = try ProtoBinaryInput.sint32(&input, wireType, "delta")
+                case 16:
+                    self.offset = try ProtoBinaryInput.sint64(&input, wireType, "offset")
+                case 17:
+                    self.crc = try ProtoBinaryInput.fixed32(&input, wireType, "crc")
+                case 18:
+                    self.stamp = try ProtoBinaryInput.fixed64(&input, wireType, "stamp")
+                case 19:
+                    self.tilt = try ProtoBinaryInput.sfixed32(&input, wireType, "tilt")
+                case 20:
+                    self.drift = try ProtoBinaryInput.sfixed64(&input, wireType, "drift")
+                case 21:
+                    self.ratio = try ProtoBinaryInput.float(&input, wireType, "ratio")
+                case 22:
+                    try ProtoBinaryInput.repeated(&input, wireType, "deltas", into: &self.deltas, packed: .varint, ProtoBinaryInput.sint64)
+                case 23:
+                    try ProtoBinaryInput.mapEntry(&input, wireType, "labels", into: &self.labels, key: (ProtoBinaryInput.fixed32, 0), value: (ProtoBinaryInput.string, ""))
                 default:
                     try input.skip(wireType, Self.schema.name)
                 }
@@ -226,6 +316,15 @@ extension SampleV1 {
             if !(self.serial == 0) { ProtoBinaryOutput.uint64(11, self.serial, &out) }
             if !(!self.lent) { ProtoBinaryOutput.bool(12, self.lent, &out) }
             ProtoBinaryOutput.packed(13, self.marks, &out, ProtoBinaryOutput.uint32Value)
+            if !(self.delta == 0) { ProtoBinaryOutput.sint32(15, self.delta, &out) }
+            if !(self.offset == 0) { ProtoBinaryOutput.sint64(16, self.offset, &out) }
+            if !(self.crc == 0) { ProtoBinaryOutput.fixed32(17, self.crc, &out) }
+            if !(self.stamp == 0) { ProtoBinaryOutput.fixed64(18, self.stamp, &out) }
+            if !(self.tilt == 0) { ProtoBinaryOutput.sfixed32(19, self.tilt, &out) }
+            if !(self.drift == 0) { ProtoBinaryOutput.sfixed64(20, self.drift, &out) }
+            if !(self.ratio == 0) { ProtoBinaryOutput.float(21, self.ratio, &out) }
+            ProtoBinaryOutput.packed(22, self.deltas, &out, ProtoBinaryOutput.sint64Value)
+            ProtoBinaryOutput.map(23, self.labels, &out, key: ProtoBinaryOutput.fixed32, value: ProtoBinaryOutput.string)
         }
 
         public func checkRequired() throws(ConnectError) {
