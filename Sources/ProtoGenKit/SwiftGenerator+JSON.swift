@@ -5,7 +5,9 @@ extension SwiftGenerator {
         out.block("public init(protoJSON value: JSONValue) throws(ConnectError)") { out in
             out.line("self.init()")
             if plans.isEmpty {
-                out.line("_ = try ProtoJSONInput.object(value, Self.schema)")
+                out.line("if let field = try ProtoJSONInput.object(value, Self.schema).fields.first {")
+                out.line("    throw ProtoJSONInput.unknown(field.key, Self.schema)")
+                out.line("}")
             } else {
                 out.line("let object = try ProtoJSONInput.object(value, Self.schema)")
                 out.line("var seen = ProtoJSONInput.Seen()")

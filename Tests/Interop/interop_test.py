@@ -6,8 +6,8 @@ from connectrpc.code import Code
 from connectrpc.codec import proto_json_codec
 from connectrpc.errors import ConnectError
 
-from consensus.v1 import consensus_connect, consensus_pb
-from node.v1 import diagnostics_connect, diagnostics_pb, health_connect, health_pb, reflection_connect, reflection_pb
+from api.consensus.v1 import consensus_connect, consensus_pb
+from api.node.v1 import diagnostics_connect, diagnostics_pb, health_connect, health_pb, reflection_connect, reflection_pb
 
 base = sys.argv[1]
 passed = 0

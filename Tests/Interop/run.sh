@@ -24,12 +24,14 @@ fi
 echo "interop: buf lint passed"
 
 gen=$work/gen
-rm -rf "$gen" && mkdir -p "$gen"
+# Generated into the package `api`: the generated modules import each other relatively
+# (consensus.v1 imports node.v1's field rules), which needs a common parent package.
+rm -rf "$gen" && mkdir -p "$gen/api"
 protos=$(cd Protocols && find . -name '*.proto' | sed 's|^\./||' | sort)
 (cd Protocols && "$venv/bin/python" -m grpc_tools.protoc -I. \
     --plugin=protoc-gen-py="$venv/bin/protoc-gen-py" \
     --plugin=protoc-gen-connectrpc="$venv/bin/protoc-gen-connectrpc" \
-    --py_out="$gen" --connectrpc_out="$gen" $protos)
+    --py_out="$gen/api" --connectrpc_out="$gen/api" $protos)
 
 log=$work/node.log
 "$node_bin" serve --role consensus --listen 127.0.0.1:0 --log-level debug > "$work/node.out" 2> "$log" &

@@ -35,6 +35,7 @@ struct GeneratedJSONTests {
 
     @Test func rejectsWhatProtoJSONRejects() {
         #expect(error(NodeV1.TicksRequest.self, #"{"unknown":1}"#)?.message == "unknown field \"unknown\" in node.v1.TicksRequest")
+        #expect(error(NodeV1.ListServicesRequest.self, #"{"x":null}"#)?.message == "unknown field \"x\" in node.v1.ListServicesRequest")
         #expect(error(NodeV1.DescribeServiceRequest.self, #"{}"#)?.message == "missing required field \"service\"")
         #expect(error(NodeV1.DescribeServiceRequest.self, #"{"service":""}"#)?.message == "missing required field \"service\"")
         #expect(error(NodeV1.TicksRequest.self, #"{"count":1.5}"#)?.message.contains("count") == true)

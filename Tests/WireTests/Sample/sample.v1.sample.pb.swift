@@ -441,7 +441,9 @@ extension SampleV1 {
 
         public init(protoJSON value: JSONValue) throws(ConnectError) {
             self.init()
-            _ = try ProtoJSONInput.object(value, Self.schema)
+            if let field = try ProtoJSONInput.object(value, Self.schema).fields.first {
+                throw ProtoJSONInput.unknown(field.key, Self.schema)
+            }
             try checkRequired()
         }
 
