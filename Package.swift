@@ -141,12 +141,15 @@ let package = Package(
         .testTarget(
             name: "WireTests",
             dependencies: ["RPC", "JSON", "Cluster", "RegisterService", "LogReplica", "ConsensusService", "BulletinService", "TestSupport"],
+            exclude: ["Protos"],
             resources: [.copy("Golden")],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["ProtoGenPlugin"]
         ),
         .testTarget(
             name: "ProtoGenKitTests",
             dependencies: ["ProtoGenKit"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,4 @@
 public import RegisterCore
-public import RPC
 
 // Conversions between the generated `register.v1` messages and the register's domain values.
 

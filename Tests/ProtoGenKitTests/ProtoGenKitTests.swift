@@ -7,20 +7,22 @@ struct ProtoGenKitTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func sampleSet() throws -> ProtoSchemaSet {
-        let sample = try String(contentsOf: root.appending(path: "Tests/ProtoGenKitTests/Golden/sample/v1/sample.proto"), encoding: .utf8)
+        let sample = try String(contentsOf: root.appending(path: "Tests/WireTests/Protos/sample/v1/sample.proto"), encoding: .utf8)
         let rules = try String(contentsOf: root.appending(path: "Protocols/node/v1/rules.proto"), encoding: .utf8)
         return try ProtoSchemaSet(files: [try ProtoParser.parse(sample, path: "sample/v1/sample.proto"),
                                           try ProtoParser.parse(rules, path: "node/v1/rules.proto")],
                                   modules: ["sample/v1/sample.proto": "WireTests"])
     }
 
-    /// The generated code for the sample is exactly the file WireTests compiles and exercises
-    /// (regenerate it with `ProtoGen` when the generator changes on purpose).
+    /// The generated code for the sample WireTests compiles (from its Protos/ at build time) and
+    /// exercises, word for word (when the generator changes on purpose, write the new text to the
+    /// golden file: `ProtoGen --root Protocols --manifest Protocols/swift-modules.txt --module
+    /// WireTests --local-root Tests/WireTests/Protos --output /tmp/x`).
     @Test func generatesTheGoldenSample() throws {
         let set = try Self.sampleSet()
         let file = try #require(set.files.first { $0.path == "sample/v1/sample.proto" })
         let generated = try SwiftGenerator(set: set).generate(file)
-        let golden = try String(contentsOf: Self.root.appending(path: "Tests/WireTests/Sample/sample.v1.sample.pb.swift"), encoding: .utf8)
+        let golden = try String(contentsOf: Self.root.appending(path: "Tests/ProtoGenKitTests/Golden/sample.v1.sample.pb.swift.golden"), encoding: .utf8)
         #expect(generated == golden)
     }
 
