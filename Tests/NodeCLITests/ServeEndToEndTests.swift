@@ -138,6 +138,8 @@ struct ServeEndToEndTests {
         #expect(ticks.out == "{\"message\":\"t0\"}\n{\"message\":\"t1\"}\n", "\(ticks.out)")
         let refused = try await NodeProcess.run(["call", address, "register.v1.Register/Read", #"{}"#, "--codec", "proto"])
         #expect(refused.status == 3 && refused.err.contains("missing required field \"key\""), "\(refused.err)")
+        let typo = try await NodeProcess.run(["call", address, "register.v1.Register/Read", #"{"kye":"k"}"#, "--codec", "proto"])
+        #expect(typo.status == 64 && typo.err.contains("unknown field \"kye\""), "\(typo.err)")
         let unknown = try await NodeProcess.run(["call", address, "other.v1.Thing/Do", "{}", "--codec", "proto"])
         #expect(unknown.status == 64 && unknown.err.contains("not a method of this node's services"))
         server.signal(SIGTERM)

@@ -7,8 +7,8 @@ import JSON
 /// Guarantees: fields in field-number order; proto3 defaults of singular fields are omitted
 /// (fields with explicit presence, `optional`, are written when present); repeated numeric
 /// scalars and enums are packed; map entries are messages of key 1 and value 2; int64 is read
-/// from a JSON string or number; a value that does not fit its field is `internal` (our own
-/// encoders never produce one), never a trap.
+/// from a JSON string or number; a key the schema lacks or a value that does not fit its field
+/// is `internal` (our own encoders never produce one), never a trap.
 public enum ProtoBinaryWriter {
     /// The binary form of the JSON text `json` of a `schema` message.
     public static func binary(fromJSON json: [UInt8], schema: MessageSchema) throws(ConnectError) -> [UInt8] {
@@ -22,6 +22,10 @@ public enum ProtoBinaryWriter {
 
     static func write(_ object: JSONObject, schema: MessageSchema, depth: Int, into out: inout [UInt8]) throws(ConnectError) {
         guard depth < ProtoBinaryReader.maxDepth else { throw mismatch("nested too deeply", schema.name) }
+        // Nothing is dropped silently: a key the schema does not know is refused.
+        for field in object.fields where schema.field(named: field.key) == nil {
+            throw mismatch("unknown field \"\(field.key)\" in \(schema.name)", field.key)
+        }
         for field in schema.fields.sorted(by: { $0.number < $1.number }) {
             guard let value = object[field.jsonName] ?? object[field.name], !value.isNull else { continue }
             switch (field.type, field.label) {
