@@ -19,13 +19,7 @@ public protocol GeneratedMessage: ProtoMessage, ProtoJSONWritable, Equatable {
 
 extension GeneratedMessage {
     public static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self {
-        let value: JSONValue
-        do {
-            value = bytes.isEmpty ? .object(JSONObject()) : try JSONParser.parse(bytes)
-        } catch {
-            throw ConnectError(.invalidArgument, "request body is not valid JSON: \(error)")
-        }
-        return try Self(protoJSON: value)
+        try Self(protoJSON: try ProtoJSONCodec.parse(bytes))
     }
 
     public static func decodeBinary(_ bytes: [UInt8]) throws(ConnectError) -> Self {

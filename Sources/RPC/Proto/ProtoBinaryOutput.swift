@@ -1,5 +1,3 @@
-import Foundation
-
 /// Writes binary protobuf fields for generated messages (the protobuf encoding spec).
 ///
 /// Guarantees: the field writers write unconditionally (the generated code leaves out
@@ -96,9 +94,7 @@ public enum ProtoBinaryOutput {
         guard !values.isEmpty else { return }
         var body: [UInt8] = []
         for value in values { write(value, &body) }
-        tag(number, .lengthDelimited, &out)
-        varint(UInt64(body.count), &out)
-        out.append(contentsOf: body)
+        bytes(number, body, &out)
     }
 
     /// A map field: one entry message (key 1, value 2) per key, in sorted key order.
@@ -108,9 +104,7 @@ public enum ProtoBinaryOutput {
             var body: [UInt8] = []
             key(1, entry.key, &body)
             value(2, entry.value, &body)
-            tag(number, .lengthDelimited, &out)
-            varint(UInt64(body.count), &out)
-            out.append(contentsOf: body)
+            bytes(number, body, &out)
         }
     }
 }

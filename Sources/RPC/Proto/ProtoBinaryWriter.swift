@@ -1,4 +1,3 @@
-import Foundation
 import JSON
 
 /// Writes the proto3 JSON our message types produce as a binary protobuf message, driven by the
@@ -40,9 +39,7 @@ public enum ProtoBinaryWriter {
                     }
                     var body: [UInt8] = []
                     try write(JSONObject([JSONField("key", key), JSONField("value", entry.value)]), schema: entrySchema, depth: depth + 1, into: &body)
-                    appendTag(field.number, .lengthDelimited, into: &out)
-                    appendVarint(UInt64(body.count), into: &out)
-                    out.append(contentsOf: body)
+                    ProtoBinaryOutput.bytes(field.number, body, &out)
                 }
             case (_, .repeated):
                 guard case .array(let items) = value else { throw mismatch("a repeated field must be a list", field.name) }
@@ -50,9 +47,7 @@ public enum ProtoBinaryWriter {
                 if field.type.isPackable {
                     var packed: [UInt8] = []
                     for item in items { try appendScalar(item, field: field, into: &packed) }
-                    appendTag(field.number, .lengthDelimited, into: &out)
-                    appendVarint(UInt64(packed.count), into: &out)
-                    out.append(contentsOf: packed)
+                    ProtoBinaryOutput.bytes(field.number, packed, &out)
                 } else {
                     for item in items { try appendValue(item, field: field, depth: depth, into: &out) }
                 }
@@ -69,70 +64,53 @@ public enum ProtoBinaryWriter {
             guard case .object(let object) = value else { throw mismatch("a message must be an object", field.name) }
             var body: [UInt8] = []
             try write(object, schema: schema(), depth: depth + 1, into: &body)
-            appendTag(field.number, .lengthDelimited, into: &out)
-            appendVarint(UInt64(body.count), into: &out)
-            out.append(contentsOf: body)
+            ProtoBinaryOutput.bytes(field.number, body, &out)
             return
         }
-        appendTag(field.number, field.type.scalarWireType, into: &out)
+        ProtoBinaryOutput.tag(field.number, field.type.scalarWireType, &out)
         try appendScalar(value, field: field, into: &out)
     }
 
-    /// A scalar's value without its tag (what packed fields hold).
+    /// A scalar's value without its tag (what packed fields hold): read with the generated
+    /// messages' JSON readers, written with their binary writers.
     static func appendScalar(_ value: JSONValue, field: FieldSchema, into out: inout [UInt8]) throws(ConnectError) {
-        if field.type.jsonForm.protoName != field.type.protoName {
-            // Read the value as its JSON form, then write that form's value the binary way.
-            var plain: [UInt8] = []
-            try appendScalar(value, field: FieldSchema(field.name, field.number, field.type.jsonForm), into: &plain)
-            var input = WireInput(plain)
+        let name = field.name
+        do throws(ConnectError) {
             switch field.type {
-            case .sint32: ProtoBinaryOutput.varint(ProtoZigZag.encode32(Int32(truncatingIfNeeded: try input.varint(field.name))), &out)
-            case .sint64: ProtoBinaryOutput.varint(ProtoZigZag.encode64(Int64(bitPattern: try input.varint(field.name))), &out)
-            case .fixed32: ProtoBinaryOutput.fixed32Value(UInt32(truncatingIfNeeded: try input.varint(field.name)), &out)
-            case .sfixed32: ProtoBinaryOutput.fixed32Value(UInt32(truncatingIfNeeded: try input.varint(field.name)), &out)
-            case .fixed64, .sfixed64: ProtoBinaryOutput.fixed64Value(try input.varint(field.name), &out)
-            case .float: ProtoBinaryOutput.floatValue(Float(Double(bitPattern: try input.fixed64(field.name))), &out)
-            default: break
+            case .string:
+                let text = try ProtoJSONInput.string(value, name)
+                ProtoBinaryOutput.varint(UInt64(text.utf8.count), &out)
+                out.append(contentsOf: text.utf8)
+            case .bytes:
+                let bytes = try ProtoJSONInput.bytes(value, name)
+                ProtoBinaryOutput.varint(UInt64(bytes.count), &out)
+                out.append(contentsOf: bytes)
+            case .bool: ProtoBinaryOutput.boolValue(try ProtoJSONInput.bool(value, name), &out)
+            case .int32: ProtoBinaryOutput.int32Value(try ProtoJSONInput.int32(value, name), &out)
+            case .int64: ProtoBinaryOutput.int64Value(try ProtoJSONInput.int64(value, name), &out)
+            case .uint32: ProtoBinaryOutput.uint32Value(try ProtoJSONInput.uint32(value, name), &out)
+            case .uint64: ProtoBinaryOutput.uint64Value(try ProtoJSONInput.uint64(value, name), &out)
+            case .double: ProtoBinaryOutput.doubleValue(try ProtoJSONInput.double(value, name), &out)
+            case .float: ProtoBinaryOutput.floatValue(try ProtoJSONInput.float(value, name), &out)
+            case .sint32: ProtoBinaryOutput.sint32Value(try ProtoJSONInput.int32(value, name), &out)
+            case .sint64: ProtoBinaryOutput.sint64Value(try ProtoJSONInput.int64(value, name), &out)
+            case .fixed32: ProtoBinaryOutput.fixed32Value(try ProtoJSONInput.uint32(value, name), &out)
+            case .fixed64: ProtoBinaryOutput.fixed64Value(try ProtoJSONInput.uint64(value, name), &out)
+            case .sfixed32: ProtoBinaryOutput.sfixed32Value(try ProtoJSONInput.int32(value, name), &out)
+            case .sfixed64: ProtoBinaryOutput.sfixed64Value(try ProtoJSONInput.int64(value, name), &out)
+            case .enumeration(let schema):
+                let number: Int32? = switch value {
+                case .string(let text): schema.values.first { $0.name == text }?.number
+                case .number(let text): Int32(text)
+                default: nil
+                }
+                guard let number else { throw mismatch("not a \(schema.name) value: \(value.kindDescription)", name) }
+                ProtoBinaryOutput.int32Value(number, &out)
+            case .message, .map:
+                throw mismatch("\(value.kindDescription) does not fit a \(field.type.protoName)", name)
             }
-            return
-        }
-        switch (field.type, value) {
-        case (.string, .string(let text)):
-            appendVarint(UInt64(text.utf8.count), into: &out)
-            out.append(contentsOf: text.utf8)
-        case (.bytes, .string(let text)):
-            guard let data = Data(base64Encoded: text) ?? Data(base64Encoded: base64Standard(text)) else { throw mismatch("bytes must be base64", field.name) }
-            appendVarint(UInt64(data.count), into: &out)
-            out.append(contentsOf: data)
-        case (.bool, .bool(let flag)):
-            out.append(flag ? 1 : 0)
-        case (.int32, .number(let text)), (.int32, .string(let text)), (.int64, .number(let text)), (.int64, .string(let text)):
-            guard let number = Int64(text) ?? Double(text).flatMap({ Int64(exactly: $0) }) else { throw mismatch("not an integer: \(text)", field.name) }
-            appendVarint(UInt64(bitPattern: number), into: &out)
-        case (.uint32, .number(let text)), (.uint32, .string(let text)), (.uint64, .number(let text)), (.uint64, .string(let text)):
-            guard let number = UInt64(text) ?? Double(text).flatMap({ UInt64(exactly: $0) }) else { throw mismatch("not an unsigned integer: \(text)", field.name) }
-            appendVarint(number, into: &out)
-        case (.double, .number(let text)), (.double, .string(let text)):
-            let number: Double? = switch text {
-            case "NaN": .nan
-            case "Infinity": .infinity
-            case "-Infinity": -.infinity
-            default: Double(text)
-            }
-            guard let number else { throw mismatch("not a number: \(text)", field.name) }
-            var bits = number.bitPattern
-            for _ in 0..<8 {
-                out.append(UInt8(truncatingIfNeeded: bits))
-                bits >>= 8
-            }
-        case (.enumeration(let schema), .string(let name)):
-            guard let number = schema.values.first(where: { $0.name == name })?.number else { throw mismatch("unknown enum value \(name)", field.name) }
-            appendVarint(UInt64(bitPattern: Int64(number)), into: &out)
-        case (.enumeration, .number(let text)):
-            guard let number = Int32(text) else { throw mismatch("not an enum number: \(text)", field.name) }
-            appendVarint(UInt64(bitPattern: Int64(number)), into: &out)
-        default:
-            throw mismatch("\(value.kindDescription) does not fit a \(field.type.protoName)", field.name)
+        } catch {
+            throw error.code == .internal ? error : mismatch(error.message, name)
         }
     }
 
@@ -146,25 +124,6 @@ public enum ProtoBinaryWriter {
         case (_, .number(let text)): Double(text) == 0 && !text.hasPrefix("-")
         default: false
         }
-    }
-
-    static func appendTag(_ number: Int, _ wireType: WireType, into out: inout [UInt8]) {
-        appendVarint(UInt64(number) << 3 | UInt64(wireType.rawValue), into: &out)
-    }
-
-    static func appendVarint(_ value: UInt64, into out: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        out.append(UInt8(value))
-    }
-
-    /// URL-safe or unpadded base64 in the standard alphabet, padded.
-    static func base64Standard(_ text: String) -> String {
-        let standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        return standard + String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
     }
 
     static func mismatch(_ problem: String, _ field: String) -> ConnectError {

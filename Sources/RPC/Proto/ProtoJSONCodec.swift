@@ -10,7 +10,8 @@ public enum ProtoJSONCodec {
         try decodeSlowly(T.self, from: try parse(bytes))
     }
 
-    private static func parse(_ bytes: [UInt8]) throws(ConnectError) -> JSONValue {
+    /// The body as JSON (an empty body is `{}`); not JSON is `invalid_argument`.
+    static func parse(_ bytes: [UInt8]) throws(ConnectError) -> JSONValue {
         do {
             return bytes.isEmpty ? .object(JSONObject()) : try JSONParser.parse(bytes)
         } catch {

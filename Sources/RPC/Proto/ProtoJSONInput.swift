@@ -121,10 +121,16 @@ public enum ProtoJSONInput {
 
     public static func bytes(_ value: JSONValue, _ field: String) throws(ConnectError) -> [UInt8] {
         guard case .string(let text) = value else { throw expected("base64 text", field) }
-        guard let data = Data(base64Encoded: text) ?? Data(base64Encoded: ProtoBinaryWriter.base64Standard(text)) else {
+        guard let data = Data(base64Encoded: text) ?? Data(base64Encoded: base64Standard(text)) else {
             throw ConnectError(.invalidArgument, "field \"\(field)\" is not base64")
         }
         return Array(data)
+    }
+
+    /// URL-safe or unpadded base64 in the standard alphabet, padded.
+    static func base64Standard(_ text: String) -> String {
+        let standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        return standard + String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
     }
 
     /// A JSON number text that is an integral double exactly representable (below 2^53).
