@@ -14,6 +14,12 @@ struct NodeCommandTests {
         #expect(options.peers?.members.count == 2)
         #expect(options.logFormat == .json)
         #expect(options.oneRoundWrites)
+        #expect(options.peerCodec == .proto)
+        guard case .serve(let jsonPeers) = try NodeCommand.parse(["serve", "--role", "register", "--peer-codec", "json"]) else {
+            Issue.record("not serve")
+            return
+        }
+        #expect(jsonPeers.peerCodec == .json)
         guard case .serve(let twoPhase) = try NodeCommand.parse(["serve", "--role", "register", "--write-rounds", "2"]) else {
             Issue.record("not serve")
             return
@@ -31,6 +37,8 @@ struct NodeCommandTests {
         (["serve", "--role", "register", "--peers", "n1=127.0.0.1:1,n1=127.0.0.1:2"], "appears twice"),
         (["serve", "--role", "register", "--peer-transport", "carrier-pigeon"], "--peer-transport must be"),
         (["serve", "--role", "register", "--fsync", "sometimes"], "--fsync must be"),
+        (["serve", "--role", "register", "--peer-codec", "xml"], "--peer-codec must be"),
+        (["call", "127.0.0.1:1", "a.B/C", "--codec", "xml"], "--codec must be"),
         (["serve", "--role", "bulletin", "--mode", "eventual"], "unknown --mode 'eventual'"),
         (["serve", "--role", "bulletin", "--read-quorum", "0"], "--read-quorum must be"),
         (["serve", "--role", "register", "--peers", "n1=127.0.0.1:1", "--cluster-file", "x.json"], "not both"),
@@ -59,6 +67,12 @@ struct NodeCommandTests {
         #expect(options.action == .invoke(method: "node.v1.Health/Check", body: .file("req.json")))
         #expect(options.headers == ["x-trace": "t1"])
         #expect(options.timeout == .milliseconds(250))
+        #expect(options.codec == .json)
+        guard case .call(let proto) = try NodeCommand.parse(["call", "localhost:808", "node.v1.Health/Check", "--codec", "proto"]) else {
+            Issue.record("not call")
+            return
+        }
+        #expect(proto.codec == .proto)
         #expect(try NodeCommand.parse(["call", "[::1]:9", "--list"]) == .call(CallOptionsCLI(address: try SocketAddress(parsing: "[::1]:9"), action: .list)))
     }
 

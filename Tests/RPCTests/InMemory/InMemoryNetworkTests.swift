@@ -34,6 +34,21 @@ struct InMemoryNetworkTests {
         #expect(await call(network, "hi") == .success("hi"))
     }
 
+    /// A binary-protobuf client: the request travels as application/proto and the answer is read back.
+    @Test func aClientSpeaksItsCodec() async throws {
+        let network = InMemoryNetwork(seed: 1)
+        network.attach("b", responder: TestRouter.responder())
+        let client = RPCClient(transport: network.transport(from: "a", to: "b"), codec: .proto)
+        let (message, headers) = try await client.callWithHeaders(NodeV1.Diagnostics.echo, NodeV1.EchoMessage(message: "bin"),
+                                                                  options: CallOptions(timeout: .seconds(10)))
+        #expect(message.message == "bin")
+        #expect(headers["content-type"] == "application/proto")
+        let ticks = client.stream(NodeV1.Diagnostics.ticks, NodeV1.TicksRequest(message: "t", count: 2))
+        var received: [String] = []
+        for try await tick in ticks { received.append(tick.message) }
+        #expect(received == ["t0", "t1"])
+    }
+
     /// The same seed gives the same decisions for the same messages; the seed is in every failure message.
     @Test func sameSeedSameRun() async {
         func run(seed: UInt64) async -> [String] {

@@ -104,7 +104,7 @@ struct ProtoBinaryTests {
 
     func varint(_ value: UInt64) -> [UInt8] {
         var out: [UInt8] = []
-        ProtoBinaryWriter.appendVarint(value, into: &out)
+        ProtoBinaryOutput.varint(value, &out)
         return out
     }
 }
