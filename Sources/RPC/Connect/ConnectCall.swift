@@ -59,8 +59,9 @@ struct ConnectCall: Sendable {
 
     /// The codec a request's content type names, nil when it is not one this kind of call takes.
     static func codec(of contentType: String, streaming: Bool) -> Codec? {
-        if isMediaType(contentType, streaming ? "application/connect+json" : "application/json") { return .json }
-        if isMediaType(contentType, streaming ? "application/connect+proto" : "application/proto") { return .proto }
+        for codec in WireCodec.allCases where isMediaType(contentType, streaming ? codec.streamContentType : codec.contentType) {
+            return codec
+        }
         return nil
     }
 

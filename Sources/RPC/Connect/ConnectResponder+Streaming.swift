@@ -29,7 +29,7 @@ extension ConnectResponder {
         sink.onTermination = { _ in producer.cancel() }
         var headers = context.responseHeaders
         // The end-of-stream message is JSON with either codec (the Connect protocol says so).
-        headers.set("content-type", codec == .proto ? "application/connect+proto" : "application/connect+json")
+        headers.set("content-type", codec.streamContentType)
         return HTTPResponse(status: .ok, headers: headers, stream: chunks)
     }
 }

@@ -123,7 +123,7 @@ public struct ConnectResponder: HTTPResponder {
     private func successResponse(_ body: [UInt8], codec: ConnectCall.Codec, context: RPCContext, request: HTTPRequest) -> HTTPResponse {
         var headers = context.responseHeaders
         for (name, value) in context.responseTrailers { headers.add("trailer-" + name, value) }
-        headers.set("content-type", codec == .proto ? "application/proto" : "application/json")
+        headers.set("content-type", codec.contentType)
         var body = body
         if body.count >= compressionThreshold, request.headers.hasToken("gzip", in: "accept-encoding") {
             body = GzipCodec.deflate(body)
