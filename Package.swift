@@ -29,6 +29,11 @@ let package = Package(
             name: "JSON",
             swiftSettings: swiftSettings
         ),
+        // The majority of a cluster and the seeded generator every core, simulation and test uses (stdlib only).
+        .target(
+            name: "ReplicaMath",
+            swiftSettings: swiftSettings
+        ),
         // The .proto reader and Swift code generator (stdlib only), and its command line.
         .target(
             name: "ProtoGenKit",
@@ -48,7 +53,7 @@ let package = Package(
         // The RPC layer: sockets, HTTP/1.1, Connect protocol, router, clients, logging.
         .target(
             name: "RPC",
-            dependencies: ["CNodeSystem", "JSON"],
+            dependencies: ["ReplicaMath", "CNodeSystem", "JSON"],
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
@@ -61,26 +66,27 @@ let package = Package(
         // Membership, peer transports, authentication wiring, failure detection, the rebuild gate.
         .target(
             name: "Cluster",
-            dependencies: ["RPC", "Storage"],
+            dependencies: ["ReplicaMath", "RPC", "Storage"],
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
         // Voting pools as a pure state machine, and as a replicated-log machine (stdlib and our JSON).
         .target(
             name: "ConsensusCore",
-            dependencies: ["ReplicatedLog", "JSON"],
+            dependencies: ["ReplicaMath", "ReplicatedLog", "JSON"],
             swiftSettings: swiftSettings
         ),
         // The consensus role: the pool service, its durable node and the voting agent.
         .target(
             name: "ConsensusService",
-            dependencies: ["ConsensusCore", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
+            dependencies: ["ReplicaMath", "ConsensusCore", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
         // ABD register building blocks as pure values (stdlib only).
         .target(
             name: "RegisterCore",
+            dependencies: ["ReplicaMath"],
             swiftSettings: swiftSettings
         ),
         // The register role: ABD coordinator, durable replica, peer batching, anti-entropy, client.
@@ -93,6 +99,7 @@ let package = Package(
         // A Raft-style replicated log as a pure state machine (stdlib only).
         .target(
             name: "ReplicatedLog",
+            dependencies: ["ReplicaMath"],
             swiftSettings: swiftSettings
         ),
         // The replicated-log shell: any ReplicatedStateMachine on Raft, over the WAL and peer RPCs.
@@ -117,13 +124,13 @@ let package = Package(
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
-            dependencies: ["RPC", "RegisterCore", "ReplicatedLog", "LogReplica"],
+            dependencies: ["ReplicaMath", "RPC", "RegisterCore", "ReplicatedLog", "LogReplica"],
             swiftSettings: swiftSettings
         ),
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
-            dependencies: ["RPC", "Cluster", "Storage", "ConsensusService", "RegisterService", "BulletinService", "LogReplica"],
+            dependencies: ["ReplicaMath", "RPC", "Cluster", "Storage", "ConsensusService", "RegisterService", "BulletinService", "LogReplica"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -133,14 +140,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeBench",
-            dependencies: ["RPC", "ConsensusService", "RegisterService", "BulletinService", "LogReplica", "Storage"],
+            dependencies: ["ReplicaMath", "RPC", "ConsensusService", "RegisterService", "BulletinService", "LogReplica", "Storage"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
         // The generated messages of every package: round trips, hostile input, golden JSON.
         .testTarget(
             name: "WireTests",
-            dependencies: ["RPC", "JSON", "Cluster", "RegisterService", "LogReplica", "ConsensusService", "BulletinService", "TestSupport"],
+            dependencies: ["ReplicaMath", "RPC", "JSON", "Cluster", "RegisterService", "LogReplica", "ConsensusService", "BulletinService", "TestSupport"],
             exclude: ["Protos"],
             resources: [.copy("Golden")],
             swiftSettings: swiftSettings,
@@ -153,13 +160,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ReplicaMathTests",
+            dependencies: ["ReplicaMath"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JSONTests",
-            dependencies: ["JSON"],
+            dependencies: ["ReplicaMath", "JSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RPCTests",
-            dependencies: ["RPC", "TestSupport"],
+            dependencies: ["ReplicaMath", "RPC", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -169,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsensusCoreTests",
-            dependencies: ["ConsensusCore", "ReplicatedLog", "RPC", "TestSupport"],
+            dependencies: ["ReplicaMath", "ConsensusCore", "ReplicatedLog", "RPC", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -179,17 +191,17 @@ let package = Package(
         ),
         .testTarget(
             name: "RegisterCoreTests",
-            dependencies: ["RegisterCore", "TestSupport", "RPC"],
+            dependencies: ["ReplicaMath", "RegisterCore", "TestSupport", "RPC"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RegisterServiceTests",
-            dependencies: ["RegisterService", "RegisterCore", "Cluster", "RPC", "Storage", "TestSupport"],
+            dependencies: ["ReplicaMath", "RegisterService", "RegisterCore", "Cluster", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ReplicatedLogTests",
-            dependencies: ["ReplicatedLog", "TestSupport"],
+            dependencies: ["ReplicaMath", "ReplicatedLog", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -204,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BulletinServiceTests",
-            dependencies: ["BulletinService", "BulletinCore", "ReplicatedLog", "LogReplica", "Cluster", "RPC", "Storage", "TestSupport"],
+            dependencies: ["ReplicaMath", "BulletinService", "BulletinCore", "ReplicatedLog", "LogReplica", "Cluster", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -214,12 +226,12 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeBenchTests",
-            dependencies: ["NodeBench", "node"],
+            dependencies: ["ReplicaMath", "NodeBench", "node"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "NodeCLITests",
-            dependencies: ["NodeCLI", "RPC", "ConsensusService", "RegisterService", "RegisterCore", "BulletinService", "BulletinCore",
+            dependencies: ["ReplicaMath", "NodeCLI", "RPC", "ConsensusService", "RegisterService", "RegisterCore", "BulletinService", "BulletinCore",
                            "TestSupport", "node"],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import RPC
+import ReplicaMath
 
 /// A 3-member etcd cluster on free loopback ports with temporary data dirs, for `--compare etcd`.
 /// etcd always fsyncs its WAL (3.4 has no switch to turn that off), like `node --fsync always`.

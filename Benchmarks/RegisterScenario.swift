@@ -1,5 +1,6 @@
 import RegisterService
 import RPC
+import ReplicaMath
 
 /// `register-write`, `register-read`, `register-mixed`: ABD operations against a 3-replica
 /// cluster; each worker talks to one replica (workers spread over all of them), keys uniform

@@ -1,5 +1,6 @@
 import Foundation
 public import RPC
+import ReplicaMath
 
 /// Static cluster membership: every node's id and address, and which one this node is.
 ///
@@ -80,7 +81,7 @@ public struct ClusterMembership: Sendable, Equatable {
     public var ids: [String] { members.map(\.id) }
     public var peers: [Member] { members.filter { $0.id != selfID } }
     /// A strict majority of the members.
-    public var quorum: Int { members.count / 2 + 1 }
+    public var quorum: Int { majority(of: members.count) }
 
     public func address(of id: String) -> SocketAddress? {
         members.first { $0.id == id }?.address

@@ -1,3 +1,4 @@
+import ReplicaMath
 /// One voting pool: members join until it is full, then vote round after round until one value
 /// has a strict majority of the pool size (⌊N/2⌋+1).
 ///
@@ -46,7 +47,7 @@ public struct VotingPool: Sendable, Equatable, Codable {
     }
 
     /// Votes needed to win: a strict majority of the pool size.
-    public var majority: Int { size / 2 + 1 }
+    public var majority: Int { ReplicaMath.majority(of: size) }
     public var isFull: Bool { members.count == size }
     public var etag: String { "\"v\(version)\"" }
 

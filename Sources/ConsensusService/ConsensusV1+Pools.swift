@@ -1,5 +1,5 @@
 public import ConsensusCore
-public import RPC
+import RPC
 
 // Conversions between the generated `consensus.v1` messages and the pool book's values.
 

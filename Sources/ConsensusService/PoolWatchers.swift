@@ -1,4 +1,4 @@
-public import ConsensusCore
+import ConsensusCore
 import Synchronization
 
 /// The streams watching pools on this replica, fed as committed commands apply.

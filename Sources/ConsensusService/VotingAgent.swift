@@ -1,5 +1,6 @@
 import Foundation
 public import RPC
+import ReplicaMath
 
 /// One voting client, as the seeds' `client.py` was: joins a pool, waits for changes by watching
 /// it (no polling), votes once per round with the pool's current etag, and returns the decision.

@@ -1,4 +1,5 @@
 import Foundation
+import ReplicaMath
 
 /// The bookkeeping of `node cluster`'s replicas: which run, which wait for a restart, and
 /// whether an exited one should be started again. Pure: the command does the I/O.
@@ -30,7 +31,7 @@ struct ClusterSupervisor {
         for (id, child) in zip(ids, children) { self.children[id] = (child, generation, now) }
     }
 
-    var majority: Int { ids.count / 2 + 1 }
+    var majority: Int { ReplicaMath.majority(of: ids.count) }
     var running: Int { children.count }
     var restartPending: Bool { !pending.isEmpty }
     var runningChildren: [Process] { children.values.map(\.process) }

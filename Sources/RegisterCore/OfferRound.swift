@@ -1,3 +1,4 @@
+import ReplicaMath
 /// A write in one round trip: the coordinator skips the query phase, picks the version after the
 /// one it stores itself, and *offers* the entry to every peer. Each peer keeps it unless it holds
 /// a newer version, and answers `held` (it holds, or held, this very entry) or `newer(v)`.
@@ -68,13 +69,13 @@ public struct OfferRound: Sendable, Equatable {
 
     /// Whether one-round writes are safe with `replicas` members: a majority must leave out at most
     /// one replica, so that a majority of replicas without the coordinator is every peer.
-    public static func isSupported(replicas: Int) -> Bool { replicas >= 1 && replicas - (replicas / 2 + 1) <= 1 }
+    public static func isSupported(replicas: Int) -> Bool { replicas >= 1 && replicas - majority(of: replicas) <= 1 }
 
     public init(replicas: Int, repeated: Bool = false) {
         precondition(Self.isSupported(replicas: replicas), "one-round writes need N ≤ 4")
         self.replicas = replicas
         self.repeated = repeated
-        quorum = replicas / 2 + 1
+        quorum = majority(of: replicas)
     }
 
     var peers: Int { replicas - 1 }

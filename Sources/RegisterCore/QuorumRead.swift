@@ -1,3 +1,4 @@
+import ReplicaMath
 /// Collects replies until a majority of `size` replicas answered (ABD's "wait for a majority").
 ///
 /// Pure. Guarantees: `isComplete` once `quorum` distinct replicas replied; later or duplicate
@@ -7,7 +8,7 @@ public struct QuorumCollector<Reply: Sendable>: Sendable {
     public private(set) var replies: [String: Reply] = [:]
 
     public init(size: Int) {
-        quorum = size / 2 + 1
+        quorum = majority(of: size)
     }
 
     public mutating func add(_ reply: Reply, from replica: String) {

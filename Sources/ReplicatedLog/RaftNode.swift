@@ -1,3 +1,4 @@
+import ReplicaMath
 /// One replica of a Raft-style replicated log, as a pure state machine.
 ///
 /// Events in (`tick`, `step`, `propose`, `readIndex`, `persisted`, `compact`,
@@ -44,7 +45,7 @@ public struct RaftNode: Sendable {
         }
 
         public var peers: [String] { members.filter { $0 != id } }
-        public var quorum: Int { members.count / 2 + 1 }
+        public var quorum: Int { majority(of: members.count) }
     }
 
     public enum Role: String, Sendable { case follower, preCandidate = "pre-candidate", candidate, leader }
@@ -97,7 +98,7 @@ public struct RaftNode: Sendable {
     /// A hand-over in progress: the follower it goes to and the ticks spent on it.
     public internal(set) var transferee: String?
     var transferElapsed = 0
-    var random: UInt64
+    var random: SeededGenerator
     var ready = RaftReady()
     var hardStateDirty = false
     var dirtyFrom: UInt64?
@@ -113,7 +114,7 @@ public struct RaftNode: Sendable {
         self.appliedIndex = log.snapshotIndex
         self.persistedIndex = log.lastIndex
         self.rebuilding = rebuilding
-        self.random = seed
+        self.random = SeededGenerator(seed: seed)
         resetElectionTimer()
     }
 
@@ -227,12 +228,8 @@ public struct RaftNode: Sendable {
         role == .leader || (leader != nil && electionElapsed < configuration.electionTicks.lowerBound)
     }
 
-    /// SplitMix64: deterministic per seed, so simulations replay exactly.
+    /// Deterministic per seed, so simulations replay exactly.
     mutating func nextRandom() -> UInt64 {
-        random &+= 0x9E37_79B9_7F4A_7C15
-        var z = random
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        random.next()
     }
 }

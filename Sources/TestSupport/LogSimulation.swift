@@ -1,5 +1,6 @@
-public import LogReplica
+import LogReplica
 public import ReplicatedLog
+import ReplicaMath
 
 /// A deterministic cluster of `LogReplicaCore`s driving real state machines, over a simulated
 /// network (loss, delay, duplication, reordering, two-way and one-way partitions) and simulated
@@ -47,7 +48,7 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
     public let ids: [String]
     let makeMachine: () -> Machine
     let codec = JSONCommandCodec()
-    var random: UInt64
+    var random: SeededGenerator
     var replicas: [String: Replica] = [:]
     var network: [InFlight] = []
     public private(set) var now = 0
@@ -79,7 +80,7 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
     var answeredEarly: [UInt64: [Machine.Command]] = [:]
 
     public init(size: Int, seed: UInt64, snapshotEvery: UInt64 = 25, makeMachine: @escaping () -> Machine) {
-        random = seed
+        random = SeededGenerator(seed: seed)
         ids = (1...size).map { "n\($0)" }
         self.snapshotEvery = snapshotEvery
         self.makeMachine = makeMachine
@@ -97,11 +98,7 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
     // MARK: - Randomness
 
     public mutating func nextRandom() -> UInt64 {
-        random &+= 0x9E37_79B9_7F4A_7C15
-        var z = random
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        random.next()
     }
 
     public mutating func chance(_ p: Double) -> Bool { Double(nextRandom() % 1_000_000) / 1_000_000 < p }

@@ -1,5 +1,6 @@
 public import JSON
 public import RPC
+public import ReplicaMath
 
 /// Random proto3 JSON for any message schema, from a seed: the inputs of the codec round-trip
 /// and golden tests.

@@ -5,6 +5,7 @@ import Synchronization
 import LogReplica
 import Testing
 @testable import BulletinService
+import ReplicaMath
 
 /// The sequential mode's shell over the in-memory network, many seeds: writers post through
 /// random replicas (retrying with the same request id) while the leader is crashed and

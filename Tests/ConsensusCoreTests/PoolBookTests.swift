@@ -1,6 +1,7 @@
 import RPC
 import Testing
 @testable import ConsensusCore
+import ReplicaMath
 
 /// A book plus the events it applied, so tests can replay them.
 struct RecordingBook {
@@ -47,7 +48,7 @@ struct PoolBookTests {
         var book = RecordingBook()
         _ = try book.create("p", size: size)
         for index in 0..<size { book.join("m\(index)", pool: "p") }
-        let majority = size / 2 + 1
+        let majority = ReplicaMath.majority(of: size)
         for index in 0..<majority {
             #expect(book.book.pools["p"]?.state != .success, "decided after \(index) of \(majority) votes")
             _ = try book.vote("p", "m\(index)", 7).get()

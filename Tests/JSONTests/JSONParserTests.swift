@@ -1,4 +1,5 @@
 import JSON
+import ReplicaMath
 import Testing
 
 private func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
@@ -70,11 +71,8 @@ struct JSONParserTests {
     /// Whatever bytes arrive, the parser answers (a value or an error) and never traps.
     @Test func neverTrapsOnMutatedInput() {
         let seed = Array(#"{"a":[1,-2.5e3,"x\u00e9\n",true,null],"b":{"c":""}}"#.utf8)
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var generator = SeededGenerator(seed: 7)
+        func next() -> Int { Int(truncatingIfNeeded: generator.next() >> 33) }
         for _ in 0..<5000 {
             var bytes = seed
             for _ in 0..<(1 + next() % 4) {

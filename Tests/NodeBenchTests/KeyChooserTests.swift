@@ -1,6 +1,7 @@
 import RPC
 import Testing
 @testable import NodeBench
+import ReplicaMath
 
 struct KeyChooserTests {
     @Test func zipfianIsSkewedAndUniformIsNot() {

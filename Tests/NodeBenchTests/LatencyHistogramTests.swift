@@ -1,11 +1,12 @@
 import Testing
 @testable import NodeBench
+import ReplicaMath
 
 struct LatencyHistogramTests {
     /// Percentiles must be within the histogram's relative error of the exact ones.
     @Test(arguments: [1, 2, 3])
     func percentilesMatchExactValuesWithinBoundedError(seed: UInt64) {
-        var generator = SplitMix(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         var values: [UInt64] = []
         var histogram = LatencyHistogram()
         for _ in 0..<50_000 {
@@ -42,18 +43,5 @@ struct LatencyHistogramTests {
         var remaining = x
         while remaining >= 1 { result *= 10; remaining -= 1 }
         return result * (1 + remaining * 2.302585 + remaining * remaining * 2.650949 + remaining * remaining * remaining * 2.034678)
-    }
-}
-
-/// A tiny seeded generator for reproducible test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

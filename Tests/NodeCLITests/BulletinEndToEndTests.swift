@@ -4,6 +4,7 @@ import LogReplica
 import RPC
 import Synchronization
 import Testing
+import ReplicaMath
 
 /// Bulletin boards of three real processes, one per mode: concurrent writers through random
 /// replicas lose nothing, the sequential leader can be killed mid-run, and read-your-writes

@@ -4,6 +4,7 @@ import LogReplica
 import RPC
 import Synchronization
 import Testing
+import ReplicaMath
 
 /// The consensus role as a replicated service: three `node serve --role consensus` processes
 /// with data directories, agents given every replica's address, a leader killed mid-round and a

@@ -2,6 +2,7 @@ import ConsensusService
 import Foundation
 import RPC
 import Testing
+import ReplicaMath
 
 /// The consensus role with real processes: `node serve --role consensus` and `node agent`s.
 @Suite(.timeLimit(.minutes(3)))

@@ -5,6 +5,7 @@ import RPC
 import Synchronization
 import Testing
 import TestSupport
+import ReplicaMath
 
 /// A 3-process register cluster under load while one replica is killed and restarted and another
 /// is paused and resumed: the history must be linearizable and the restarted replica catch up.

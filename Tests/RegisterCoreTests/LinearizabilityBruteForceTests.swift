@@ -1,6 +1,7 @@
 import RPC
 import Testing
 import TestSupport
+import ReplicaMath
 
 /// The WGL checker must agree with an exhaustive search on small random histories.
 struct LinearizabilityBruteForceTests {

@@ -4,6 +4,7 @@ import RPC
 import Testing
 import TestSupport
 @testable import RegisterService
+import ReplicaMath
 
 /// ABD over the in-memory network with seeded faults: every history must be linearizable.
 /// Seeds run one at a time: in parallel, hundreds of simulated clusters on two cores would turn

@@ -1,4 +1,5 @@
 import ReplicatedLog
+import ReplicaMath
 
 /// A deterministic cluster of `RaftNode`s over a simulated network with loss, delay,
 /// duplication, partitions (two-way and one-way), crash-restarts (some with damaged storage),
@@ -33,7 +34,7 @@ struct RaftSimulation {
         var message: RaftMessage
     }
 
-    var random: UInt64
+    var random: SeededGenerator
     let ids: [String]
     var replicas: [String: Replica] = [:]
     var network: [InFlight] = []
@@ -61,7 +62,7 @@ struct RaftSimulation {
     var sendBeforePersist = false
 
     init(size: Int, seed: UInt64) {
-        random = seed
+        random = SeededGenerator(seed: seed)
         ids = (1...size).map { "n\($0)" }
         for id in ids { replicas[id] = Replica() }
         for id in ids { start(id) }
@@ -93,11 +94,7 @@ struct RaftSimulation {
     }
 
     mutating func nextRandom() -> UInt64 {
-        random &+= 0x9E37_79B9_7F4A_7C15
-        var z = random
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        random.next()
     }
 
     mutating func chance(_ p: Double) -> Bool { Double(nextRandom() % 1_000_000) / 1_000_000 < p }

@@ -3,6 +3,7 @@ import JSON
 import RPC
 import Testing
 import TestSupport
+import ReplicaMath
 
 /// The generated codecs of every message: JSON and binary round trips with seeded random
 /// values, cross-checked against the schema-driven transcoder, hostile binary input, and the

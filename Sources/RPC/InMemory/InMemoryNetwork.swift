@@ -1,4 +1,5 @@
 import Synchronization
+import ReplicaMath
 
 /// A network of nodes in one process: calls go straight into each node's Connect responder (the
 /// full codec path, no sockets), through a seeded fault model.

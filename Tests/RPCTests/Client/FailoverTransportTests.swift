@@ -1,5 +1,6 @@
 import Testing
 @testable import RPC
+import ReplicaMath
 
 @Suite(.timeLimit(.minutes(1)))
 struct FailoverTransportTests {

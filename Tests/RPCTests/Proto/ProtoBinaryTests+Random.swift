@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 @testable import RPC
+import ReplicaMath
 
 /// Seeded random proto3 JSON for a schema, and the form it takes after a binary round trip.
 extension ProtoBinaryTests {

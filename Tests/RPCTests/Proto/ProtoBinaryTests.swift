@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Testing
 @testable import RPC
+import ReplicaMath
 
 /// The binary protobuf codec: bytes as the encoding spec gives them, round trips through JSON
 /// for every field kind with seeded random values, and hostile input that must end in

@@ -1,4 +1,8 @@
-/// SplitMix64: a small, fast, seedable random number generator. Same seed, same sequence.
+/// SplitMix64: a small, fast, seedable random number generator, the one every simulation, core
+/// and test here draws from (elections' timeouts, faults, workloads, sample data).
+///
+/// Guarantees: the same seed gives the same sequence on every platform and run, so a failing
+/// seed replays exactly; no global state.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
