@@ -70,16 +70,16 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
-        // Voting pools as a pure state machine, and as a replicated-log machine (stdlib and our JSON).
+        // Voting pools as a pure state machine (stdlib only).
         .target(
             name: "ConsensusCore",
-            dependencies: ["ReplicaMath", "ReplicatedLog", "JSON"],
+            dependencies: ["ReplicaMath"],
             swiftSettings: swiftSettings
         ),
-        // The consensus role: the pool service, its durable node and the voting agent.
+        // The consensus role: the pools as a replicated-log machine, the service, its node and the voting agent.
         .target(
             name: "ConsensusService",
-            dependencies: ["ReplicaMath", "ConsensusCore", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
+            dependencies: ["ReplicaMath", "ConsensusCore", "ReplicatedLog", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
@@ -186,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsensusServiceTests",
-            dependencies: ["ConsensusService", "ConsensusCore", "LogReplica", "RPC", "Storage", "TestSupport"],
+            dependencies: ["ConsensusService", "ConsensusCore", "ReplicatedLog", "LogReplica", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

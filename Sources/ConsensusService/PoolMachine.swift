@@ -1,4 +1,5 @@
 import JSON
+public import ConsensusCore
 public import ReplicatedLog
 import Synchronization
 

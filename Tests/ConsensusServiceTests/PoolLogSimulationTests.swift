@@ -1,4 +1,5 @@
 import ConsensusCore
+import ConsensusService
 import ReplicatedLog
 import Testing
 import TestSupport
