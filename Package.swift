@@ -63,6 +63,12 @@ let package = Package(
             dependencies: ["CNodeSystem"],
             swiftSettings: swiftSettings
         ),
+        // What every role's replication shares: the peer batcher (more of the kit to come, see #20).
+        .target(
+            name: "Replication",
+            dependencies: ["ReplicaMath", "RPC"],
+            swiftSettings: swiftSettings
+        ),
         // Membership, peer transports, authentication wiring, failure detection, the rebuild gate.
         .target(
             name: "Cluster",
@@ -92,7 +98,7 @@ let package = Package(
         // The register role: ABD coordinator, durable replica, peer batching, anti-entropy, client.
         .target(
             name: "RegisterService",
-            dependencies: ["RegisterCore", "RPC", "Storage", "Cluster", "JSON"],
+            dependencies: ["Replication", "ReplicaMath", "RegisterCore", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
@@ -105,7 +111,7 @@ let package = Package(
         // The replicated-log shell: any ReplicatedStateMachine on Raft, over the WAL and peer RPCs.
         .target(
             name: "LogReplica",
-            dependencies: ["ReplicatedLog", "RPC", "Storage", "Cluster", "JSON"],
+            dependencies: ["Replication", "ReplicatedLog", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
@@ -117,7 +123,7 @@ let package = Package(
         // The bulletin role: the three consistency modes (sequential on LogReplica), the web page.
         .target(
             name: "BulletinService",
-            dependencies: ["BulletinCore", "ReplicatedLog", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
+            dependencies: ["Replication", "BulletinCore", "ReplicatedLog", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
             swiftSettings: swiftSettings,
             plugins: ["ProtoGenPlugin"]
         ),
@@ -157,6 +163,11 @@ let package = Package(
             name: "ProtoGenKitTests",
             dependencies: ["ProtoGenKit"],
             exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReplicationTests",
+            dependencies: ["Replication", "RPC"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 public import BulletinCore
 public import Cluster
+import Replication
 public import RPC
 
 /// The read-your-writes mode: a post is durable here before it is acknowledged and spreads to
@@ -10,7 +11,7 @@ public import RPC
 /// goes back in time, whichever replica it uses. Without a session, reads may be stale.
 public struct LocalFirstBoard: BoardMode {
     public let replica: BoardReplica
-    let pushers: [ItemPusher]
+    let pushers: [PeerBatcher<ItemPush>]
     public let antiEntropy: BoardAntiEntropy
     let interval: Duration
     let sessionWait: Duration
@@ -18,7 +19,7 @@ public struct LocalFirstBoard: BoardMode {
     public init(replica: BoardReplica, peers: PeerTransports, peerTimeout: Duration, antiEntropyInterval: Duration,
                 sessionWait: Duration = .seconds(5), logger: Logger = .disabled) {
         self.replica = replica
-        pushers = peers.clients.values.map { ItemPusher(client: $0, timeout: peerTimeout) }
+        pushers = peers.clients.values.map { PeerBatcher(pushingTo: $0, timeout: peerTimeout) }
         antiEntropy = BoardAntiEntropy(replica: replica, peers: peers, logger: logger)
         interval = antiEntropyInterval
         self.sessionWait = sessionWait
@@ -27,7 +28,7 @@ public struct LocalFirstBoard: BoardMode {
     public func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
         try await catchUp(to: session)
         let item = try await replica.accept(draft)
-        for pusher in pushers { pusher.push(item) }
+        for pusher in pushers { pusher.enqueue(ItemPush(item: item)) }
         return item
     }
 

@@ -1,7 +1,7 @@
 public import BulletinCore
 public import Cluster
+import Replication
 public import RPC
-import Synchronization
 
 /// The quorum mode: a post is acknowledged once `writeQuorum` replicas (this one included)
 /// hold it durably; a read merges `readQuorum` replicas. With NR + NW > N every read overlaps
@@ -10,7 +10,7 @@ import Synchronization
 public struct QuorumBoard: BoardMode {
     public let replica: BoardReplica
     let peers: PeerTransports
-    let pushers: [ItemPusher]
+    let pushers: [(peer: String, batcher: PeerBatcher<ItemPush>)]
     let readQuorum: Int
     let writeQuorum: Int
     let peerTimeout: Duration
@@ -21,7 +21,7 @@ public struct QuorumBoard: BoardMode {
                 antiEntropyInterval: Duration, logger: Logger = .disabled) {
         self.replica = replica
         self.peers = peers
-        pushers = peers.clients.values.map { ItemPusher(client: $0, timeout: peerTimeout) }
+        pushers = peers.clients.map { ($0.key, PeerBatcher(pushingTo: $0.value, timeout: peerTimeout)) }
         self.readQuorum = readQuorum
         self.writeQuorum = writeQuorum
         self.peerTimeout = peerTimeout
@@ -34,31 +34,29 @@ public struct QuorumBoard: BoardMode {
         let (item, lsn) = try replica.prepare(draft)
         let needed = writeQuorum - 1
         guard needed > 0 else {
-            for pusher in pushers { pusher.push(item) }
+            for pusher in pushers { pusher.batcher.enqueue(ItemPush(item: item)) }
             try await replica.durable(lsn)
             return item
         }
+        let writeQuorum = writeQuorum
+        let stored = QuorumWait<Void>(participants: pushers.count, needed: needed) { _ in
+            ConnectError(.unavailable, "fewer than \(writeQuorum) replicas stored the post; it may or may not appear (retry with the same request id)")
+        }
         async let local: Void = replica.durable(lsn)
-        let acknowledged = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let tally = Mutex((acks: 0, failures: 0, done: false))
-            let total = pushers.count
-            for pusher in pushers {
-                pusher.push(item) { stored in
-                    let outcome = tally.withLock { t -> Bool? in
-                        if t.done { return nil }
-                        if stored { t.acks += 1 } else { t.failures += 1 }
-                        if t.acks >= needed { t.done = true; return true }
-                        if total - t.failures < needed { t.done = true; return false }
-                        return nil
-                    }
-                    if let outcome { continuation.resume(returning: outcome) }
-                }
-            }
+        for (peer, pusher) in pushers {
+            pusher.enqueue(ItemPush(item: item) { ok in
+                stored.deliver(ok ? .success(()) : .failure(ConnectError(.unavailable, "did not store it")), from: peer)
+            })
+        }
+        let shortfall: (any Error)?
+        do {
+            _ = try await stored.wait()
+            shortfall = nil
+        } catch {
+            shortfall = error
         }
         try await local
-        guard acknowledged else {
-            throw ConnectError(.unavailable, "fewer than \(writeQuorum) replicas stored the post; it may or may not appear (retry with the same request id)")
-        }
+        if let shortfall { throw shortfall }
         return item
     }
 
@@ -70,24 +68,24 @@ public struct QuorumBoard: BoardMode {
         for item in local { board.insert(item) }
         guard needed > 0 else { return board }
         let options = CallOptions(timeout: peerTimeout)
-        var answers = 0
-        try await withThrowingTaskGroup(of: [BoardItem]?.self) { group in
-            for client in peers.clients.values {
-                group.addTask { try? await client.call(BulletinV1.Replica.read, request, options: options).items.boardItems() }
-            }
-            for try await items in group {
-                guard let items else { continue }
-                for item in items { board.insert(item) }
-                answers += 1
-                if answers >= needed {
-                    group.cancelAll()
-                    break
+        let readQuorum = readQuorum
+        let answered = QuorumWait<[BoardItem]>(participants: peers.clients.count, needed: needed) { _ in
+            ConnectError(.unavailable, "fewer than \(readQuorum) replicas answered the read")
+        }
+        let answers = try await withThrowingTaskGroup(of: Void.self) { group in
+            for (peer, client) in peers.clients {
+                group.addTask {
+                    do {
+                        answered.deliver(.success(try await client.call(BulletinV1.Replica.read, request, options: options).items.boardItems()), from: peer)
+                    } catch {
+                        answered.deliver(.failure(ConnectError(.unavailable, "\(error)")), from: peer)
+                    }
                 }
             }
+            defer { group.cancelAll() }
+            return try await answered.wait()
         }
-        guard answers >= needed else {
-            throw ConnectError(.unavailable, "fewer than \(readQuorum) replicas answered the read")
-        }
+        for items in answers.values { for item in items { board.insert(item) } }
         let known = Set(local.map(\.id))
         let repairs = board.items.values.filter { !known.contains($0.id) }
         if !repairs.isEmpty { Task { [replica] in _ = try? await replica.store(Array(repairs)) } }

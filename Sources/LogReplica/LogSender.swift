@@ -1,6 +1,7 @@
 import Cluster
 import ReplicatedLog
 import RPC
+import Replication
 import Storage
 import Synchronization
 
@@ -12,12 +13,6 @@ import Synchronization
 /// in the order they were queued; a failed call's messages are dropped (Raft retransmits); at most
 /// one snapshot streams to the peer at a time, and it is checksummed end to end.
 final class LogSender: Sendable {
-    struct State: ~Copyable {
-        var queue: [RaftMessage] = []
-        var running = false
-        var snapshotting = false
-    }
-
     static let chunkBytes = 1 << 20
 
     let peer: String
@@ -26,7 +21,9 @@ final class LogSender: Sendable {
     let timeout: Duration
     let deliver: @Sendable (String, [RaftMessage]) async -> Void
     let logger: Logger
-    private let state = Mutex(State())
+    /// Regular messages: one `Step` call at a time, so the peer receives them in order.
+    private let steps: PeerBatcher<RaftMessage>
+    private let snapshotting = Mutex(false)
 
     init(peer: String, selfID: String, client: RPCClient, timeout: Duration, logger: Logger,
          deliver: @escaping @Sendable (String, [RaftMessage]) async -> Void) {
@@ -36,6 +33,13 @@ final class LogSender: Sendable {
         self.client = client
         self.timeout = timeout
         self.deliver = deliver
+        steps = PeerBatcher(maxInFlight: 1) { batch in
+            let options = CallOptions(timeout: timeout, sendTimeoutHeader: false)
+            if let response = try? await client.call(LogV1.Replica.step, LogV1.StepRequest(from: selfID, messages: .init(batch)), options: options),
+               let replies = try? response.messages.raftMessages(), !replies.isEmpty {
+                await deliver(peer, replies)
+            }
+        }
     }
 
     func send(_ messages: [RaftMessage]) {
@@ -47,37 +51,13 @@ final class LogSender: Sendable {
                 regular.append(message)
             }
         }
-        guard !regular.isEmpty else { return }
-        let start = state.withLock { state -> Bool in
-            state.queue.append(contentsOf: regular)
-            if state.running { return false }
-            state.running = true
-            return true
-        }
-        if start { RPCContext.detach { await self.drain() } }
-    }
-
-    private func drain() async {
-        while true {
-            let batch = state.withLock { state -> [RaftMessage] in
-                let taken = state.queue
-                state.queue = []
-                if taken.isEmpty { state.running = false }
-                return taken
-            }
-            if batch.isEmpty { return }
-            let options = CallOptions(timeout: timeout, sendTimeoutHeader: false)
-            if let response = try? await client.call(LogV1.Replica.step, LogV1.StepRequest(from: selfID, messages: .init(batch)), options: options),
-               let replies = try? response.messages.raftMessages(), !replies.isEmpty {
-                await deliver(peer, replies)
-            }
-        }
+        steps.enqueue(contentsOf: regular)
     }
 
     private func startSnapshot(term: UInt64, index: UInt64, snapshotTerm: UInt64, data: [UInt8]) {
-        let start = state.withLock { state -> Bool in
-            if state.snapshotting { return false }
-            state.snapshotting = true
+        let start = snapshotting.withLock { running -> Bool in
+            if running { return false }
+            running = true
             return true
         }
         guard start else { return }
@@ -86,7 +66,7 @@ final class LogSender: Sendable {
         // load lost its leader over and over while a 10,000-pool snapshot went out).
         Task.detached {
             await self.streamSnapshot(term: term, index: index, snapshotTerm: snapshotTerm, data: data)
-            self.state.withLock { $0.snapshotting = false }
+            self.snapshotting.withLock { $0 = false }
         }
     }
 

@@ -11,18 +11,18 @@ import Synchronization
 ///
 /// Guarantees: `order()` always lists every peer exactly once; suspicion only changes the order.
 final class PeerPreference: Sendable {
-    let ring: [PeerBatcher]
+    let ring: [ReplicaCalls]
     private let suspects = Mutex<Set<String>>([])
 
     /// `members` in cluster order; `peers` are the batchers of every member but `selfID`.
-    init(members: [String], selfID: String, peers: [PeerBatcher]) {
+    init(members: [String], selfID: String, peers: [ReplicaCalls]) {
         let start = members.firstIndex(of: selfID) ?? 0
         let following = members.indices.map { members[(start + 1 + $0) % members.count] }
         ring = following.compactMap { id in peers.first { $0.peer == id } }
     }
 
     /// Every peer: unsuspected ones in ring order, then suspected ones in ring order.
-    func order() -> [PeerBatcher] {
+    func order() -> [ReplicaCalls] {
         let suspected = suspects.withLock { $0 }
         if suspected.isEmpty { return ring }
         return ring.filter { !suspected.contains($0.peer) } + ring.filter { suspected.contains($0.peer) }

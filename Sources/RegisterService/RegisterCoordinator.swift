@@ -1,6 +1,8 @@
 public import Cluster
 import Foundation
 public import RegisterCore
+import ReplicaMath
+import Replication
 import RPC
 import Synchronization
 
@@ -16,7 +18,7 @@ import Synchronization
 public final class RegisterCoordinator: Sendable {
     public let selfID: String
     public let replica: ReplicaState
-    let peers: [PeerBatcher]
+    let peers: [ReplicaCalls]
     let preference: PeerPreference
     let replicaCount: Int
     /// Test-only fault: skip the read's write-back phase (breaks linearizability on purpose, so
@@ -51,7 +53,7 @@ public final class RegisterCoordinator: Sendable {
         // A query that gets no answer in this time is asked of the other peers too.
         let hedge = min(peerTimeout, .milliseconds(250))
         let batchers = membership.peers.compactMap { member in
-            peers[member.id].map { PeerBatcher(peer: member.id, client: $0, timeout: peerTimeout, queryTimeout: hedge) }
+            peers[member.id].map { ReplicaCalls(peer: member.id, client: $0, timeout: peerTimeout, queryTimeout: hedge) }
         }
         self.peers = batchers
         preference = PeerPreference(members: membership.members.map(\.id), selfID: membership.selfID, peers: batchers)
@@ -132,7 +134,7 @@ public final class RegisterCoordinator: Sendable {
     /// Asks this node and ⌊N/2⌋ peers (a majority when all answer); each peer that fails or does
     /// not answer in time is replaced by one not yet asked (see `PeerPreference`).
     private func queryQuorum(_ key: String) async throws -> [String: Entry?] {
-        let waiter = QuorumWaiter<Entry?>(replicas: replicaCount)
+        let waiter = QuorumWait<Entry?>(participants: replicaCount, needed: majority(of: replicaCount), shortfall: Self.noMajority)
         let order = preference.order()
         let fanout = QueryFanout(first: replicaCount / 2, count: order.count)
         @Sendable func ask(_ index: Int) {
@@ -159,8 +161,12 @@ public final class RegisterCoordinator: Sendable {
         return try await waiter.wait()
     }
 
+    @Sendable static func noMajority(_ failures: [String]) -> ConnectError {
+        ConnectError(.unavailable, "no majority of replicas answered (\(failures.joined(separator: "; "))); the outcome is unknown")
+    }
+
     func storeQuorum(_ key: String, _ entry: Entry) async throws {
-        let waiter = QuorumWaiter<Bool>(replicas: replicaCount)
+        let waiter = QuorumWait<Bool>(participants: replicaCount, needed: majority(of: replicaCount), shortfall: Self.noMajority)
         for peer in peers {
             let id = peer.peer
             peer.store(key, entry) { result in

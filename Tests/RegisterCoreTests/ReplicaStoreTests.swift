@@ -50,14 +50,4 @@ struct ReplicaStoreTests {
         #expect(ReadDecision.decide([nil, low]) == .writeBack(low))
         #expect(ReadDecision.nextVersion(after: [low, high, nil], writer: "n3") == Version(counter: 3, writer: "n3"))
     }
-
-    @Test func quorumNeedsAMajorityOfDistinctReplicas() {
-        var collector = QuorumCollector<Int>(size: 5)
-        collector.add(1, from: "a")
-        collector.add(1, from: "a")
-        collector.add(1, from: "b")
-        #expect(!collector.isComplete)
-        collector.add(1, from: "c")
-        #expect(collector.isComplete)
-    }
 }

@@ -3,9 +3,9 @@ import Testing
 @testable import RegisterService
 
 @Suite struct PeerPreferenceTests {
-    func batchers(_ ids: [String]) throws -> [PeerBatcher] {
+    func batchers(_ ids: [String]) throws -> [ReplicaCalls] {
         let client = RPCClient(transport: PooledSocketTransport(address: try SocketAddress(parsing: "127.0.0.1:1")))
-        return ids.map { PeerBatcher(peer: $0, client: client, timeout: .seconds(1)) }
+        return ids.map { ReplicaCalls(peer: $0, client: client, timeout: .seconds(1)) }
     }
 
     @Test func eachNodePrefersThePeersAfterItOnTheRing() throws {

@@ -1,23 +1,3 @@
-import ReplicaMath
-/// Collects replies until a majority of `size` replicas answered (ABD's "wait for a majority").
-///
-/// Pure. Guarantees: `isComplete` once `quorum` distinct replicas replied; later or duplicate
-/// replies from the same replica are ignored.
-public struct QuorumCollector<Reply: Sendable>: Sendable {
-    public let quorum: Int
-    public private(set) var replies: [String: Reply] = [:]
-
-    public init(size: Int) {
-        quorum = majority(of: size)
-    }
-
-    public mutating func add(_ reply: Reply, from replica: String) {
-        if replies[replica] == nil { replies[replica] = reply }
-    }
-
-    public var isComplete: Bool { replies.count >= quorum }
-}
-
 /// What a coordinator does after the query phase of a read.
 public enum ReadDecision: Sendable, Equatable {
     /// Every replica in the quorum already holds the highest version: answer it.
