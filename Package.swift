@@ -66,7 +66,7 @@ let package = Package(
         // What every role's replication shares: the peer batcher (more of the kit to come, see #20).
         .target(
             name: "Replication",
-            dependencies: ["ReplicaMath", "RPC"],
+            dependencies: ["ReplicaMath", "RPC", "Cluster"],
             swiftSettings: swiftSettings
         ),
         // Membership, peer transports, authentication wiring, failure detection, the rebuild gate.
@@ -136,7 +136,7 @@ let package = Package(
         // The `node` command line: parse into a value, then run.
         .target(
             name: "NodeCLI",
-            dependencies: ["ReplicaMath", "RPC", "Cluster", "Storage", "ConsensusService", "RegisterService", "BulletinService", "LogReplica"],
+            dependencies: ["Replication", "ReplicaMath", "RPC", "Cluster", "Storage", "ConsensusService", "RegisterService", "BulletinService", "LogReplica"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -207,7 +207,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegisterServiceTests",
-            dependencies: ["ReplicaMath", "RegisterService", "RegisterCore", "Cluster", "RPC", "Storage", "TestSupport"],
+            dependencies: ["Replication", "ReplicaMath", "RegisterService", "RegisterCore", "Cluster", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -227,7 +227,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BulletinServiceTests",
-            dependencies: ["ReplicaMath", "BulletinService", "BulletinCore", "ReplicatedLog", "LogReplica", "Cluster", "RPC", "Storage", "TestSupport"],
+            dependencies: ["Replication", "ReplicaMath", "BulletinService", "BulletinCore", "ReplicatedLog", "LogReplica", "Cluster", "RPC", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

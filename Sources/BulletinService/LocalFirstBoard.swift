@@ -1,6 +1,6 @@
 public import BulletinCore
 public import Cluster
-import Replication
+public import Replication
 public import RPC
 
 /// The read-your-writes mode: a post is durable here before it is acknowledged and spreads to
@@ -12,7 +12,7 @@ public import RPC
 public struct LocalFirstBoard: BoardMode {
     public let replica: BoardReplica
     let pushers: [PeerBatcher<ItemPush>]
-    public let antiEntropy: BoardAntiEntropy
+    public let antiEntropy: AntiEntropy<BoardDigestExchange>
     let interval: Duration
     let sessionWait: Duration
 
@@ -20,7 +20,7 @@ public struct LocalFirstBoard: BoardMode {
                 sessionWait: Duration = .seconds(5), logger: Logger = .disabled) {
         self.replica = replica
         pushers = peers.clients.values.map { PeerBatcher(pushingTo: $0, timeout: peerTimeout) }
-        antiEntropy = BoardAntiEntropy(replica: replica, peers: peers, logger: logger)
+        antiEntropy = AntiEntropy(replica: replica, peers: peers, logger: logger)
         interval = antiEntropyInterval
         self.sessionWait = sessionWait
     }

@@ -1,6 +1,6 @@
 public import BulletinCore
 public import Cluster
-import Replication
+public import Replication
 public import RPC
 
 /// The quorum mode: a post is acknowledged once `writeQuorum` replicas (this one included)
@@ -14,7 +14,7 @@ public struct QuorumBoard: BoardMode {
     let readQuorum: Int
     let writeQuorum: Int
     let peerTimeout: Duration
-    public let antiEntropy: BoardAntiEntropy
+    public let antiEntropy: AntiEntropy<BoardDigestExchange>
     let interval: Duration
 
     public init(replica: BoardReplica, peers: PeerTransports, readQuorum: Int, writeQuorum: Int, peerTimeout: Duration,
@@ -25,7 +25,7 @@ public struct QuorumBoard: BoardMode {
         self.readQuorum = readQuorum
         self.writeQuorum = writeQuorum
         self.peerTimeout = peerTimeout
-        antiEntropy = BoardAntiEntropy(replica: replica, peers: peers, logger: logger)
+        antiEntropy = AntiEntropy(replica: replica, peers: peers, logger: logger)
         interval = antiEntropyInterval
     }
 

@@ -1,3 +1,4 @@
+import Replication
 import BulletinService
 import Cluster
 import LogReplica
@@ -18,7 +19,7 @@ extension RoleRuntime {
         let mode: any BoardMode
         var sequential: SequentialBoard?
         var rebuild = StorageRebuild.none
-        var repairs: BoardAntiEntropy.Counts?
+        var repairs: AntiEntropy<BoardDigestExchange>.Counts?
         switch options.mode {
         case .sequential:
             let replica = try BoardReplica(origin: "log", nodeIndex: nodeIndex, log: nil)

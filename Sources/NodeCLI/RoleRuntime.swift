@@ -1,3 +1,4 @@
+import Replication
 import BulletinService
 import Cluster
 import LogReplica

@@ -1,3 +1,4 @@
+import Replication
 import BulletinCore
 import Cluster
 import Foundation

@@ -1,3 +1,4 @@
+import Replication
 import Cluster
 import Foundation
 import RegisterCore

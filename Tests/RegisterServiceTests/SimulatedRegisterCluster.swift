@@ -1,3 +1,4 @@
+import Replication
 import Cluster
 import Foundation
 import RegisterCore
@@ -73,11 +74,11 @@ actor SimulatedRegisterCluster {
 
     /// Anti-entropy from every node, as the periodic loop would do; returns each node's counts.
     @discardableResult
-    func converge() async -> [String: AntiEntropy.Counts] {
-        var counts: [String: AntiEntropy.Counts] = [:]
+    func converge() async -> [String: AntiEntropy<RegisterDigestExchange>.Counts] {
+        var counts: [String: AntiEntropy<RegisterDigestExchange>.Counts] = [:]
         for id in ids {
             guard let replica = replicas[id], let membership = try? ClusterMembership(members: members, selfID: id) else { continue }
-            let antiEntropy = AntiEntropy(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: "t"))
+            let antiEntropy = AntiEntropy<RegisterDigestExchange>(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: "t"))
             await antiEntropy.runOnce(timeout: .seconds(30))
             counts[id] = antiEntropy.counts
         }
