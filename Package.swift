@@ -66,7 +66,7 @@ let package = Package(
         // What every role's replication shares: the peer batcher (more of the kit to come, see #20).
         .target(
             name: "Replication",
-            dependencies: ["ReplicaMath", "RPC", "Cluster"],
+            dependencies: ["ReplicaMath", "RPC", "Cluster", "Storage"],
             swiftSettings: swiftSettings
         ),
         // Membership, peer transports, authentication wiring, failure detection, the rebuild gate.
@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplicationTests",
-            dependencies: ["Replication", "RPC"],
+            dependencies: ["Replication", "RPC", "Cluster", "Storage"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import JSON
 import Foundation
 public import BulletinCore
 public import Storage
+import Replication
 import Synchronization
 
 /// This replica's board, made durable through the write-ahead log (quorum and
@@ -13,7 +14,9 @@ import Synchronization
 public final class BoardReplica: Sendable {
     struct State: ~Copyable {
         var board = Board()
-        var lastLSN: UInt64 = 0
+        /// Quorum and read-your-writes modes: every item a record, the board's image every
+        /// `snapshotEvery` of them (sequential mode has no log of its own here).
+        var records: DurableRecords
         var watchers: [Int: AsyncStream<BoardItem>.Continuation] = [:]
         var waiters: [Int: (vector: VersionVector, resume: CheckedContinuation<Bool, Never>)] = [:]
         var nextToken = 0
@@ -34,15 +37,19 @@ public final class BoardReplica: Sendable {
     let nodeIndex: Int64
     private let state: Mutex<State>
 
-    public init(origin: String, nodeIndex: Int, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil) throws {
+    /// - Parameter snapshotEvery: items logged between images of the board (quorum and
+    ///   read-your-writes modes; the log's older segments are deleted after each image).
+    public init(origin: String, nodeIndex: Int, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil,
+                snapshotEvery: Int = 100_000) throws {
         self.origin = origin
         self.nodeIndex = Int64(nodeIndex & 0xFF)
         self.log = log
         var board = Board()
         if let recovery {
+            if let image = recovery.snapshot { board = Board(image: try Board.Image(encoded: image)) }
             for bytes in recovery.records { board.insert(try JSONValueDecoder.decode(BoardItem.self, from: bytes)) }
         }
-        state = Mutex(State(board: board))
+        state = Mutex(State(board: board, records: DurableRecords(log: log, snapshotEvery: snapshotEvery)))
     }
 
     /// Gives `draft` an id and this replica's next sequence number and stores it (or returns
@@ -57,11 +64,13 @@ public final class BoardReplica: Sendable {
     /// (so a coordinator can send the item to its peers while its own copy reaches the disk).
     public func prepare(_ draft: BoardDraft) throws -> (BoardItem, UInt64) {
         try state.withLock { state -> (BoardItem, UInt64) in
-            if let requestId = draft.requestId, let earlier = state.board.item(requestId: requestId) { return (earlier, state.lastLSN) }
+            if let requestId = draft.requestId, let earlier = state.board.item(requestId: requestId) { return (earlier, state.records.lastLSN) }
             let counter = max(draft.createdAtMs, (state.board.maxID >> 8) + 1)
             let item = draft.item(id: counter << 8 | nodeIndex, origin: origin, seq: state.board.lastSeq(origin) + 1)
             _ = try add(item, &state)  // a fresh id: always inserted
-            return (item, state.lastLSN)
+            let lsn = state.records.lastLSN
+            snapshotIfDue(&state)
+            return (item, lsn)
         }
     }
 
@@ -76,7 +85,9 @@ public final class BoardReplica: Sendable {
         let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
             var stored = 0
             for item in items where try add(item, &state) { stored += 1 }
-            return (stored, state.lastLSN)
+            let lsn = state.records.lastLSN
+            snapshotIfDue(&state)
+            return (stored, lsn)
         }
         if let log, stored > 0 { try await log.sync(upTo: lsn) }
         return stored
@@ -90,7 +101,7 @@ public final class BoardReplica: Sendable {
 
     private func add(_ item: BoardItem, _ state: inout State) throws -> Bool {
         guard state.board.insert(item) else { return false }
-        if let log { state.lastLSN = log.append(try JSONValueEncoder.bytes(item)) }
+        if log != nil { state.records.append(try JSONValueEncoder.bytes(item)) }
         for watcher in state.watchers.values { watcher.yield(item) }
         if !state.waiters.isEmpty {
             let vector = state.board.vector
@@ -100,6 +111,12 @@ public final class BoardReplica: Sendable {
             }
         }
         return true
+    }
+
+    /// An image of the board replaces the records before it, when due.
+    private func snapshotIfDue(_ state: inout State) {
+        let board = state.board
+        state.records.snapshotIfDue { board.image.encoded() }
     }
 
     /// Reads the board.

@@ -30,14 +30,16 @@ extension RoleRuntime {
             rebuild = board.log.rebuild
             mode = board
         case .quorum:
-            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery)
+            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
+                                           snapshotEvery: Int(options.snapshotEvery))
             let board = QuorumBoard(replica: replica, peers: peers, readQuorum: options.readQuorum ?? membership.quorum,
                                     writeQuorum: options.writeQuorum ?? membership.quorum, peerTimeout: options.peerTimeout,
                                     antiEntropyInterval: options.antiEntropyInterval, logger: logger)
             repairs = board.antiEntropy.counts
             mode = board
         case .readYourWrites:
-            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery)
+            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
+                                           snapshotEvery: Int(options.snapshotEvery))
             let board = LocalFirstBoard(replica: replica, peers: peers, peerTimeout: options.peerTimeout,
                                         antiEntropyInterval: options.antiEntropyInterval, logger: logger)
             repairs = board.antiEntropy.counts

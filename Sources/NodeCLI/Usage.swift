@@ -55,7 +55,7 @@ public enum Usage {
       --write-rounds N        register: 1 (default) lets a write take one round trip when this node
                               has the key's latest version (up to 4 replicas); 2 always queries first
       --anti-entropy-interval D  register, bulletin: how often replicas exchange versions (default 5s)
-      --snapshot-every N         consensus, bulletin sequential: log entries between snapshots (default 10000)
+      --snapshot-every N         consensus, bulletin: log entries (items) between snapshots (default 10000)
       --mode MODE             bulletin: sequential (default), quorum or read-your-writes
       --read-quorum N         bulletin quorum mode: replicas merged per read, NR (default majority)
       --write-quorum N        bulletin quorum mode: replicas storing a post before it is acked, NW

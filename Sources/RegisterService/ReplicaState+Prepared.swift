@@ -1,4 +1,5 @@
 public import RegisterCore
+import Replication
 import Storage
 import Synchronization
 
@@ -16,11 +17,10 @@ extension ReplicaState {
     /// was refused by every peer is below what they all hold.
     public func prepare(_ key: String, _ entry: Entry) -> PreparedEntry {
         state.withLock { state in
-            guard let log else { return PreparedEntry(key: key, entry: entry, lsn: 0) }
-            state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
-            state.sinceSnapshot += 1
+            guard log != nil else { return PreparedEntry(key: key, entry: entry, lsn: 0) }
+            let lsn = state.records.append(Record.bytes(key: key, entry: entry))
             state.prepared[entry.version] = (key, entry)
-            return PreparedEntry(key: key, entry: entry, lsn: state.lastLSN)
+            return PreparedEntry(key: key, entry: entry, lsn: lsn)
         }
     }
 

@@ -2,6 +2,7 @@ import JSON
 import Foundation
 public import Cluster
 public import RegisterCore
+import Replication
 public import Storage
 import Synchronization
 
@@ -42,10 +43,10 @@ public final class ReplicaState: Sendable {
 
     struct State: ~Copyable {
         var store = ReplicaStore()
-        var lastLSN: UInt64 = 0
+        /// The log, with a snapshot of the store every `snapshotEvery` records.
+        var records: DurableRecords
         /// The log position that made each key's entry durable (absent: durable since recovery).
         var lsnOf: [String: UInt64] = [:]
-        var sinceSnapshot = 0
         /// Versions this replica held and then replaced with newer ones (with their keys), so that
         /// an offer repeated after its entry was replaced is still answered `held` (see `offer`).
         var replaced = BoundedMemory<Version, String>(capacity: ReplicaState.replacedMemory)
@@ -82,7 +83,7 @@ public final class ReplicaState: Sendable {
         self.log = log
         self.snapshotEvery = snapshotEvery
         rebuild = StorageRebuild(log: log, damage: recovery?.damage)
-        var recovered = State()
+        var recovered = State(records: DurableRecords(log: log, snapshotEvery: snapshotEvery))
         if let recovery {
             if let snapshot = recovery.snapshot {
                 recovered.store = try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot)
@@ -121,7 +122,7 @@ public final class ReplicaState: Sendable {
             var stored = 0
             for (key, entry) in items where apply(key, entry, to: &state) { stored += 1 }
             try snapshotIfDue(&state)
-            return (stored, state.lastLSN)
+            return (stored, state.records.lastLSN)
         }
         if let log, lsn > 0 { try await log.sync(upTo: lsn) }
         return stored
@@ -153,21 +154,18 @@ public final class ReplicaState: Sendable {
     /// Stores `entry` if newer, logging it and remembering the version it replaced.
     func apply(_ key: String, _ entry: Entry, to state: inout State) -> Bool {
         guard state.keep(key, entry) else { return false }
-        if let log {
-            state.lastLSN = log.append(Record.bytes(key: key, entry: entry))
-            state.lsnOf[key] = state.lastLSN
-            state.sinceSnapshot += 1
-        }
+        if log != nil { state.lsnOf[key] = state.records.append(Record.bytes(key: key, entry: entry)) }
         return true
     }
 
     func snapshotIfDue(_ state: inout State) throws {
-        guard let log, state.sinceSnapshot >= snapshotEvery else { return }
         // The snapshot replaces the records before it, prepared ones included: keep those.
-        var snapshot = state.store
-        for (key, entry) in state.prepared.values { snapshot.store(key, entry) }
-        state.lastLSN = log.snapshot(try JSONValueEncoder.bytes(snapshot))
-        state.sinceSnapshot = 0
+        let (store, prepared) = (state.store, state.prepared)
+        try state.records.snapshotIfDue {
+            var snapshot = store
+            for (key, entry) in prepared.values { snapshot.store(key, entry) }
+            return try JSONValueEncoder.bytes(snapshot)
+        }
     }
 
     /// The stored entry without waiting for durability (ReadLocal, tests).

@@ -1,4 +1,6 @@
 import BulletinCore
+import Foundation
+import Storage
 import Testing
 @testable import BulletinService
 
@@ -59,5 +61,36 @@ struct BoardReplicaImageTests {
             try restored.restore(image)
             #expect(restored.copyOfBoard().image == replica.copyOfBoard().image)
         }
+    }
+}
+
+/// Quorum and read-your-writes replicas keep their board through `DurableRecords`: an image of
+/// the board every `snapshotEvery` items, so a restart reads one image and a short tail.
+struct BoardReplicaSnapshotTests {
+    @Test func restartReadsTheImageAndTheRecordsAfterIt() async throws {
+        let directory = NSTemporaryDirectory() + "board-snapshots-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func open() throws -> (BoardReplica, WriteAheadLog, WriteAheadLog.Recovery) {
+            let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
+            return (try BoardReplica(origin: "n1", nodeIndex: 1, log: log, recovery: recovery, snapshotEvery: 10), log, recovery)
+        }
+        let (replica, log, _) = try open()
+        var ids: [Int64] = []
+        for index in 0..<25 {
+            let item = try await replica.accept(BoardDraft(kind: .article, author: "a", title: "t\(index)", body: "b",
+                                                           requestId: "r\(index)", createdAtMs: 1))
+            ids.append(item.id)
+        }
+        #expect(try await replica.store((1...12).map { BoardReplicaTests.item($0) }) == 12)
+        log.close()
+        let (again, reopened, recovery) = try open()
+        defer { reopened.close() }
+        #expect(recovery.snapshot != nil, "an image of the board was written")
+        #expect(recovery.records.count < 10, "only the items after the last image are replayed (\(recovery.records.count))")
+        #expect(again.read { $0.count } == 37)
+        #expect(again.read { board in ids.allSatisfy { board.item($0) != nil } })
+        // The request ids came back with the image: a retried post finds its item.
+        let retried = try await again.accept(BoardDraft(kind: .article, author: "a", title: "t3", body: "b", requestId: "r3", createdAtMs: 1))
+        #expect(retried.id == ids[3])
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import Replication
+import Storage
+import Testing
+
+struct DurableRecordsTests {
+    /// Every `snapshotEvery` records an image replaces them: recovery reads the newest image and
+    /// only the records after it, and LSNs keep growing across images.
+    @Test func imagesReplaceTheRecordsBeforeThem() throws {
+        let directory = NSTemporaryDirectory() + "durable-records-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
+        var records = DurableRecords(log: log, snapshotEvery: 4)
+        var state: [UInt8] = []
+        var lsns: [UInt64] = []
+        for value in UInt8(1)...10 {
+            lsns.append(records.append([value]))
+            state.append(value)
+            let image = state
+            records.snapshotIfDue { image }
+        }
+        // Each image takes an LSN of its own, after the fourth and the eighth record.
+        #expect(lsns == [1, 2, 3, 4, 6, 7, 8, 9, 11, 12])
+        #expect(records.lastLSN == 12)
+        log.close()
+        let (reopened, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
+        defer { reopened.close() }
+        #expect(recovery.snapshot == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(recovery.records == [[9], [10]])
+    }
+
+    /// Without a log nothing is written and no image is asked for.
+    @Test func inMemoryWritesNothing() async throws {
+        var records = DurableRecords(log: nil, snapshotEvery: 1)
+        #expect(records.append([1]) == 0)
+        records.snapshotIfDue { Issue.record("an image was asked for without a log"); return [] }
+        try await records.durable(0)
+    }
+}
