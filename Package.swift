@@ -50,6 +50,16 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["ProtoGen"]
         ),
+        // Turns files into Swift string constants, and the plugin that runs it for a target's Embedded/ folder.
+        .executableTarget(
+            name: "EmbedFiles",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedFilesPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedFiles"]
+        ),
         // The RPC layer: sockets, HTTP/1.1, Connect protocol, router, clients, logging.
         .target(
             name: "RPC",
@@ -124,8 +134,9 @@ let package = Package(
         .target(
             name: "BulletinService",
             dependencies: ["Replication", "BulletinCore", "ReplicatedLog", "LogReplica", "RPC", "Storage", "Cluster", "JSON"],
+            exclude: ["Embedded"],
             swiftSettings: swiftSettings,
-            plugins: ["ProtoGenPlugin"]
+            plugins: ["ProtoGenPlugin", "EmbedFilesPlugin"]
         ),
         // Test helpers shared by test targets (never linked into `node`).
         .target(

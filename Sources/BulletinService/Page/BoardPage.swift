@@ -1,5 +1,6 @@
 /// The web page every bulletin replica serves at `/`: plain HTML, CSS and JavaScript (no
-/// external assets, no build step) calling this replica's Connect JSON API. Switching replica
+/// external assets; edited as files in `Embedded/`, built into the binary by
+/// `EmbedFilesPlugin`) calling this replica's Connect JSON API. Switching replica
 /// opens the other replica's own page, carrying the name and session token in the URL
 /// fragment, so the page never needs cross-origin calls and read-your-writes still holds.
 public enum BoardPage {
@@ -11,11 +12,12 @@ public enum BoardPage {
         return Array(page.utf8)
     }
 
+    /// The page with its style sheet and script in place (the node-specific parts are filled per
+    /// request by `html`).
+    static let template = fill(fill(EmbeddedFiles.pageHTML, "{{STYLE}}\n", EmbeddedFiles.pageCSS), "{{SCRIPT}}\n", EmbeddedFiles.pageJS)
+
     /// The page's icon (a pin), so browsers asking for `/favicon.ico` get an answer, not a 404.
-    public static let favicon = Array("""
-    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="6" r="4" fill="#2f6fde"/><path d="M8 10v5" \
-    stroke="#1d2330" stroke-width="1.5"/></svg>
-    """.utf8)
+    public static let favicon = Array(EmbeddedFiles.faviconSVG.utf8)
 
     static func escape(_ text: String) -> String {
         var out = ""
