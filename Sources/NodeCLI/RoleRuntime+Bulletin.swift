@@ -16,38 +16,38 @@ extension RoleRuntime {
             try refuseDamage(recovery, because: "this replica has no peers to rebuild from")
         }
         let nodeIndex = membership.ids.sorted().firstIndex(of: membership.selfID) ?? 0
-        let mode: any BoardMode
-        var sequential: SequentialBoard?
+        let mode: any ConsistencyMode
+        var sequential: SequentialBulletin?
         var rebuild = StorageRebuild.none
-        var repairs: AntiEntropy<BoardDigestExchange>.Counts?
+        var repairs: AntiEntropy<BulletinDigestExchange>.Counts?
         switch options.mode {
         case .sequential:
-            let replica = try BoardReplica(origin: "log", nodeIndex: nodeIndex, log: nil)
-            let logOptions = LogReplica<BoardReplica>.Options(peerTimeout: options.peerTimeout, snapshotEvery: options.snapshotEvery)
-            let board = try SequentialBoard(membership: membership, replica: replica, log: log, recovery: recovery, peers: peers,
+            let replica = try BulletinReplica(origin: "log", nodeIndex: nodeIndex, log: nil)
+            let logOptions = LogReplica<BulletinReplica>.Options(peerTimeout: options.peerTimeout, snapshotEvery: options.snapshotEvery)
+            let board = try SequentialBulletin(membership: membership, replica: replica, log: log, recovery: recovery, peers: peers,
                                             options: logOptions, seed: UInt64.random(in: 1...UInt64.max), logger: logger)
             sequential = board
             rebuild = board.log.rebuild
             mode = board
         case .quorum:
-            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
+            let replica = try BulletinReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
                                            snapshotEvery: Int(options.snapshotEvery))
-            let board = QuorumBoard(replica: replica, peers: peers, readQuorum: options.readQuorum ?? membership.quorum,
+            let board = QuorumBulletin(replica: replica, peers: peers, readQuorum: options.readQuorum ?? membership.quorum,
                                     writeQuorum: options.writeQuorum ?? membership.quorum, peerTimeout: options.peerTimeout,
                                     antiEntropyInterval: options.antiEntropyInterval, logger: logger)
             repairs = board.antiEntropy.counts
             mode = board
         case .readYourWrites:
-            let replica = try BoardReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
+            let replica = try BulletinReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
                                            snapshotEvery: Int(options.snapshotEvery))
-            let board = LocalFirstBoard(replica: replica, peers: peers, peerTimeout: options.peerTimeout,
+            let board = LocalFirstBulletin(replica: replica, peers: peers, peerTimeout: options.peerTimeout,
                                         antiEntropyInterval: options.antiEntropyInterval, logger: logger)
             repairs = board.antiEntropy.counts
             mode = board
         }
         var runtime = RoleRuntime()
-        let limits = BoardService.Limits(author: 256, title: options.maxTitleBytes, body: options.maxPostBytes)
-        runtime.services = [BoardService(mode: mode, limits: limits), BulletinReplicaService(replica: mode.replica, sequential: sequential != nil)]
+        let limits = BulletinService.Limits(author: 256, title: options.maxTitleBytes, body: options.maxPostBytes)
+        runtime.services = [BulletinService(mode: mode, limits: limits), BulletinReplicaService(replica: mode.replica, sequential: sequential != nil)]
         runtime.peerServices = [BulletinV1.Replica.name]
         if let sequential {
             runtime.services.append(LogPeerService(replica: sequential.log))
@@ -62,12 +62,12 @@ extension RoleRuntime {
         runtime.background = [{ await mode.run() }]
         runtime.close = { log?.close() }
         runtime.watchStorage(log, rebuild: rebuild)
-        let page = BoardPage.html(nodeID: membership.selfID, mode: options.mode.rawValue, members: membership.members.map { ($0.id, "\($0.address)") })
+        let page = BulletinPage.html(nodeID: membership.selfID, mode: options.mode.rawValue, members: membership.members.map { ($0.id, "\($0.address)") })
         runtime.plainRoutes["/"] = { _ in
             HTTPResponse(status: .ok, headers: ["content-type": "text/html; charset=utf-8", "cache-control": "no-store"], body: page)
         }
         runtime.plainRoutes["/favicon.ico"] = { _ in
-            HTTPResponse(status: .ok, headers: ["content-type": "image/svg+xml", "cache-control": "max-age=86400"], body: BoardPage.favicon)
+            HTTPResponse(status: .ok, headers: ["content-type": "image/svg+xml", "cache-control": "max-age=86400"], body: BulletinPage.favicon)
         }
         return runtime
     }

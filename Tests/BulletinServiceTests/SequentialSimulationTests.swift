@@ -15,7 +15,7 @@ struct SequentialSimulationTests {
     @Test(arguments: 0..<30)
     func acknowledgedPostsSurviveLeaderCrashes(seed: UInt64) async throws {
         let faults = FaultModel(dropRate: 0.02, duplicateRate: 0.02, delay: .zero ... .milliseconds(1))
-        let cluster = try await SimulatedBoardCluster(seed: seed, faults: faults)
+        let cluster = try await SimulatedBulletinCluster(seed: seed, faults: faults)
         let acked = AckedPosts()
         // A stalled cluster fails the test (with the watchdog's picture of it) instead of hanging.
         let giveUpAt = ContinuousClock.now + .seconds(60)
@@ -73,7 +73,7 @@ struct SequentialSimulationTests {
         #expect(posts.count == 60, "seed \(seed): \(posts.count) of 60 posts acknowledged")
         #expect(Set(posts.values).count == posts.count, "seed \(seed): an id was given to two posts")
         cluster.network.faults = .none
-        var orders: [[BoardItem]] = []
+        var orders: [[BulletinItem]] = []
         for id in cluster.ids {
             let board = try #require(await cluster.boards[id])
             var synced = false

@@ -4,7 +4,7 @@ import RPC
 
 /// A bulletin item on its way to one peer, and who wants to hear whether that peer stored it.
 struct ItemPush: Sendable {
-    var item: BoardItem
+    var item: BulletinItem
     /// Called once: true when the peer acknowledged the batch durably, false on any error.
     var done: (@Sendable (Bool) -> Void)?
 }

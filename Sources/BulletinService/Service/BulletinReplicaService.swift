@@ -3,11 +3,11 @@ public import RPC
 
 /// `bulletin.v1.Replica`: the peer-only side of every mode.
 public struct BulletinReplicaService: BulletinV1.Replica.ServiceProtocol {
-    let replica: BoardReplica
+    let replica: BulletinReplica
     /// The sequential mode's board takes items only from its replicated log.
     let sequential: Bool
 
-    public init(replica: BoardReplica, sequential: Bool) {
+    public init(replica: BulletinReplica, sequential: Bool) {
         self.replica = replica
         self.sequential = sequential
     }

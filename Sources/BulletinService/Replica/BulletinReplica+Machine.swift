@@ -2,19 +2,19 @@ public import BulletinCore
 public import ReplicatedLog
 
 /// What applying a post or reply to the sequential board gave.
-public enum BoardOutput: Sendable, Equatable, Codable {
-    case item(BoardItem)
+public enum BulletinOutput: Sendable, Equatable, Codable {
+    case item(BulletinItem)
     /// A reply whose parent does not exist (definite: nothing was added).
     case parentMissing(Int64)
 }
 
 /// The sequential mode's state machine: committed drafts become items with the next id, in log
 /// order, on every replica alike.
-extension BoardReplica: ReplicatedStateMachine {
+extension BulletinReplica: ReplicatedStateMachine {
     /// Gives the draft the next id (or returns the item its request id already produced, or
     /// refuses a reply to a missing parent). Deterministic: the id is the board's highest + 1,
     /// the time is the one the proposer stamped.
-    public func apply(_ draft: BoardDraft, index: UInt64) -> BoardOutput {
+    public func apply(_ draft: BulletinDraft, index: UInt64) -> BulletinOutput {
         var draft = draft
         if let requestId = draft.requestId, let earlier = read({ $0.item(requestId: requestId) }) { return .item(earlier) }
         if draft.kind == .reply {
@@ -43,6 +43,6 @@ extension BoardReplica: ReplicatedStateMachine {
     }
 
     public func restore(_ data: [UInt8]) throws {
-        replace(with: Board(image: try Board.Image(encoded: data)))
+        replace(with: Bulletin(image: try Bulletin.Image(encoded: data)))
     }
 }

@@ -6,7 +6,7 @@ public import RPC
 ///
 /// Validation happens before any effect: empty or oversize author/title/body, a bad page
 /// token or session → `invalid_argument` naming the field; an unknown parent or id → `not_found`.
-public struct BoardService: BulletinV1.Bulletin.ServiceProtocol {
+public struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
     /// Field size limits in UTF-8 bytes.
     public struct Limits: Sendable {
         public var author: Int
@@ -20,10 +20,10 @@ public struct BoardService: BulletinV1.Bulletin.ServiceProtocol {
         }
     }
 
-    let mode: any BoardMode
+    let mode: any ConsistencyMode
     let limits: Limits
 
-    public init(mode: any BoardMode, limits: Limits = Limits()) {
+    public init(mode: any ConsistencyMode, limits: Limits = Limits()) {
         self.mode = mode
         self.limits = limits
     }
@@ -33,7 +33,7 @@ public struct BoardService: BulletinV1.Bulletin.ServiceProtocol {
         try Self.check("title", request.title, limit: limits.title)
         try Self.check("body", request.body, limit: limits.body)
         let session = try Self.session(request.session)
-        let draft = BoardDraft(kind: .article, author: request.author, title: request.title, body: request.body,
+        let draft = BulletinDraft(kind: .article, author: request.author, title: request.title, body: request.body,
                                requestId: request.requestId.given ?? UUID().uuidString, createdAtMs: Self.nowMs())
         let item = try await mode.post(draft, session: session)
         return BulletinV1.PostResponse(article: BulletinV1.Article(item, replyCount: 0), session: Self.token(session, item))
@@ -44,7 +44,7 @@ public struct BoardService: BulletinV1.Bulletin.ServiceProtocol {
         try Self.check("author", request.author, limit: limits.author)
         try Self.check("body", request.body, limit: limits.body)
         let session = try Self.session(request.session)
-        let draft = BoardDraft(kind: .reply, parentId: request.parentId, author: request.author, body: request.body,
+        let draft = BulletinDraft(kind: .reply, parentId: request.parentId, author: request.author, body: request.body,
                                requestId: request.requestId.given ?? UUID().uuidString, createdAtMs: Self.nowMs())
         let item = try await mode.reply(draft, session: session)
         return BulletinV1.ReplyResponse(reply: BulletinV1.Reply(item), session: Self.token(session, item))
@@ -108,7 +108,7 @@ public struct BoardService: BulletinV1.Bulletin.ServiceProtocol {
     }
 
     /// The caller's session plus the item it just wrote.
-    static func token(_ session: VersionVector, _ item: BoardItem) -> String {
+    static func token(_ session: VersionVector, _ item: BulletinItem) -> String {
         var written = VersionVector()
         written[item.origin] = item.seq
         return session.merging(written).token

@@ -7,17 +7,17 @@ public import RPC
 /// hold it durably; a read merges `readQuorum` replicas. With NR + NW > N every read overlaps
 /// every acknowledged write, so it sees every acknowledged post. Anti-entropy repairs replicas
 /// that missed writes; reads repair this replica.
-public struct QuorumBoard: BoardMode {
-    public let replica: BoardReplica
+public struct QuorumBulletin: ConsistencyMode {
+    public let replica: BulletinReplica
     let peers: PeerTransports
     let pushers: [(peer: String, batcher: PeerBatcher<ItemPush>)]
     let readQuorum: Int
     let writeQuorum: Int
     let peerTimeout: Duration
-    public let antiEntropy: AntiEntropy<BoardDigestExchange>
+    public let antiEntropy: AntiEntropy<BulletinDigestExchange>
     let interval: Duration
 
-    public init(replica: BoardReplica, peers: PeerTransports, readQuorum: Int, writeQuorum: Int, peerTimeout: Duration,
+    public init(replica: BulletinReplica, peers: PeerTransports, readQuorum: Int, writeQuorum: Int, peerTimeout: Duration,
                 antiEntropyInterval: Duration, logger: Logger = .disabled) {
         self.replica = replica
         self.peers = peers
@@ -29,7 +29,7 @@ public struct QuorumBoard: BoardMode {
         interval = antiEntropyInterval
     }
 
-    public func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+    public func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         // Peers get the item while this replica's copy reaches the disk.
         let (item, lsn) = try replica.prepare(draft)
         let needed = writeQuorum - 1
@@ -62,14 +62,14 @@ public struct QuorumBoard: BoardMode {
 
     /// This replica's items plus those of enough peers to make `readQuorum`, repairing this
     /// replica with what it lacked.
-    func merged(_ request: BulletinV1.ReadRequest, local: [BoardItem]) async throws -> Board {
+    func merged(_ request: BulletinV1.ReadRequest, local: [BulletinItem]) async throws -> Bulletin {
         let needed = readQuorum - 1
-        var board = Board()
+        var board = Bulletin()
         for item in local { board.insert(item) }
         guard needed > 0 else { return board }
         let options = CallOptions(timeout: peerTimeout)
         let readQuorum = readQuorum
-        let answered = QuorumWait<[BoardItem]>(participants: peers.clients.count, needed: needed) { _ in
+        let answered = QuorumWait<[BulletinItem]>(participants: peers.clients.count, needed: needed) { _ in
             ConnectError(.unavailable, "fewer than \(readQuorum) replicas answered the read")
         }
         let answers = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -92,7 +92,7 @@ public struct QuorumBoard: BoardMode {
         return board
     }
 
-    public func reply(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+    public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         guard let parent = try await find(draft.parentId, session: session) else {
             throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
         }
@@ -101,7 +101,7 @@ public struct QuorumBoard: BoardMode {
         return try await post(draft, session: session)
     }
 
-    func find(_ id: Int64, session: VersionVector) async throws -> BoardItem? {
+    func find(_ id: Int64, session: VersionVector) async throws -> BulletinItem? {
         try await merged(BulletinV1.ReadRequest(threadId: id), local: replica.read { $0.threadItems(id) }).item(id)
     }
 

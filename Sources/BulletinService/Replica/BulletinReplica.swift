@@ -11,13 +11,13 @@ import Synchronization
 /// Guarantees: `accept` and `store` return only once what they added is durable (per the fsync
 /// policy); watchers see every item added after they subscribed, exactly once; `wait(for:)`
 /// returns true as soon as the board includes the vector.
-public final class BoardReplica: Sendable {
+public final class BulletinReplica: Sendable {
     struct State: ~Copyable {
-        var board = Board()
+        var board = Bulletin()
         /// Quorum and read-your-writes modes: every item a record, the board's image every
         /// `snapshotEvery` of them (sequential mode has no log of its own here).
         var records: DurableRecords
-        var watchers: [Int: AsyncStream<BoardItem>.Continuation] = [:]
+        var watchers: [Int: AsyncStream<BulletinItem>.Continuation] = [:]
         var waiters: [Int: (vector: VersionVector, resume: CheckedContinuation<Bool, Never>)] = [:]
         var nextToken = 0
         /// Sequential-mode snapshots grow by increments: the encoded items with ids up to
@@ -44,17 +44,17 @@ public final class BoardReplica: Sendable {
         self.origin = origin
         self.nodeIndex = Int64(nodeIndex & 0xFF)
         self.log = log
-        var board = Board()
+        var board = Bulletin()
         if let recovery {
-            if let image = recovery.snapshot { board = Board(image: try Board.Image(encoded: image)) }
-            for bytes in recovery.records { board.insert(try JSONValueDecoder.decode(BoardItem.self, from: bytes)) }
+            if let image = recovery.snapshot { board = Bulletin(image: try Bulletin.Image(encoded: image)) }
+            for bytes in recovery.records { board.insert(try JSONValueDecoder.decode(BulletinItem.self, from: bytes)) }
         }
         state = Mutex(State(board: board, records: DurableRecords(log: log, snapshotEvery: snapshotEvery)))
     }
 
     /// Gives `draft` an id and this replica's next sequence number and stores it (or returns
     /// the item an earlier request with the same id produced), once durable.
-    public func accept(_ draft: BoardDraft) async throws -> BoardItem {
+    public func accept(_ draft: BulletinDraft) async throws -> BulletinItem {
         let (item, lsn) = try prepare(draft)
         try await durable(lsn)
         return item
@@ -62,8 +62,8 @@ public final class BoardReplica: Sendable {
 
     /// `accept` without waiting: the item and the log position to wait for with `durable`
     /// (so a coordinator can send the item to its peers while its own copy reaches the disk).
-    public func prepare(_ draft: BoardDraft) throws -> (BoardItem, UInt64) {
-        try state.withLock { state -> (BoardItem, UInt64) in
+    public func prepare(_ draft: BulletinDraft) throws -> (BulletinItem, UInt64) {
+        try state.withLock { state -> (BulletinItem, UInt64) in
             if let requestId = draft.requestId, let earlier = state.board.item(requestId: requestId) { return (earlier, state.records.lastLSN) }
             let counter = max(draft.createdAtMs, (state.board.maxID >> 8) + 1)
             let item = draft.item(id: counter << 8 | nodeIndex, origin: origin, seq: state.board.lastSeq(origin) + 1)
@@ -81,7 +81,7 @@ public final class BoardReplica: Sendable {
 
     /// Stores the items not held yet; returns how many, once durable.
     @discardableResult
-    public func store(_ items: [BoardItem]) async throws -> Int {
+    public func store(_ items: [BulletinItem]) async throws -> Int {
         let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
             var stored = 0
             for item in items where try add(item, &state) { stored += 1 }
@@ -95,11 +95,11 @@ public final class BoardReplica: Sendable {
 
     /// Adds an item without logging it (sequential mode: the replicated log is the log).
     @discardableResult
-    public func apply(_ item: BoardItem) -> Bool {
+    public func apply(_ item: BulletinItem) -> Bool {
         (try? state.withLock { try add(item, &$0) }) ?? false
     }
 
-    private func add(_ item: BoardItem, _ state: inout State) throws -> Bool {
+    private func add(_ item: BulletinItem, _ state: inout State) throws -> Bool {
         guard state.board.insert(item) else { return false }
         if log != nil { state.records.append(try JSONValueEncoder.bytes(item)) }
         for watcher in state.watchers.values { watcher.yield(item) }
@@ -120,18 +120,18 @@ public final class BoardReplica: Sendable {
     }
 
     /// Reads the board.
-    public func read<T>(_ body: (borrowing Board) -> T) -> T {
+    public func read<T>(_ body: (borrowing Bulletin) -> T) -> T {
         state.withLock { body($0.board) }
     }
 
     /// The board as it is now (copy-on-write: cheap until either changes).
-    public func copyOfBoard() -> Board {
+    public func copyOfBulletin() -> Bulletin {
         state.withLock { $0.board }
     }
 
     /// The request for a sequential-mode snapshot image: what changed since the last image (read
     /// here, in time proportional to the change) and the encoded items of the last image.
-    func imageIncrement() -> (increment: Board.Image, cache: ImageCache) {
+    func imageIncrement() -> (increment: Bulletin.Image, cache: ImageCache) {
         state.withLock { state in (state.board.imageIncrement(after: state.imaged.through), state.imaged) }
     }
 
@@ -144,7 +144,7 @@ public final class BoardReplica: Sendable {
 
     /// Replaces the whole board (a snapshot from the sequential mode's leader): watchers get the
     /// items that are new to them, in id order, and session waiters are re-checked.
-    public func replace(with board: Board) {
+    public func replace(with board: Bulletin) {
         state.withLock { state in
             let before = state.board
             state.board = board
@@ -165,8 +165,8 @@ public final class BoardReplica: Sendable {
     public var vector: VersionVector { read { $0.vector } }
 
     /// Items above `afterId` now, then every item added, until the stream is dropped.
-    public func watch(after afterId: Int64) -> AsyncStream<BoardItem> {
-        let (stream, continuation) = AsyncStream<BoardItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+    public func watch(after afterId: Int64) -> AsyncStream<BulletinItem> {
+        let (stream, continuation) = AsyncStream<BulletinItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let token = state.withLock { state -> Int in
             for item in state.board.items(after: afterId) { continuation.yield(item) }
             state.nextToken += 1

@@ -4,18 +4,18 @@ import Testing
 import TestSupport
 @testable import BulletinService
 
-/// The sequential board (`BoardReplica` as the log's machine), many seeds, under the log
+/// The sequential board (`BulletinReplica` as the log's machine), many seeds, under the log
 /// simulation's faults: no acknowledged post or reply is lost, ids follow the log's order,
 /// request ids make retries harmless, and every replica's board is a prefix of the same order.
 @Suite(.serialized)
-struct BoardLogSimulationTests {
-    static func machine() -> BoardReplica {
+struct BulletinLogSimulationTests {
+    static func machine() -> BulletinReplica {
         // A sequential board's replica has no log of its own (the replicated log is its log).
-        (try? BoardReplica(origin: "log", nodeIndex: 0, log: nil)) ?? { fatalError("a log-less BoardReplica cannot fail") }()
+        (try? BulletinReplica(origin: "log", nodeIndex: 0, log: nil)) ?? { fatalError("a log-less BulletinReplica cannot fail") }()
     }
 
     /// Clients post (now and then retrying an earlier request id) and reply to what they see.
-    static func workload(_ simulation: inout LogSimulation<BoardReplica>) -> [BoardDraft] {
+    static func workload(_ simulation: inout LogSimulation<BulletinReplica>) -> [BulletinDraft] {
         guard simulation.chance(0.6) else { return [] }
         let now = Int64(simulation.now)
         let request = simulation.chance(0.1) ? "r\(simulation.nextRandom() % UInt64(max(1, simulation.now)))" : "r\(simulation.now)-\(simulation.nextRandom() % 1000)"
@@ -25,12 +25,12 @@ struct BoardLogSimulationTests {
         if count > 0, simulation.chance(0.4) {
             // A reply to something seen (or, rarely, to nothing).
             let parent = simulation.chance(0.05) ? Int64(count + 100) : Int64(1 + simulation.nextRandom() % UInt64(count))
-            return [BoardDraft(kind: .reply, parentId: parent, author: "a", body: "reply at \(now)", requestId: request, createdAtMs: now)]
+            return [BulletinDraft(kind: .reply, parentId: parent, author: "a", body: "reply at \(now)", requestId: request, createdAtMs: now)]
         }
-        return [BoardDraft(kind: .article, author: "a", title: "post \(now)", body: "b", requestId: request, createdAtMs: now)]
+        return [BulletinDraft(kind: .article, author: "a", title: "post \(now)", body: "b", requestId: request, createdAtMs: now)]
     }
 
-    static let final = BoardDraft(kind: .article, author: "x", title: "final", body: "f", requestId: "final", createdAtMs: 0)
+    static let final = BulletinDraft(kind: .article, author: "x", title: "final", body: "f", requestId: "final", createdAtMs: 0)
 
     @Test(arguments: 0..<40)
     func threeReplicas(seed: UInt64) async {
@@ -38,7 +38,7 @@ struct BoardLogSimulationTests {
     }
 
     static func check(seed: UInt64) {
-        var simulation = LogSimulation<BoardReplica>(size: 3, seed: 20_000 + seed, snapshotEvery: 30, makeMachine: Self.machine)
+        var simulation = LogSimulation<BulletinReplica>(size: 3, seed: 20_000 + seed, snapshotEvery: 30, makeMachine: Self.machine)
         simulation.run(ticks: 500, faults: true, workload: Self.workload)
         let settled = simulation.settle(final: Self.final)
         #expect(settled, "seed \(seed): no progress after healing")
@@ -57,7 +57,7 @@ struct BoardLogSimulationTests {
     static func caughtBrokenShells() -> Int {
         var caught = 0
         for seed in UInt64(0)..<20 {
-            var simulation = LogSimulation<BoardReplica>(size: 3, seed: 95_000 + seed, snapshotEvery: 30, makeMachine: Self.machine)
+            var simulation = LogSimulation<BulletinReplica>(size: 3, seed: 95_000 + seed, snapshotEvery: 30, makeMachine: Self.machine)
             simulation.acknowledgeOnAppend = true
             simulation.run(ticks: 500, faults: true, workload: Self.workload)
             _ = simulation.settle(final: Self.final)
@@ -66,9 +66,9 @@ struct BoardLogSimulationTests {
         return caught
     }
 
-    static func problems(_ simulation: LogSimulation<BoardReplica>) -> [String] {
+    static func problems(_ simulation: LogSimulation<BulletinReplica>) -> [String] {
         var problems: [String] = []
-        let boards = simulation.ids.compactMap { id in simulation.machine(id).map { (id, $0.copyOfBoard()) } }
+        let boards = simulation.ids.compactMap { id in simulation.machine(id).map { (id, $0.copyOfBulletin()) } }
         guard let (firstID, reference) = boards.first else { return ["no replica up"] }
         // Every board is the same prefix-closed order: ids 1…n with identical items.
         for (id, board) in boards {

@@ -5,17 +5,17 @@ import RPC
 import Storage
 @testable import BulletinService
 
-/// Three sequential-mode replicas (the replicated-log shell, `SequentialBoard`) on an in-memory
+/// Three sequential-mode replicas (the replicated-log shell, `SequentialBulletin`) on an in-memory
 /// network with seeded loss, duplication and delay, each with a real write-ahead log; the
 /// nemesis crashes a replica (dropping it from the network, stopping its loop, closing its log)
 /// and restarts it from its log.
-actor SimulatedBoardCluster {
+actor SimulatedBulletinCluster {
     let network: InMemoryNetwork
     let ids = ["n1", "n2", "n3"]
     let members: [ClusterMembership.Member]
     let directory = NSTemporaryDirectory() + "board-sim-\(UUID().uuidString)"
     let seed: UInt64
-    private(set) var boards: [String: SequentialBoard] = [:]
+    private(set) var boards: [String: SequentialBulletin] = [:]
     private var loops: [String: Task<Void, Never>] = [:]
     private var logs: [String: WriteAheadLog] = [:]
     private var restarts: UInt64 = 0
@@ -35,12 +35,12 @@ actor SimulatedBoardCluster {
         let membership = try ClusterMembership(members: members, selfID: id)
         let peers = PeerTransports(network: network, membership: membership, clusterToken: nil)
         restarts += 1
-        let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
+        let board = try SequentialBulletin(membership: membership, replica: try BulletinReplica(origin: "log", nodeIndex: 0, log: nil),
                                         log: log, recovery: recovery, peers: peers,
                                         options: .init(tickInterval: .milliseconds(10), peerTimeout: .milliseconds(100)),
                                         seed: seed &* 31 &+ restarts)
         var router = RPCRouter()
-        router.register(BoardService(mode: board))
+        router.register(BulletinService(mode: board))
         router.register(BulletinReplicaService(replica: board.replica, sequential: true))
         router.register(LogPeerService(replica: board.log))
         network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))

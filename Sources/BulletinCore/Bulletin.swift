@@ -4,7 +4,7 @@
 /// Guarantees: inserting is idempotent (an id or an origin/seq pair already held is ignored);
 /// two boards holding the same items answer every query identically, whatever the insertion
 /// order (replies may arrive before their parents).
-public struct Board: Sendable {
+public struct Bulletin: Sendable {
     struct OriginProgress: Sendable {
         var contiguous: UInt64 = 0
         var above: Set<UInt64> = []
@@ -12,7 +12,7 @@ public struct Board: Sendable {
         var ids: [UInt64: Int64] = [:]
     }
 
-    public private(set) var items: [Int64: BoardItem] = [:]
+    public private(set) var items: [Int64: BulletinItem] = [:]
     /// Article ids, ascending.
     public private(set) var articleIDs: [Int64] = []
     var children: [Int64: [Int64]] = [:]
@@ -35,7 +35,7 @@ public struct Board: Sendable {
 
     /// Adds `item`; false when it (or its origin/seq) is already held.
     @discardableResult
-    public mutating func insert(_ item: BoardItem) -> Bool {
+    public mutating func insert(_ item: BulletinItem) -> Bool {
         guard items[item.id] == nil, progress[item.origin]?.ids[item.seq] == nil else { return false }
         items[item.id] = item
         maxID = max(maxID, item.id)
@@ -56,7 +56,7 @@ public struct Board: Sendable {
         return true
     }
 
-    static func advance(_ origin: inout OriginProgress, with item: BoardItem) {
+    static func advance(_ origin: inout OriginProgress, with item: BulletinItem) {
         origin.ids[item.seq] = item.id
         origin.maxSeq = max(origin.maxSeq, item.seq)
         if item.seq == origin.contiguous + 1 {
@@ -67,10 +67,10 @@ public struct Board: Sendable {
         }
     }
 
-    public func item(_ id: Int64) -> BoardItem? { items[id] }
+    public func item(_ id: Int64) -> BulletinItem? { items[id] }
 
     /// The item a request id produced, if it is still remembered.
-    public func item(requestId: String) -> BoardItem? { requests[requestId].flatMap { items[$0] } }
+    public func item(requestId: String) -> BulletinItem? { requests[requestId].flatMap { items[$0] } }
 
     /// How many items of `origin`'s sequence this board holds as an unbroken prefix.
     public func held(_ origin: String) -> UInt64 { progress[origin]?.contiguous ?? 0 }

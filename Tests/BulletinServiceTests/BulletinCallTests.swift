@@ -11,10 +11,10 @@ import TestSupport
 
 /// The bulletin API in process (single replica, each mode) over the in-memory transport.
 @Suite(.timeLimit(.minutes(1)))
-struct BoardServiceTests {
-    static func router(_ mode: any BoardMode, limits: BoardService.Limits = .init(), log: SequentialBoard? = nil) -> RPCRouter {
+struct BulletinCallTests {
+    static func router(_ mode: any ConsistencyMode, limits: BulletinService.Limits = .init(), log: SequentialBulletin? = nil) -> RPCRouter {
         var router = RPCRouter()
-        router.register(BoardService(mode: mode, limits: limits))
+        router.register(BulletinService(mode: mode, limits: limits))
         router.register(BulletinReplicaService(replica: mode.replica, sequential: log != nil))
         if let log { router.register(LogPeerService(replica: log.log)) }
         return router
@@ -26,8 +26,8 @@ struct BoardServiceTests {
         return RPCClient(transport: network.transport(from: "client", to: "n1"))
     }
 
-    static func localFirst() throws -> LocalFirstBoard {
-        LocalFirstBoard(replica: try BoardReplica(origin: "n1", nodeIndex: 0, log: nil), peers: PeerTransports(clients: [:]),
+    static func localFirst() throws -> LocalFirstBulletin {
+        LocalFirstBulletin(replica: try BulletinReplica(origin: "n1", nodeIndex: 0, log: nil), peers: PeerTransports(clients: [:]),
                         peerTimeout: .seconds(1), antiEntropyInterval: .seconds(60))
     }
 
@@ -99,11 +99,11 @@ struct BoardServiceTests {
         let members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9200 + $0)")) }
         for (index, id) in ids.enumerated() {
             let membership = try ClusterMembership(members: members, selfID: id)
-            let replica = try BoardReplica(origin: id, nodeIndex: index, log: nil)
-            let board = QuorumBoard(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: nil),
+            let replica = try BulletinReplica(origin: id, nodeIndex: index, log: nil)
+            let board = QuorumBulletin(replica: replica, peers: PeerTransports(network: network, membership: membership, clusterToken: nil),
                                     readQuorum: 2, writeQuorum: 2, peerTimeout: .seconds(2), antiEntropyInterval: .seconds(60))
             var router = RPCRouter()
-            router.register(BoardService(mode: board))
+            router.register(BulletinService(mode: board))
             router.register(BulletinReplicaService(replica: replica, sequential: false))
             network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))
         }
@@ -125,15 +125,15 @@ struct BoardServiceTests {
         let network = InMemoryNetwork(seed: 6)
         let ids = ["n1", "n2"]
         let members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9300 + $0)")) }
-        var boards: [LocalFirstBoard] = []
+        var boards: [LocalFirstBulletin] = []
         for (index, id) in ids.enumerated() {
             let membership = try ClusterMembership(members: members, selfID: id)
-            let replica = try BoardReplica(origin: id, nodeIndex: index, log: nil)
+            let replica = try BulletinReplica(origin: id, nodeIndex: index, log: nil)
             // n1 gets no peer clients, so nothing reaches n2 except by n2's own pull.
             let peers = id == "n1" ? PeerTransports(clients: [:]) : PeerTransports(network: network, membership: membership, clusterToken: nil)
-            let board = LocalFirstBoard(replica: replica, peers: peers, peerTimeout: .seconds(30), antiEntropyInterval: .seconds(3600))
+            let board = LocalFirstBulletin(replica: replica, peers: peers, peerTimeout: .seconds(30), antiEntropyInterval: .seconds(3600))
             var router = RPCRouter()
-            router.register(BoardService(mode: board))
+            router.register(BulletinService(mode: board))
             router.register(BulletinReplicaService(replica: replica, sequential: false))
             network.attach(id, responder: ConnectResponder(router: router, metrics: MetricsRegistry(), logger: .disabled))
             boards.append(board)
@@ -149,9 +149,9 @@ struct BoardServiceTests {
     @Test func singleSequentialReplicaElectsItselfAndSurvivesRestart() async throws {
         let directory = NSTemporaryDirectory() + "seq-\(UUID().uuidString)"
         let membership = ClusterMembership.single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
-        func open() throws -> (SequentialBoard, WriteAheadLog) {
+        func open() throws -> (SequentialBulletin, WriteAheadLog) {
             let (log, recovery) = try WriteAheadLog.open(directory: directory)
-            let board = try SequentialBoard(membership: membership, replica: try BoardReplica(origin: "log", nodeIndex: 0, log: nil),
+            let board = try SequentialBulletin(membership: membership, replica: try BulletinReplica(origin: "log", nodeIndex: 0, log: nil),
                                             log: log, recovery: recovery, peers: PeerTransports(clients: [:]),
                                             options: .init(tickInterval: .milliseconds(5)), seed: 3)
             return (board, log)

@@ -1,4 +1,4 @@
-extension Board {
+extension Bulletin {
     /// Up to `size` articles older than `cursor` (all when nil), newest first, and the cursor for
     /// the next page when more remain.
     public func page(before cursor: Int64?, size: Int) -> (articles: [ArticleSummary], next: Int64?) {
@@ -20,12 +20,12 @@ extension Board {
     }
 
     /// The articles of a page and all their replies: what a replica contributes to a merged read.
-    public func pageItems(before cursor: Int64?, size: Int) -> [BoardItem] {
+    public func pageItems(before cursor: Int64?, size: Int) -> [BulletinItem] {
         page(before: cursor, size: size).articles.flatMap { threadItems($0.article.id) }
     }
 
     /// The article holding `id` and every reply in its tree (empty when unknown).
-    public func threadItems(_ id: Int64) -> [BoardItem] {
+    public func threadItems(_ id: Int64) -> [BulletinItem] {
         guard let item = items[id] else { return [] }
         guard let article = items[item.articleId] else { return [item] }
         var out = [article]
@@ -38,7 +38,7 @@ extension Board {
     }
 
     /// Every item with an id above `id`, in id order (a Watch's catch-up).
-    public func items(after id: Int64) -> [BoardItem] {
+    public func items(after id: Int64) -> [BulletinItem] {
         items.values.filter { $0.id > id }.sorted { $0.id < $1.id }
     }
 }

@@ -1,4 +1,4 @@
-extension Board.Image {
+extension Bulletin.Image {
     /// A compact binary form (the JSON form took 45 s to read back at 200k posts; this one a
     /// fraction of a second): magic "BRD1", then little-endian fixed-width integers and
     /// length-prefixed UTF-8 strings, items in id order, then the request-id ring.
@@ -33,7 +33,7 @@ extension Board.Image {
         return writer.out
     }
 
-    static func encodedItems(_ items: [BoardItem]) -> [UInt8] {
+    static func encodedItems(_ items: [BulletinItem]) -> [UInt8] {
         var writer = ImageWriter()
         for item in items {
             writer.int(item.id)
@@ -67,11 +67,11 @@ extension Board.Image {
         maxRequests = Int(try reader.int())
         requestCursor = Int(try reader.int())
         let count = try reader.count()
-        var items: [BoardItem] = []
+        var items: [BulletinItem] = []
         items.reserveCapacity(count)
         for _ in 0..<count {
             let id = try reader.int()
-            let kind: BoardItem.Kind = try reader.byte() == 0 ? .article : .reply
+            let kind: BulletinItem.Kind = try reader.byte() == 0 ? .article : .reply
             let parentId = try reader.int()
             let articleId = try reader.int()
             let author = try reader.string()
@@ -81,7 +81,7 @@ extension Board.Image {
             let origin = try reader.string()
             let seq = UInt64(bitPattern: try reader.int())
             let requestId = try reader.optionalString()
-            items.append(BoardItem(id: id, kind: kind, parentId: parentId, articleId: articleId, author: author, title: title, body: body,
+            items.append(BulletinItem(id: id, kind: kind, parentId: parentId, articleId: articleId, author: author, title: title, body: body,
                                    createdAtMs: createdAtMs, origin: origin, seq: seq, requestId: requestId))
         }
         self.items = items

@@ -2,9 +2,9 @@ import Testing
 @testable import BulletinService
 
 /// The page is built from the files in `Sources/BulletinService/Embedded` (embedded at build time).
-struct BoardPageTests {
+struct BulletinPageTests {
     @Test func theEmbeddedFilesMakeOneCompletePage() {
-        let page = String(decoding: BoardPage.html(nodeID: "n<2>", mode: "quorum",
+        let page = String(decoding: BulletinPage.html(nodeID: "n<2>", mode: "quorum",
                                                    members: [("n1", "127.0.0.1:1"), ("n<2>", "127.0.0.1:2")]), as: UTF8.self)
         #expect(!page.contains("{{"), "every placeholder is filled")
         #expect(page.hasPrefix("<!doctype html>"))
@@ -13,6 +13,6 @@ struct BoardPageTests {
         #expect(page.contains("fetch("), "the script is inline")
         #expect(page.contains("<title>Bulletin — n&lt;2&gt;</title>"), "the node id is escaped")
         #expect(page.contains("<option value=\"127.0.0.1:2\" selected>n&lt;2&gt; — 127.0.0.1:2</option>"))
-        #expect(String(decoding: BoardPage.favicon, as: UTF8.self).hasPrefix("<svg "))
+        #expect(String(decoding: BulletinPage.favicon, as: UTF8.self).hasPrefix("<svg "))
     }
 }

@@ -2,13 +2,13 @@ public import BulletinCore
 
 /// One consistency mode's answers to the bulletin API. `session` is the caller's session
 /// vector (empty when none was given).
-public protocol BoardMode: Sendable {
-    var replica: BoardReplica { get }
+public protocol ConsistencyMode: Sendable {
+    var replica: BulletinReplica { get }
     /// Makes `draft` an item and returns it once the mode's write guarantee holds (read-your-writes:
     /// after this replica includes `session`, so the post orders after what the client saw).
-    func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem
+    func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem
     /// Makes a reply to `draft.parentId` (`not_found` when no such item exists).
-    func reply(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem
+    func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem
     func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?)
     func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread?
     /// Pulls what this replica is missing now; returns how many items it gained.

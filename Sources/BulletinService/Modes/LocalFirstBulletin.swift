@@ -9,14 +9,14 @@ public import RPC
 /// Guarantees: a read given a session answers only once this replica includes everything the
 /// session names (pulling from peers while it waits), so a client sees its own posts and never
 /// goes back in time, whichever replica it uses. Without a session, reads may be stale.
-public struct LocalFirstBoard: BoardMode {
-    public let replica: BoardReplica
+public struct LocalFirstBulletin: ConsistencyMode {
+    public let replica: BulletinReplica
     let pushers: [PeerBatcher<ItemPush>]
-    public let antiEntropy: AntiEntropy<BoardDigestExchange>
+    public let antiEntropy: AntiEntropy<BulletinDigestExchange>
     let interval: Duration
     let sessionWait: Duration
 
-    public init(replica: BoardReplica, peers: PeerTransports, peerTimeout: Duration, antiEntropyInterval: Duration,
+    public init(replica: BulletinReplica, peers: PeerTransports, peerTimeout: Duration, antiEntropyInterval: Duration,
                 sessionWait: Duration = .seconds(5), logger: Logger = .disabled) {
         self.replica = replica
         pushers = peers.clients.values.map { PeerBatcher(pushingTo: $0, timeout: peerTimeout) }
@@ -25,7 +25,7 @@ public struct LocalFirstBoard: BoardMode {
         self.sessionWait = sessionWait
     }
 
-    public func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+    public func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await catchUp(to: session)
         let item = try await replica.accept(draft)
         for pusher in pushers { pusher.enqueue(ItemPush(item: item)) }
@@ -47,7 +47,7 @@ public struct LocalFirstBoard: BoardMode {
         }
     }
 
-    public func reply(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+    public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         guard let parent = try await find(draft.parentId, session: session) else {
             throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
         }
@@ -56,7 +56,7 @@ public struct LocalFirstBoard: BoardMode {
         return try await post(draft, session: session)
     }
 
-    func find(_ id: Int64, session: VersionVector) async throws -> BoardItem? {
+    func find(_ id: Int64, session: VersionVector) async throws -> BulletinItem? {
         try await catchUp(to: session)
         if let item = replica.read({ $0.item(id) }) { return item }
         // A parent this replica has not heard of yet may exist elsewhere: pull once.

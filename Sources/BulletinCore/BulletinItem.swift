@@ -3,7 +3,7 @@
 /// `id` orders items (newest has the highest) and is unique across the board. `origin` and
 /// `seq` say which replica first accepted the item and its position in that replica's
 /// sequence: replication and session tokens track progress per origin.
-public struct BoardItem: Sendable, Equatable, Codable {
+public struct BulletinItem: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable { case article, reply }
 
     public var id: Int64
@@ -38,19 +38,19 @@ public struct BoardItem: Sendable, Equatable, Codable {
 
 /// An article as `List` shows it.
 public struct ArticleSummary: Sendable, Equatable {
-    public var article: BoardItem
+    public var article: BulletinItem
     public var replyCount: Int
 }
 
 /// A reply and the replies that answer it, oldest first.
 public struct ReplyTree: Sendable, Equatable {
-    public var reply: BoardItem
+    public var reply: BulletinItem
     public var replies: [ReplyTree]
 }
 
 /// An article with its whole reply tree.
 public struct ArticleThread: Sendable, Equatable {
-    public var article: BoardItem
+    public var article: BulletinItem
     public var replies: [ReplyTree]
     public var replyCount: Int
 }

@@ -6,7 +6,7 @@ public import RPC
 public import Storage
 
 /// The sequential mode: every post goes through the replicated log (`LogReplica`), with the
-/// board (`BoardReplica`) as its state machine.
+/// board (`BulletinReplica`) as its state machine.
 ///
 /// Guarantees: a post is acknowledged once a majority holds it in its durable log; ids are
 /// assigned when entries apply, in log order, so they are monotonic and never reused across
@@ -15,28 +15,28 @@ public import Storage
 /// 300–600 ms) and writes through any surviving majority succeed. The board is snapshotted
 /// every `snapshotEvery` posts and older log segments deleted; a replica that fell behind or was
 /// wiped receives the snapshot.
-public struct SequentialBoard: BoardMode {
-    public let replica: BoardReplica
-    public let log: LogReplica<BoardReplica>
+public struct SequentialBulletin: ConsistencyMode {
+    public let replica: BulletinReplica
+    public let log: LogReplica<BulletinReplica>
 
-    public init(membership: ClusterMembership, replica: BoardReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
-                peers: PeerTransports, options: LogReplica<BoardReplica>.Options = .init(), seed: UInt64,
+    public init(membership: ClusterMembership, replica: BulletinReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
+                peers: PeerTransports, options: LogReplica<BulletinReplica>.Options = .init(), seed: UInt64,
                 logger: Logger = .disabled, loop: EventLoop = .next()) throws {
         self.replica = replica
         self.log = try LogReplica(membership: membership, machine: replica, log: log, recovery: recovery, peers: peers,
                                   options: options, seed: seed, logger: logger, loop: loop)
     }
 
-    public func post(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+    public func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await submit(draft)
     }
 
-    public func reply(_ draft: BoardDraft, session: VersionVector) async throws -> BoardItem {
+    public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await submit(draft)
     }
 
     /// Runs `draft` through the log (a retry is harmless when it carries a request id).
-    func submit(_ draft: BoardDraft, timeout: Duration = .seconds(10)) async throws -> BoardItem {
+    func submit(_ draft: BulletinDraft, timeout: Duration = .seconds(10)) async throws -> BulletinItem {
         try log.rebuild.refuseWhileRebuilding()
         switch try await log.submit(draft, idempotent: draft.requestId != nil, timeout: timeout) {
         case .item(let item): return item

@@ -3,7 +3,7 @@
 /// `EmbedFilesPlugin`) calling this replica's Connect JSON API. Switching replica
 /// opens the other replica's own page, carrying the name and session token in the URL
 /// fragment, so the page never needs cross-origin calls and read-your-writes still holds.
-public enum BoardPage {
+public enum BulletinPage {
     public static func html(nodeID: String, mode: String, members: [(id: String, address: String)]) -> [UInt8] {
         let options = members.map { member in
             "<option value=\"\(escape(member.address))\"\(member.id == nodeID ? " selected" : "")>\(escape(member.id)) — \(escape(member.address))</option>"

@@ -5,12 +5,12 @@ public import RPC
 
 /// The bulletin's digest exchange: send what this replica holds (per origin, compactly) and
 /// receive only what it lacks, page by page. Pull only: every replica pulls from the others.
-public struct BoardDigestExchange: DigestExchange {
-    let replica: BoardReplica
+public struct BulletinDigestExchange: DigestExchange {
+    let replica: BulletinReplica
     /// Items per page of a pull.
     let pageSize: Int32 = 5000
 
-    public init(replica: BoardReplica) {
+    public init(replica: BulletinReplica) {
         self.replica = replica
     }
 
@@ -26,9 +26,9 @@ public struct BoardDigestExchange: DigestExchange {
     }
 }
 
-extension AntiEntropy where Exchange == BoardDigestExchange {
-    public init(replica: BoardReplica, peers: PeerTransports, logger: Logger = .disabled) {
-        self.init(exchange: BoardDigestExchange(replica: replica), peers: peers, logger: logger)
+extension AntiEntropy where Exchange == BulletinDigestExchange {
+    public init(replica: BulletinReplica, peers: PeerTransports, logger: Logger = .disabled) {
+        self.init(exchange: BulletinDigestExchange(replica: replica), peers: peers, logger: logger)
     }
 
     /// Pulls from every peer at once; returns how many items this replica gained.

@@ -5,13 +5,13 @@ import Testing
 @testable import BulletinService
 
 @Suite(.timeLimit(.minutes(1)))
-struct BoardReplicaTests {
-    static func item(_ seq: UInt64) -> BoardItem {
-        BoardItem(id: Int64(seq), kind: .article, author: "a", title: "t", body: "b", createdAtMs: 1, origin: "n2", seq: seq)
+struct BulletinReplicaTests {
+    static func item(_ seq: UInt64) -> BulletinItem {
+        BulletinItem(id: Int64(seq), kind: .article, author: "a", title: "t", body: "b", createdAtMs: 1, origin: "n2", seq: seq)
     }
 
     @Test func waitReturnsOnceTheVectorIsIncluded() async throws {
-        let replica = try BoardReplica(origin: "n1", nodeIndex: 0, log: nil)
+        let replica = try BulletinReplica(origin: "n1", nodeIndex: 0, log: nil)
         let waiting = Task { await replica.wait(for: VersionVector(["n2": 2]), timeout: .seconds(50)) }
         replica.apply(Self.item(1))
         replica.apply(Self.item(2))
@@ -22,7 +22,7 @@ struct BoardReplicaTests {
     /// A cancelled caller (an RPC past its deadline) stops waiting at once: with a 120 s timeout,
     /// ignoring cancellation would exceed the suite's time limit.
     @Test func waitEndsWhenTheCallerIsCancelled() async throws {
-        let replica = try BoardReplica(origin: "n1", nodeIndex: 0, log: nil)
+        let replica = try BulletinReplica(origin: "n1", nodeIndex: 0, log: nil)
         let waiting = Task { await replica.wait(for: VersionVector(["n2": 5]), timeout: .seconds(120)) }
         try await Task.sleep(for: .milliseconds(20))
         waiting.cancel()
@@ -30,7 +30,7 @@ struct BoardReplicaTests {
     }
 
     @Test func watchersSeeExistingThenNewItemsOnce() async throws {
-        let replica = try BoardReplica(origin: "n1", nodeIndex: 0, log: nil)
+        let replica = try BulletinReplica(origin: "n1", nodeIndex: 0, log: nil)
         replica.apply(Self.item(1))
         var events = replica.watch(after: 0).makeAsyncIterator()
         replica.apply(Self.item(2))
@@ -43,45 +43,45 @@ struct BoardReplicaTests {
 }
 
 /// Sequential-mode snapshot images grow by increments; each equals the image of the whole board.
-struct BoardReplicaImageTests {
+struct BulletinReplicaImageTests {
     @Test func incrementalImagesEqualWholeImages() throws {
-        let replica = try BoardReplica(origin: "log", nodeIndex: 0, log: nil)
+        let replica = try BulletinReplica(origin: "log", nodeIndex: 0, log: nil)
         var index = 0
         for round in 0..<3 {
             for _ in 0..<(5 + round * 7) {
                 index += 1
-                let draft = BoardDraft(kind: index % 4 == 0 ? .reply : .article, parentId: index % 4 == 0 ? Int64(index - 1) : 0,
+                let draft = BulletinDraft(kind: index % 4 == 0 ? .reply : .article, parentId: index % 4 == 0 ? Int64(index - 1) : 0,
                                        author: "a", title: "t\(index)", body: "b", requestId: index % 3 == 0 ? "r\(index)" : nil,
                                        createdAtMs: Int64(index))
                 _ = replica.apply(draft, index: UInt64(index))
             }
             let image = try replica.snapshot()()
-            #expect(image == replica.copyOfBoard().image.encoded(), "round \(round)")
-            let restored = try BoardReplica(origin: "log", nodeIndex: 0, log: nil)
+            #expect(image == replica.copyOfBulletin().image.encoded(), "round \(round)")
+            let restored = try BulletinReplica(origin: "log", nodeIndex: 0, log: nil)
             try restored.restore(image)
-            #expect(restored.copyOfBoard().image == replica.copyOfBoard().image)
+            #expect(restored.copyOfBulletin().image == replica.copyOfBulletin().image)
         }
     }
 }
 
 /// Quorum and read-your-writes replicas keep their board through `DurableRecords`: an image of
 /// the board every `snapshotEvery` items, so a restart reads one image and a short tail.
-struct BoardReplicaSnapshotTests {
+struct BulletinReplicaSnapshotTests {
     @Test func restartReadsTheImageAndTheRecordsAfterIt() async throws {
         let directory = NSTemporaryDirectory() + "board-snapshots-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        func open() throws -> (BoardReplica, WriteAheadLog, WriteAheadLog.Recovery) {
+        func open() throws -> (BulletinReplica, WriteAheadLog, WriteAheadLog.Recovery) {
             let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
-            return (try BoardReplica(origin: "n1", nodeIndex: 1, log: log, recovery: recovery, snapshotEvery: 10), log, recovery)
+            return (try BulletinReplica(origin: "n1", nodeIndex: 1, log: log, recovery: recovery, snapshotEvery: 10), log, recovery)
         }
         let (replica, log, _) = try open()
         var ids: [Int64] = []
         for index in 0..<25 {
-            let item = try await replica.accept(BoardDraft(kind: .article, author: "a", title: "t\(index)", body: "b",
+            let item = try await replica.accept(BulletinDraft(kind: .article, author: "a", title: "t\(index)", body: "b",
                                                            requestId: "r\(index)", createdAtMs: 1))
             ids.append(item.id)
         }
-        #expect(try await replica.store((1...12).map { BoardReplicaTests.item($0) }) == 12)
+        #expect(try await replica.store((1...12).map { BulletinReplicaTests.item($0) }) == 12)
         log.close()
         let (again, reopened, recovery) = try open()
         defer { reopened.close() }
@@ -90,7 +90,7 @@ struct BoardReplicaSnapshotTests {
         #expect(again.read { $0.count } == 37)
         #expect(again.read { board in ids.allSatisfy { board.item($0) != nil } })
         // The request ids came back with the image: a retried post finds its item.
-        let retried = try await again.accept(BoardDraft(kind: .article, author: "a", title: "t3", body: "b", requestId: "r3", createdAtMs: 1))
+        let retried = try await again.accept(BulletinDraft(kind: .article, author: "a", title: "t3", body: "b", requestId: "r3", createdAtMs: 1))
         #expect(retried.id == ids[3])
     }
 }

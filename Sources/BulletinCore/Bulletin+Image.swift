@@ -1,9 +1,9 @@
-extension Board {
+extension Bulletin {
     /// Everything a board holds, in a form that serializes: its items (in id order) and the
     /// request-id memory exactly as it stands (order and position of the ring), so a board
     /// restored from an image answers and evolves exactly like the original.
     public struct Image: Sendable, Codable, Equatable {
-        public var items: [BoardItem]
+        public var items: [BulletinItem]
         public var requestOrder: [String]
         public var requestItems: [Int64]
         public var requestCursor: Int
