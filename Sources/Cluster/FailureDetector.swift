@@ -1,12 +1,12 @@
-public import RPC
+package import RPC
 
 /// Sends heartbeats to every peer and tells subscribers when a peer is suspected or recovers.
 ///
 /// The shell around `FailureDetectorCore`: every `interval` it sends `Cluster/Heartbeat` to each
 /// peer (time-limited to the interval) and evaluates the core. Heartbeats received from peers
 /// count as evidence too (`heard(from:)`).
-public actor FailureDetector {
-    public let interval: Duration
+package actor FailureDetector {
+    package let interval: Duration
     let membership: ClusterMembership
     let peers: PeerTransports
     let logger: Logger
@@ -14,7 +14,7 @@ public actor FailureDetector {
     private var subscribers: [Int: AsyncStream<FailureDetectorCore.Change>.Continuation] = [:]
     private var nextSubscriber = 0
 
-    public init(membership: ClusterMembership, peers: PeerTransports, interval: Duration = .milliseconds(500),
+    package init(membership: ClusterMembership, peers: PeerTransports, interval: Duration = .milliseconds(500),
                 timeout: Duration = .seconds(2), logger: Logger = .disabled) {
         self.membership = membership
         self.peers = peers
@@ -24,7 +24,7 @@ public actor FailureDetector {
     }
 
     /// Status changes from now on.
-    public func changes() -> AsyncStream<FailureDetectorCore.Change> {
+    package func changes() -> AsyncStream<FailureDetectorCore.Change> {
         let (stream, continuation) = AsyncStream<FailureDetectorCore.Change>.makeStream()
         let id = nextSubscriber
         nextSubscriber += 1
@@ -35,17 +35,17 @@ public actor FailureDetector {
 
     private func unsubscribe(_ id: Int) { subscribers[id] = nil }
 
-    public func status(of peer: String) -> FailureDetectorCore.Status? { core.statuses[peer] }
-    public var alivePeers: Set<String> { core.alivePeers }
+    package func status(of peer: String) -> FailureDetectorCore.Status? { core.statuses[peer] }
+    package var alivePeers: Set<String> { core.alivePeers }
 
     /// Records that `peer` was heard from (an incoming heartbeat or any reply).
-    public func heard(from peer: String) {
+    package func heard(from peer: String) {
         if let change = core.heard(from: peer, at: .now) { publish(change) }
     }
 
     /// Heartbeats until the task is cancelled: one loop per peer (a silent peer cannot delay the
     /// others), each call allowed up to the failure timeout, and an evaluation every interval.
-    public func run() async {
+    package func run() async {
         let request = NodeV1.HeartbeatRequest(from: membership.selfID, members: membership.ids.sorted())
         let timeout = core.timeout
         await withTaskGroup(of: Void.self) { group in

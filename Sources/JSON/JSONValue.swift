@@ -2,7 +2,7 @@
 ///
 /// Numbers keep the literal text they were written with, so 64-bit integers round-trip exactly
 /// and each reader decides how to interpret them. Objects keep their fields in document order.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number exactly as written (valid JSON number syntax).
@@ -12,7 +12,7 @@ public enum JSONValue: Sendable, Equatable {
     case object(JSONObject)
 
     /// A short name of the value's kind, for error messages ("a string", "an object").
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -23,33 +23,33 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
 }
 
 /// The fields of a JSON object in document order; keys are unique (the parser refuses duplicates).
-public struct JSONObject: Sendable, Equatable {
-    public var fields: [JSONField]
+package struct JSONObject: Sendable, Equatable {
+    package var fields: [JSONField]
 
-    public init(_ fields: [JSONField] = []) { self.fields = fields }
+    package init(_ fields: [JSONField] = []) { self.fields = fields }
 
     /// The value of `key`, if present (a linear scan: messages have few fields).
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         for field in fields where field.key == key { return field.value }
         return nil
     }
 
-    public var count: Int { fields.count }
+    package var count: Int { fields.count }
 }
 
 /// One key and its value.
-public struct JSONField: Sendable, Equatable {
-    public var key: String
-    public var value: JSONValue
+package struct JSONField: Sendable, Equatable {
+    package var key: String
+    package var value: JSONValue
 
-    public init(_ key: String, _ value: JSONValue) {
+    package init(_ key: String, _ value: JSONValue) {
         self.key = key
         self.value = value
     }

@@ -3,7 +3,7 @@
 /// Guarantees: fields appear in the order they were encoded; a type that encodes nothing becomes
 /// `{}`; integers are exact; non-finite doubles become the strings "NaN", "Infinity",
 /// "-Infinity" (proto3 JSON's spelling) rather than invalid JSON.
-public final class JSONValueEncoder: Encoder {
+package final class JSONValueEncoder: Encoder {
     /// What has been encoded so far: a finished value, or a container still being filled.
     enum Node {
         case value(JSONValue)
@@ -19,21 +19,21 @@ public final class JSONValueEncoder: Encoder {
         }
     }
 
-    public let codingPath: [any CodingKey]
-    public var userInfo: [CodingUserInfoKey: Any] { [:] }
+    package let codingPath: [any CodingKey]
+    package var userInfo: [CodingUserInfoKey: Any] { [:] }
     var node: Node?
 
-    public init(codingPath: [any CodingKey] = []) {
+    package init(codingPath: [any CodingKey] = []) {
         self.codingPath = codingPath
     }
 
     /// Encodes `value` to a `JSONValue`.
-    public static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+    package static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         try box(value, path: [])
     }
 
     /// Encodes `value` to JSON bytes.
-    public static func bytes<T: Encodable>(_ value: T) throws -> [UInt8] {
+    package static func bytes<T: Encodable>(_ value: T) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(try node(value, path: []), into: &out)
@@ -41,10 +41,10 @@ public final class JSONValueEncoder: Encoder {
     }
 
     /// The value so far (`{}` when nothing was encoded).
-    public var value: JSONValue { node?.built ?? .object(JSONObject()) }
+    package var value: JSONValue { node?.built ?? .object(JSONObject()) }
 
     /// The object being built, created on first use; nil if this encoder already holds a non-object.
-    public var objectBuilder: JSONObjectBuilder? {
+    package var objectBuilder: JSONObjectBuilder? {
         switch node {
         case nil:
             let builder = JSONObjectBuilder()
@@ -55,7 +55,7 @@ public final class JSONValueEncoder: Encoder {
         }
     }
 
-    public func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    package func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         // Asking twice continues the same object; a non-object so far is replaced.
         let builder = objectBuilder ?? {
             let fresh = JSONObjectBuilder()
@@ -65,14 +65,14 @@ public final class JSONValueEncoder: Encoder {
         return KeyedEncodingContainer(JSONKeyedEncodingContainer<Key>(builder, codingPath: codingPath))
     }
 
-    public func unkeyedContainer() -> any UnkeyedEncodingContainer {
+    package func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if case .array(let builder)? = node { return JSONUnkeyedEncodingContainer(builder, codingPath: codingPath) }
         let builder = JSONArrayBuilder()
         node = .array(builder)
         return JSONUnkeyedEncodingContainer(builder, codingPath: codingPath)
     }
 
-    public func singleValueContainer() -> any SingleValueEncodingContainer { JSONSingleValueEncodingContainer(self) }
+    package func singleValueContainer() -> any SingleValueEncodingContainer { JSONSingleValueEncodingContainer(self) }
 
     // MARK: - Boxing
 
@@ -139,18 +139,18 @@ public final class JSONValueEncoder: Encoder {
 }
 
 /// An object under construction; a reference so containers handed out keep filling it.
-public final class JSONObjectBuilder {
+package final class JSONObjectBuilder {
     var fields: [(key: String, node: JSONValueEncoder.Node)] = []
 
-    public func append(_ key: String, _ value: JSONValue) { fields.append((key, .value(value))) }
+    package func append(_ key: String, _ value: JSONValue) { fields.append((key, .value(value))) }
 
     /// Appends `value` encoded (primitives directly, others through `encode(to:)`).
-    public func append<T: Encodable>(_ key: String, encoding value: T) throws {
+    package func append<T: Encodable>(_ key: String, encoding value: T) throws {
         fields.append((key, try JSONValueEncoder.node(value, path: [])))
     }
 
     /// Appends a list of `values`, each encoded (without going through `Array`'s container).
-    public func append<T: Encodable>(_ key: String, encodingEach values: [T]) throws {
+    package func append<T: Encodable>(_ key: String, encodingEach values: [T]) throws {
         let list = JSONArrayBuilder()
         list.items.reserveCapacity(values.count)
         for value in values { list.items.append(try JSONValueEncoder.node(value, path: [])) }

@@ -1,13 +1,13 @@
 import JSON
-public import ReplicatedLog
+package import ReplicatedLog
 
 /// Commands and outputs as JSON text (what the log stores and ships between replicas).
-public struct JSONCommandCodec: CommandCodec {
-    public init() {}
+package struct JSONCommandCodec: CommandCodec {
+    package init() {}
 
-    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] { try JSONValueEncoder.bytes(value) }
+    package func encode<T: Encodable>(_ value: T) throws -> [UInt8] { try JSONValueEncoder.bytes(value) }
 
-    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try JSONValueDecoder.decode(type, from: bytes)
     }
 }

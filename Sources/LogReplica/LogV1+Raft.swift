@@ -1,20 +1,20 @@
-public import ReplicatedLog
-public import RPC
+package import ReplicatedLog
+package import RPC
 
 // Conversions between the generated `log.v1` messages and the Raft core's values.
 
 extension LogV1.Entry {
     /// The command travels as JSON text.
-    public init(_ entry: LogEntry) {
+    package init(_ entry: LogEntry) {
         self.init(term: entry.term, index: entry.index, data: String(decoding: entry.data, as: UTF8.self))
     }
 
-    public var logEntry: LogEntry { LogEntry(term: term, index: index, data: Array(data.utf8)) }
+    package var logEntry: LogEntry { LogEntry(term: term, index: index, data: Array(data.utf8)) }
 }
 
 extension LogV1.Message {
     /// A `RaftMessage` on the wire (snapshots travel as `SnapshotChunk`s instead).
-    public init(_ message: RaftMessage) {
+    package init(_ message: RaftMessage) {
         self.init(term: message.term)
         switch message {
         case .requestVote(_, let lastIndex, let lastTerm, let preVote, let transfer):
@@ -49,7 +49,7 @@ extension LogV1.Message {
     }
 
     /// The Raft message; an unknown `kind` is `invalid_argument`.
-    public func raftMessage() throws(ConnectError) -> RaftMessage {
+    package func raftMessage() throws(ConnectError) -> RaftMessage {
         switch kind {
         case "request_vote": .requestVote(term: term, lastIndex: lastIndex, lastTerm: lastTerm, preVote: preVote, transfer: transfer)
         case "vote_response": .voteResponse(term: term, granted: granted, preVote: preVote)
@@ -63,10 +63,10 @@ extension LogV1.Message {
 }
 
 extension [LogV1.Message] {
-    public init(_ messages: [RaftMessage]) { self = messages.map(LogV1.Message.init) }
+    package init(_ messages: [RaftMessage]) { self = messages.map(LogV1.Message.init) }
 
     /// Every message as Raft's; one unknown kind refuses them all.
-    public func raftMessages() throws(ConnectError) -> [RaftMessage] {
+    package func raftMessages() throws(ConnectError) -> [RaftMessage] {
         var out: [RaftMessage] = []
         out.reserveCapacity(count)
         for message in self { out.append(try message.raftMessage()) }

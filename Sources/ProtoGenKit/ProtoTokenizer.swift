@@ -1,13 +1,13 @@
 /// One token of a `.proto` file, with the `//` comment lines written just above it.
-public struct ProtoToken: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case word, string, symbol }
+package struct ProtoToken: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable { case word, string, symbol }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The word, the symbol, or a string literal's unescaped contents.
-    public var text: String
-    public var line: Int
+    package var text: String
+    package var line: Int
     /// The leading comment (lines joined with newlines, `// ` stripped), empty if none.
-    public var comment: String
+    package var comment: String
 }
 
 /// Splits proto3 source into tokens.
@@ -15,8 +15,8 @@ public struct ProtoToken: Sendable, Equatable {
 /// Guarantees: every character is either part of a token, whitespace or a comment; an unclosed
 /// string or block comment is a `ProtoSyntaxError` with its line. A comment counts as a token's
 /// leading comment only when nothing but whitespace separates them (a blank line detaches it).
-public enum ProtoTokenizer {
-    public static func tokens(_ text: String, file: String) throws(ProtoSyntaxError) -> [ProtoToken] {
+package enum ProtoTokenizer {
+    package static func tokens(_ text: String, file: String) throws(ProtoSyntaxError) -> [ProtoToken] {
         let chars = Array(text.unicodeScalars)
         var tokens: [ProtoToken] = []
         var i = 0

@@ -1,4 +1,4 @@
-public import RPC
+package import RPC
 import Synchronization
 
 /// Waits for `needed` of `participants` replicas to answer one phase of one operation: replies
@@ -9,7 +9,7 @@ import Synchronization
 /// succeeded; fails with `shortfall(failures)` as soon as so many failed that `needed` can no
 /// longer be reached; fails with cancellation when the waiting task is cancelled. A participant's
 /// second reply is ignored. `needed` 0 succeeds at once.
-public final class QuorumWait<Reply: Sendable>: Sendable {
+package final class QuorumWait<Reply: Sendable>: Sendable {
     struct State: ~Copyable {
         var replies: [String: Reply] = [:]
         var failures: [String: String] = [:]
@@ -17,13 +17,13 @@ public final class QuorumWait<Reply: Sendable>: Sendable {
         var result: Result<[String: Reply], any Error>?
     }
 
-    public let participants: Int
-    public let needed: Int
+    package let participants: Int
+    package let needed: Int
     let shortfall: @Sendable ([String]) -> ConnectError
     private let state: Mutex<State>
 
     /// - Parameter shortfall: the error when too many failed, from their failures ("peer: why").
-    public init(participants: Int, needed: Int, shortfall: @escaping @Sendable ([String]) -> ConnectError) {
+    package init(participants: Int, needed: Int, shortfall: @escaping @Sendable ([String]) -> ConnectError) {
         self.participants = participants
         self.needed = needed
         self.shortfall = shortfall
@@ -32,7 +32,7 @@ public final class QuorumWait<Reply: Sendable>: Sendable {
         state = Mutex(initial)
     }
 
-    public func deliver(_ result: Result<Reply, ConnectError>, from participant: String) {
+    package func deliver(_ result: Result<Reply, ConnectError>, from participant: String) {
         let ready = state.withLock { state -> (CheckedContinuation<[String: Reply], any Error>, Result<[String: Reply], any Error>)? in
             guard state.result == nil, state.replies[participant] == nil, state.failures[participant] == nil else { return nil }
             switch result {
@@ -52,7 +52,7 @@ public final class QuorumWait<Reply: Sendable>: Sendable {
         if let (continuation, result) = ready { continuation.resume(with: result) }
     }
 
-    public func wait() async throws -> [String: Reply] {
+    package func wait() async throws -> [String: Reply] {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String: Reply], any Error>) in
                 let ready = state.withLock { state -> Result<[String: Reply], any Error>? in

@@ -1,9 +1,9 @@
-public import BulletinCore
-public import Cluster
-public import LogReplica
+package import BulletinCore
+package import Cluster
+package import LogReplica
 import Foundation
-public import RPC
-public import Storage
+package import RPC
+package import Storage
 
 /// The sequential mode: every post goes through the replicated log (`LogReplica`), with the
 /// board (`BulletinReplica`) as its state machine.
@@ -15,11 +15,11 @@ public import Storage
 /// 300–600 ms) and writes through any surviving majority succeed. The board is snapshotted
 /// every `snapshotEvery` posts and older log segments deleted; a replica that fell behind or was
 /// wiped receives the snapshot.
-public struct SequentialBulletin: ConsistencyMode {
-    public let replica: BulletinReplica
-    public let log: LogReplica<BulletinReplica>
+package struct SequentialBulletin: ConsistencyMode {
+    package let replica: BulletinReplica
+    package let log: LogReplica<BulletinReplica>
 
-    public init(membership: ClusterMembership, replica: BulletinReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
+    package init(membership: ClusterMembership, replica: BulletinReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
                 peers: PeerTransports, options: LogReplica<BulletinReplica>.Options = .init(), seed: UInt64,
                 logger: Logger = .disabled, loop: EventLoop = .next()) throws {
         self.replica = replica
@@ -27,11 +27,11 @@ public struct SequentialBulletin: ConsistencyMode {
                                   options: options, seed: seed, logger: logger, loop: loop)
     }
 
-    public func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    package func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await submit(draft)
     }
 
-    public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    package func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await submit(draft)
     }
 
@@ -53,23 +53,23 @@ public struct SequentialBulletin: ConsistencyMode {
         }
     }
 
-    public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
+    package func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
         try await catchUp(to: session)
         return replica.read { $0.page(before: cursor, size: size) }
     }
 
-    public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
+    package func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
         try await catchUp(to: session)
         return replica.read { $0.thread(id) }
     }
 
     /// Waits until this replica has applied everything committed when asked (a read index from
     /// the leader); returns how many items it gained meanwhile.
-    public func sync() async throws -> Int {
+    package func sync() async throws -> Int {
         let before = replica.read { $0.count }
         try await log.linearizableRead()
         return replica.read { $0.count } - before
     }
 
-    public func run() async { await log.run() }
+    package func run() async { await log.run() }
 }

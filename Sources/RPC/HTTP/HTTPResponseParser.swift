@@ -2,21 +2,21 @@
 ///
 /// Pure: feed bytes, take events. Handles `Content-Length`, chunked bodies (delivered chunk by
 /// chunk, so streams can be consumed as they arrive) and bodies delimited by connection close.
-public struct HTTPResponseParser: Sendable {
-    public struct Head: Sendable {
-        public var status: Int
-        public var headers: HTTPHeaders
+package struct HTTPResponseParser: Sendable {
+    package struct Head: Sendable {
+        package var status: Int
+        package var headers: HTTPHeaders
         /// Whether the server will keep the connection open after this response.
-        public var keepAlive: Bool
+        package var keepAlive: Bool
     }
 
-    public enum Event: Sendable {
+    package enum Event: Sendable {
         case head(Head)
         case body([UInt8])
         case end
     }
 
-    public struct ParseError: Error, Sendable { public let message: String }
+    package struct ParseError: Error, Sendable { package let message: String }
 
     enum Phase {
         case head
@@ -33,11 +33,11 @@ public struct HTTPResponseParser: Sendable {
     var position = 0
     var phase = Phase.head
     /// Set for responses to HEAD or other bodiless requests.
-    public var expectsNoBody = false
+    package var expectsNoBody = false
 
-    public init() {}
+    package init() {}
 
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if position == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             position = 0
@@ -45,10 +45,10 @@ public struct HTTPResponseParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
-    public mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+    package mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
 
     /// The connection reached end of file: completes a close-delimited body.
-    public mutating func finishAtEOF() -> Event? {
+    package mutating func finishAtEOF() -> Event? {
         if case .untilClose = phase {
             phase = .done
             return .end
@@ -57,12 +57,12 @@ public struct HTTPResponseParser: Sendable {
     }
 
     /// Prepares for the next response on the same connection.
-    public mutating func reset() {
+    package mutating func reset() {
         phase = .head
         expectsNoBody = false
     }
 
-    public mutating func next() throws(ParseError) -> Event? {
+    package mutating func next() throws(ParseError) -> Event? {
         while true {
             switch phase {
             case .done:

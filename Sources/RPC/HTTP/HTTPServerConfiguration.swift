@@ -1,21 +1,21 @@
 /// Where the server listens and the limits it enforces.
-public struct HTTPServerConfiguration: Sendable {
-    public var address: SocketAddress
-    public var limits: HTTPRequestParser.Limits
+package struct HTTPServerConfiguration: Sendable {
+    package var address: SocketAddress
+    package var limits: HTTPRequestParser.Limits
     /// A request head must arrive completely within this time after its first byte (slowloris).
-    public var headerReadTimeout: Duration
+    package var headerReadTimeout: Duration
     /// A request body must arrive within this time after its head.
-    public var bodyReadTimeout: Duration
+    package var bodyReadTimeout: Duration
     /// An idle keep-alive connection is closed after this time.
-    public var idleTimeout: Duration
+    package var idleTimeout: Duration
     /// A response the client does not read is abandoned after this time.
-    public var writeTimeout: Duration
+    package var writeTimeout: Duration
     /// Connections beyond this number are answered 503 and closed.
-    public var maxConnections: Int
+    package var maxConnections: Int
     /// On graceful shutdown, in-flight requests get this long to finish.
-    public var drainTimeout: Duration
+    package var drainTimeout: Duration
 
-    public init(
+    package init(
         address: SocketAddress,
         limits: HTTPRequestParser.Limits = .init(),
         headerReadTimeout: Duration = .seconds(10),

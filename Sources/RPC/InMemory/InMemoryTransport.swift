@@ -2,12 +2,12 @@
 ///
 /// A lost message is silence: the call waits for its timeout (`deadline_exceeded`), as over a
 /// real network; an unreachable node (crashed or partitioned) fails at once with `unavailable`.
-public struct InMemoryTransport: ClientTransport {
+package struct InMemoryTransport: ClientTransport {
     let network: InMemoryNetwork
-    public let from: String
-    public let to: String
+    package let from: String
+    package let to: String
 
-    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+    package func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         let request = makeRequest(path: path, body: body, options: options, streaming: false)
         do {
             return try await ConnectResponder.withDeadline(options.timeout) {
@@ -48,7 +48,7 @@ public struct InMemoryTransport: ClientTransport {
         while true { try await Task.sleep(for: .seconds(3600)) }
     }
 
-    public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+    package func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         let request = makeRequest(path: path, body: ConnectEnvelope.frame(body), options: options, streaming: true)
         let (decision, responder) = network.decide(from: from, to: to, path: path)
         return AsyncThrowingStream.producing { continuation in

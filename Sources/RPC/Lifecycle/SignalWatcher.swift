@@ -6,14 +6,14 @@ import Synchronization
 ///
 /// Guarantees: while a watcher exists, the watched signals are ignored by default handling and
 /// each arrival yields one element.
-public final class SignalWatcher: Sendable {
-    public let signals: AsyncStream<Int32>
+package final class SignalWatcher: Sendable {
+    package let signals: AsyncStream<Int32>
     private let sources: Mutex<[any DispatchSourceSignal]>
 
     /// Watches SIGINT and SIGTERM.
-    public convenience init() { self.init(signals: [SIGINT, SIGTERM]) }
+    package convenience init() { self.init(signals: [SIGINT, SIGTERM]) }
 
-    public init(signals numbers: [Int32]) {
+    package init(signals numbers: [Int32]) {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         signals = stream
         sources = Mutex(numbers.map { number in

@@ -1,17 +1,17 @@
 /// The shape of a proto3 message as the router, reflection and OpenAPI see it.
 ///
 /// Generated with each message from `Protocols/*.proto` (ProtoGen).
-public struct MessageSchema: Sendable {
+package struct MessageSchema: Sendable {
     /// Fully qualified proto name, e.g. `node.v1.CheckRequest`.
-    public let name: String
-    public let fields: [FieldSchema]
+    package let name: String
+    package let fields: [FieldSchema]
     /// The message's comment in its .proto file (empty if none).
-    public let comment: String
+    package let comment: String
 
     /// Both spellings of every field name to its position (messages are decoded per request).
     private let positions: [String: Int]
 
-    public init(_ name: String, _ fields: [FieldSchema], comment: String = "") {
+    package init(_ name: String, _ fields: [FieldSchema], comment: String = "") {
         self.name = name
         self.fields = fields
         self.comment = comment
@@ -24,33 +24,33 @@ public struct MessageSchema: Sendable {
     }
 
     /// The field whose proto or JSON name is `key`.
-    public func field(named key: String) -> FieldSchema? {
+    package func field(named key: String) -> FieldSchema? {
         positions[key].map { fields[$0] }
     }
 }
 
 /// One field of a message.
-public struct FieldSchema: Sendable {
-    public enum Label: Sendable { case singular, optional, repeated }
+package struct FieldSchema: Sendable {
+    package enum Label: Sendable { case singular, optional, repeated }
 
     /// The proto field name (snake_case).
-    public let name: String
+    package let name: String
     /// The proto3 JSON name (lowerCamelCase).
-    public let jsonName: String
-    public let number: Int
-    public let type: FieldType
-    public let label: Label
+    package let jsonName: String
+    package let number: Int
+    package let type: FieldType
+    package let label: Label
     /// The service rejects requests without it (`invalid_argument`); proto3 itself has no
     /// required fields, so this only shapes validation docs and the OpenAPI schema.
-    public let required: Bool
+    package let required: Bool
     /// Documented constraints the service enforces (regular expression; inclusive range).
-    public var pattern: String?
-    public var minimum: Int64?
-    public var maximum: Int64?
+    package var pattern: String?
+    package var minimum: Int64?
+    package var maximum: Int64?
     /// The field's comment in its .proto file (empty if none).
-    public var comment: String
+    package var comment: String
 
-    public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false,
+    package init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false,
                 pattern: String? = nil, minimum: Int64? = nil, maximum: Int64? = nil, comment: String = "") {
         self.comment = comment
         self.name = name
@@ -65,7 +65,7 @@ public struct FieldSchema: Sendable {
     }
 
     /// protoc's JSON name rule: drop underscores, upper-case the letter after each.
-    public static func lowerCamel(_ name: String) -> String {
+    package static func lowerCamel(_ name: String) -> String {
         var out = ""
         var upper = false
         for ch in name {
@@ -78,7 +78,7 @@ public struct FieldSchema: Sendable {
 }
 
 /// The type of a field.
-public indirect enum FieldType: Sendable {
+package indirect enum FieldType: Sendable {
     case string, bool, int32, uint32, int64, uint64, double, bytes
     /// Scalars whose binary form differs (zigzag varints, fixed widths, 32-bit floats) while their
     /// JSON form is that of `jsonForm`.
@@ -89,7 +89,7 @@ public indirect enum FieldType: Sendable {
     case map(key: FieldType, value: FieldType)
 
     /// The name as written in a .proto file.
-    public var protoName: String {
+    package var protoName: String {
         switch self {
         case .string: "string"
         case .bool: "bool"
@@ -116,7 +116,7 @@ public indirect enum FieldType: Sendable {
 extension FieldType {
     /// The type with the same proto3 JSON form (sint32 and sfixed32 as int32, fixed64 as uint64,
     /// float as double…); other types are their own.
-    public var jsonForm: FieldType {
+    package var jsonForm: FieldType {
         switch self {
         case .sint32, .sfixed32: .int32
         case .sint64, .sfixed64: .int64
@@ -129,11 +129,11 @@ extension FieldType {
 }
 
 /// The values of a proto3 enum.
-public struct EnumSchema: Sendable {
-    public let name: String
-    public let values: [(name: String, number: Int32)]
+package struct EnumSchema: Sendable {
+    package let name: String
+    package let values: [(name: String, number: Int32)]
 
-    public init(_ name: String, _ values: [(name: String, number: Int32)]) {
+    package init(_ name: String, _ values: [(name: String, number: Int32)]) {
         self.name = name
         self.values = values
     }
