@@ -19,7 +19,7 @@ extension ReplicaState {
         state.withLock { state in
             guard log != nil else { return PreparedEntry(key: key, entry: entry, lsn: 0) }
             let lsn = state.records.append(Record.bytes(key: key, entry: entry))
-            state.prepared[entry.version] = (key, entry)
+            state.replica.prepare(key, entry)
             return PreparedEntry(key: key, entry: entry, lsn: lsn)
         }
     }
@@ -34,13 +34,12 @@ extension ReplicaState {
     /// Stores the prepared entry if newer (no new record: the prepared one makes it durable).
     package func reveal(_ prepared: PreparedEntry) {
         state.withLock { state in
-            state.prepared[prepared.entry.version] = nil
-            if state.keep(prepared.key, prepared.entry), prepared.lsn > 0 { state.lsnOf[prepared.key] = prepared.lsn }
+            if state.replica.reveal(prepared.key, prepared.entry), prepared.lsn > 0 { state.lsnOf[prepared.key] = prepared.lsn }
         }
     }
 
     /// Drops a prepared entry the round did not complete (its record stays in the log).
     package func abandon(_ prepared: PreparedEntry) {
-        _ = state.withLock { $0.prepared.removeValue(forKey: prepared.entry.version) }
+        state.withLock { $0.replica.abandon(prepared.entry.version) }
     }
 }

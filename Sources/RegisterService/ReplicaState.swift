@@ -42,36 +42,18 @@ package final class ReplicaState: Sendable {
     }
 
     struct State: ~Copyable {
-        var store = ReplicaStore()
+        /// The entries, what they replaced, and the prepared ones (see `RegisterReplica`).
+        var replica: RegisterReplica
         /// The log, with a snapshot of the store every `snapshotEvery` records.
         var records: DurableRecords
         /// The log position that made each key's entry durable (absent: durable since recovery).
         var lsnOf: [String: UInt64] = [:]
-        /// Versions this replica held and then replaced with newer ones (with their keys), so that
-        /// an offer repeated after its entry was replaced is still answered `held` (see `offer`).
-        var replaced = BoundedMemory<Version, String>(capacity: ReplicaState.replacedMemory)
-        /// Per key, the highest replaced version no longer remembered (or replaced before the
-        /// snapshot recovery started from): for an offer at or below it, `newer` cannot vouch that
-        /// this replica never held the entry.
-        var forgottenUpTo: [String: Version] = [:]
-        /// Entries logged but not shown yet (see `prepare`), by version; snapshots include them.
-        var prepared: [Version: (key: String, entry: Entry)] = [:]
-
-        /// Stores `entry` if newer, remembering the version it replaced.
-        mutating func keep(_ key: String, _ entry: Entry) -> Bool {
-            let (stored, replacedVersion) = store.replace(key, with: entry)
-            guard stored, let replacedVersion else { return stored }
-            if let (lostVersion, lostKey) = replaced.insert(replacedVersion, key) {
-                forgottenUpTo[lostKey] = max(forgottenUpTo[lostKey] ?? .zero, lostVersion)
-            }
-            return true
-        }
     }
 
     /// How many replaced versions `offer` remembers; an offer repeated after that many more
     /// replacements (a retry seconds later under heavy load) is answered `newer` without the
     /// vouching, which the coordinator treats like no answer.
-    static let replacedMemory = 65_536
+    static let replacedMemory = RegisterReplica.defaultReplacedMemory
 
     let log: WriteAheadLog?
     let snapshotEvery: Int
@@ -83,33 +65,31 @@ package final class ReplicaState: Sendable {
         self.log = log
         self.snapshotEvery = snapshotEvery
         rebuild = StorageRebuild(log: log, damage: recovery?.damage)
-        var recovered = State(records: DurableRecords(log: log, snapshotEvery: snapshotEvery))
+        var replica = RegisterReplica()
         if let recovery {
+            // What the image's entries replaced is not known any more.
             if let snapshot = recovery.snapshot {
-                recovered.store = try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot)
-                // What these entries replaced is not known any more.
-                recovered.forgottenUpTo = recovered.store.digest
+                replica = RegisterReplica(restoring: try JSONValueDecoder.decode(ReplicaStore.self, from: snapshot))
             }
             for bytes in recovery.records {
                 let record = try JSONValueDecoder.decode(Record.self, from: bytes)
-                _ = recovered.keep(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v))
+                _ = replica.keep(record.k, Entry(version: Version(counter: record.c, writer: record.w), value: record.v))
             }
         }
+        let recovered = State(replica: replica, records: DurableRecords(log: log, snapshotEvery: snapshotEvery))
         state = Mutex(recovered)
     }
 
     /// After a rebuild: what these entries replaced may have been in the lost part of the log,
     /// so offers at or below them are not vouched for (as after a snapshot).
     package func forgetReplacedVersions() {
-        state.withLock { state in
-            for (key, version) in state.store.digest { state.forgottenUpTo[key] = max(state.forgottenUpTo[key] ?? .zero, version) }
-        }
+        state.withLock { $0.replica.forgetReplacedVersions() }
     }
 
     /// The stored entries of `keys` (nil where nothing is stored), once those entries are durable.
     package func query(_ keys: [String]) async throws -> [Entry?] {
         let (entries, lsn) = state.withLock { state in
-            (keys.map { state.store.read($0) }, keys.reduce(UInt64(0)) { max($0, state.lsnOf[$1] ?? 0) })
+            (keys.map { state.replica.store.read($0) }, keys.reduce(UInt64(0)) { max($0, state.lsnOf[$1] ?? 0) })
         }
         if let log, lsn > 0 { try await log.sync(upTo: lsn) }
         return entries
@@ -137,12 +117,10 @@ package final class ReplicaState: Sendable {
         let (answers, lsn) = try state.withLock { state -> ([OfferRound.Answer], UInt64) in
             var lsn: UInt64 = 0
             let answers = items.map { key, entry -> OfferRound.Answer in
-                let stored = apply(key, entry, to: &state)
+                let (stored, answer) = state.replica.offer(key, entry)
+                if stored { logStored(key, entry, in: &state) }
                 lsn = max(lsn, state.lsnOf[key] ?? 0)
-                let current = state.store.version(of: key)
-                if stored || current == entry.version || state.replaced[entry.version] != nil { return .held }
-                if let forgotten = state.forgottenUpTo[key], entry.version <= forgotten { return .newerUnvouched(current) }
-                return .newer(current)
+                return answer
             }
             try snapshotIfDue(&state)
             return (answers, lsn)
@@ -153,25 +131,26 @@ package final class ReplicaState: Sendable {
 
     /// Stores `entry` if newer, logging it and remembering the version it replaced.
     func apply(_ key: String, _ entry: Entry, to state: inout State) -> Bool {
-        guard state.keep(key, entry) else { return false }
-        if log != nil { state.lsnOf[key] = state.records.append(Record.bytes(key: key, entry: entry)) }
+        guard state.replica.keep(key, entry) else { return false }
+        logStored(key, entry, in: &state)
         return true
     }
 
+    /// Logs an entry just stored.
+    func logStored(_ key: String, _ entry: Entry, in state: inout State) {
+        if log != nil { state.lsnOf[key] = state.records.append(Record.bytes(key: key, entry: entry)) }
+    }
+
     func snapshotIfDue(_ state: inout State) throws {
-        // The snapshot replaces the records before it, prepared ones included: keep those.
-        let (store, prepared) = (state.store, state.prepared)
-        try state.records.snapshotIfDue {
-            var snapshot = store
-            for (key, entry) in prepared.values { snapshot.store(key, entry) }
-            return try JSONValueEncoder.bytes(snapshot)
-        }
+        // The snapshot replaces the records before it, prepared ones included.
+        let replica = state.replica
+        try state.records.snapshotIfDue { try JSONValueEncoder.bytes(replica.image) }
     }
 
     /// The stored entry without waiting for durability (ReadLocal, tests).
-    package func read(_ key: String) -> Entry? { state.withLock { $0.store.read(key) } }
-    package var digest: [String: Version] { state.withLock { $0.store.digest } }
-    package func newer(than digest: [String: Version]) -> [String: Entry] { state.withLock { $0.store.newer(than: digest) } }
-    package func behind(_ digest: [String: Version]) -> [String] { state.withLock { $0.store.behind(digest) } }
-    package var keyCount: Int { state.withLock { $0.store.count } }
+    package func read(_ key: String) -> Entry? { state.withLock { $0.replica.store.read(key) } }
+    package var digest: [String: Version] { state.withLock { $0.replica.store.digest } }
+    package func newer(than digest: [String: Version]) -> [String: Entry] { state.withLock { $0.replica.store.newer(than: digest) } }
+    package func behind(_ digest: [String: Version]) -> [String] { state.withLock { $0.replica.store.behind(digest) } }
+    package var keyCount: Int { state.withLock { $0.replica.store.count } }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import RegisterService
+import RegisterCore
 
 struct BoundedMemoryTests {
     @Test func forgetsTheOldestIdFirstAndKeepsAReplacedIdsPlace() {
