@@ -191,7 +191,7 @@ struct ConsensusServiceTests {
             _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "p\(index)", size: 3, ttlSeconds: 5))
             _ = try await harness.join("m", pool: "p\(index)")
         }
-        #expect(await harness.node.poolCount == 200)
+        #expect(harness.node.poolCount == 200)
         clock.advance(seconds: 6)
         await harness.node.tick()
         let failed = try await harness.client.call(ConsensusV1.Consensus.listPools, ConsensusV1.ListPoolsRequest(pageSize: 1000, state: .failed))
@@ -199,7 +199,7 @@ struct ConsensusServiceTests {
         #expect(failed.pools.allSatisfy { $0.closed && $0.reason.contains("only 1 of 3 members joined") })
         clock.advance(seconds: 6)
         await harness.node.tick()
-        #expect(await harness.node.poolCount == 0)
+        #expect(harness.node.poolCount == 0)
     }
 
     @Test func listPagesThroughPoolsInCreationOrder() async throws {

@@ -24,7 +24,7 @@ private struct Outer: Codable, Equatable {
 struct JSONValueCodingTests {
     private let sample = Outer(id: 9_007_199_254_740_993, small: 200, flag: true, note: nil, tags: ["a", "b"],
                                inner: Inner(name: "x", weight: 1.5), many: [Inner(name: "y", weight: -2)],
-                               map: (0..<30).reduce(into: [:]) { $0["k\($1)"] = $1 }, color: .green, nested: [[1, 2], []])
+                               map: (0..<30).reduce(into: [:]) { $0["k\(String(describing: $1))"] = $1 }, color: .green, nested: [[1, 2], []])
 
     @Test func synthesizedCodableRoundTrips() throws {
         let bytes = try JSONValueEncoder.bytes(sample)
