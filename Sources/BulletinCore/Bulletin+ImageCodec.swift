@@ -2,7 +2,7 @@ extension Bulletin.Image {
     /// A compact binary form (the JSON form took 45 s to read back at 200k posts; this one a
     /// fraction of a second): magic "BRD1", then little-endian fixed-width integers and
     /// length-prefixed UTF-8 strings, items in id order, then the request-id ring.
-    package func encoded() -> [UInt8] {
+    public func encoded() -> [UInt8] {
         var writer = ImageWriter()
         writer.bytes(header(itemCount: items.count))
         writer.bytes(Self.encodedItems(items))
@@ -13,7 +13,7 @@ extension Bulletin.Image {
     /// An image built from the encoded items of an earlier image plus this image's (newer) items
     /// and ring: `encodedItems` holds `itemCount` items. Returns the image and the encoded items
     /// it now holds, for the next increment.
-    package func encoded(after encodedItems: [UInt8], itemCount: Int) -> (image: [UInt8], items: [UInt8], itemCount: Int) {
+    public func encoded(after encodedItems: [UInt8], itemCount: Int) -> (image: [UInt8], items: [UInt8], itemCount: Int) {
         var allItems = encodedItems
         allItems.append(contentsOf: Self.encodedItems(items))
         let count = itemCount + items.count
@@ -61,7 +61,7 @@ extension Bulletin.Image {
         return writer.out
     }
 
-    package init(encoded bytes: [UInt8]) throws(ImageError) {
+    public init(encoded bytes: [UInt8]) throws(ImageError) {
         var reader = ImageReader(bytes: bytes)
         guard try reader.bytes(4) == Self.magic else { throw ImageError("not a board image") }
         maxRequests = Int(try reader.int())
@@ -102,8 +102,8 @@ extension Bulletin.Image {
     static let magic: [UInt8] = Array("BRD1".utf8)
 
     /// A board image that cannot be read.
-    package struct ImageError: Error, CustomStringConvertible {
-        package let description: String
+    public struct ImageError: Error, CustomStringConvertible {
+        public let description: String
         init(_ description: String) { self.description = description }
     }
 

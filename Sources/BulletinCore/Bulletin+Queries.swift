@@ -1,7 +1,7 @@
 extension Bulletin {
     /// Up to `size` articles older than `cursor` (all when nil), newest first, and the cursor for
     /// the next page when more remain.
-    package func page(before cursor: Int64?, size: Int) -> (articles: [ArticleSummary], next: Int64?) {
+    public func page(before cursor: Int64?, size: Int) -> (articles: [ArticleSummary], next: Int64?) {
         let end = cursor.map { Self.insertionPoint(articleIDs, $0) } ?? articleIDs.count
         let start = max(0, end - size)
         let ids = articleIDs[start..<end].reversed()
@@ -10,7 +10,7 @@ extension Bulletin {
     }
 
     /// The thread holding `id` (an article, or a reply anywhere in its tree).
-    package func thread(_ id: Int64) -> ArticleThread? {
+    public func thread(_ id: Int64) -> ArticleThread? {
         guard let item = items[id], let article = items[item.articleId] else { return nil }
         return ArticleThread(article: article, replies: replies(to: article.id), replyCount: replyCounts[article.id] ?? 0)
     }
@@ -20,12 +20,12 @@ extension Bulletin {
     }
 
     /// The articles of a page and all their replies: what a replica contributes to a merged read.
-    package func pageItems(before cursor: Int64?, size: Int) -> [BulletinItem] {
+    public func pageItems(before cursor: Int64?, size: Int) -> [BulletinItem] {
         page(before: cursor, size: size).articles.flatMap { threadItems($0.article.id) }
     }
 
     /// The article holding `id` and every reply in its tree (empty when unknown).
-    package func threadItems(_ id: Int64) -> [BulletinItem] {
+    public func threadItems(_ id: Int64) -> [BulletinItem] {
         guard let item = items[id] else { return [] }
         guard let article = items[item.articleId] else { return [item] }
         var out = [article]
@@ -38,7 +38,7 @@ extension Bulletin {
     }
 
     /// Every item with an id above `id`, in id order (a Watch's catch-up).
-    package func items(after id: Int64) -> [BulletinItem] {
+    public func items(after id: Int64) -> [BulletinItem] {
         items.values.filter { $0.id > id }.sorted { $0.id < $1.id }
     }
 }

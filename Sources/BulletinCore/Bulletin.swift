@@ -4,7 +4,7 @@
 /// Guarantees: inserting is idempotent (an id or an origin/seq pair already held is ignored);
 /// two boards holding the same items answer every query identically, whatever the insertion
 /// order (replies may arrive before their parents).
-package struct Bulletin: Sendable {
+public struct Bulletin: Sendable {
     struct OriginProgress: Sendable {
         var contiguous: UInt64 = 0
         var above: Set<UInt64> = []
@@ -12,9 +12,9 @@ package struct Bulletin: Sendable {
         var ids: [UInt64: Int64] = [:]
     }
 
-    package private(set) var items: [Int64: BulletinItem] = [:]
+    public private(set) var items: [Int64: BulletinItem] = [:]
     /// Article ids, ascending.
-    package private(set) var articleIDs: [Int64] = []
+    public private(set) var articleIDs: [Int64] = []
     var children: [Int64: [Int64]] = [:]
     var replyCounts: [Int64: Int] = [:]
     var progress: [String: OriginProgress] = [:]
@@ -24,18 +24,18 @@ package struct Bulletin: Sendable {
     var requestItems: [Int64] = []
     var requestCursor = 0
     let maxRequests: Int
-    package private(set) var maxID: Int64 = 0
+    public private(set) var maxID: Int64 = 0
 
-    package init(maxRequests: Int = 100_000) {
+    public init(maxRequests: Int = 100_000) {
         self.maxRequests = maxRequests
     }
 
-    package var count: Int { items.count }
-    package var articleCount: Int { articleIDs.count }
+    public var count: Int { items.count }
+    public var articleCount: Int { articleIDs.count }
 
     /// Adds `item`; false when it (or its origin/seq) is already held.
     @discardableResult
-    package mutating func insert(_ item: BulletinItem) -> Bool {
+    public mutating func insert(_ item: BulletinItem) -> Bool {
         guard items[item.id] == nil, progress[item.origin]?.ids[item.seq] == nil else { return false }
         items[item.id] = item
         maxID = max(maxID, item.id)
@@ -67,19 +67,19 @@ package struct Bulletin: Sendable {
         }
     }
 
-    package func item(_ id: Int64) -> BulletinItem? { items[id] }
+    public func item(_ id: Int64) -> BulletinItem? { items[id] }
 
     /// The item a request id produced, if it is still remembered.
-    package func item(requestId: String) -> BulletinItem? { requests[requestId].flatMap { items[$0] } }
+    public func item(requestId: String) -> BulletinItem? { requests[requestId].flatMap { items[$0] } }
 
     /// How many items of `origin`'s sequence this board holds as an unbroken prefix.
-    package func held(_ origin: String) -> UInt64 { progress[origin]?.contiguous ?? 0 }
+    public func held(_ origin: String) -> UInt64 { progress[origin]?.contiguous ?? 0 }
 
     /// The highest sequence number of `origin` held (the next item it accepts takes this + 1).
-    package func lastSeq(_ origin: String) -> UInt64 { progress[origin]?.maxSeq ?? 0 }
+    public func lastSeq(_ origin: String) -> UInt64 { progress[origin]?.maxSeq ?? 0 }
 
     /// The unbroken prefix held of every origin.
-    package var vector: VersionVector { VersionVector(progress.mapValues(\.contiguous)) }
+    public var vector: VersionVector { VersionVector(progress.mapValues(\.contiguous)) }
 
     mutating func remember(_ requestId: String, _ id: Int64) {
         if requests[requestId] != nil { return }

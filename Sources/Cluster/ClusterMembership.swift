@@ -1,32 +1,32 @@
 import Foundation
-package import RPC
+public import RPC
 import ReplicaMath
 
 /// Static cluster membership: every node's id and address, and which one this node is.
 ///
 /// Built from `--peers ID=HOST:PORT,...` or a cluster file (`{"members":[{"id":…,"address":…}]}`).
 /// Guarantees: ids are unique and non-empty, every address parses, and `selfID` is a member.
-package struct ClusterMembership: Sendable, Equatable {
-    package struct Member: Sendable, Equatable {
-        package let id: String
-        package let address: SocketAddress
+public struct ClusterMembership: Sendable, Equatable {
+    public struct Member: Sendable, Equatable {
+        public let id: String
+        public let address: SocketAddress
 
-        package init(id: String, address: SocketAddress) {
+        public init(id: String, address: SocketAddress) {
             self.id = id
             self.address = address
         }
     }
 
     /// Why a membership list was refused.
-    package struct Invalid: Error, Equatable, CustomStringConvertible {
-        package let description: String
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public let description: String
         init(_ description: String) { self.description = description }
     }
 
-    package let members: [Member]
-    package let selfID: String
+    public let members: [Member]
+    public let selfID: String
 
-    package init(members: [Member], selfID: String) throws(Invalid) {
+    public init(members: [Member], selfID: String) throws(Invalid) {
         var seen: Set<String> = []
         for member in members {
             guard !member.id.isEmpty else { throw Invalid("member ids must not be empty") }
@@ -40,7 +40,7 @@ package struct ClusterMembership: Sendable, Equatable {
     }
 
     /// Parses `ID=HOST:PORT,...`.
-    package static func parse(peers text: String, selfID: String) throws(Invalid) -> ClusterMembership {
+    public static func parse(peers text: String, selfID: String) throws(Invalid) -> ClusterMembership {
         var members: [Member] = []
         for item in text.split(separator: ",") where !item.isEmpty {
             let parts = item.split(separator: "=", maxSplits: 1)
@@ -55,7 +55,7 @@ package struct ClusterMembership: Sendable, Equatable {
     }
 
     /// Parses a cluster file: `{"members": [{"id": "n1", "address": "127.0.0.1:7001"}, …]}`.
-    package static func parse(clusterFile bytes: [UInt8], selfID: String) throws(Invalid) -> ClusterMembership {
+    public static func parse(clusterFile bytes: [UInt8], selfID: String) throws(Invalid) -> ClusterMembership {
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
               let list = object["members"] as? [[String: Any]] else {
             throw Invalid("the cluster file must be a JSON object with a \"members\" list")
@@ -73,21 +73,21 @@ package struct ClusterMembership: Sendable, Equatable {
     }
 
     /// A single-node membership (no peers).
-    package static func single(id: String, address: SocketAddress) -> ClusterMembership {
+    public static func single(id: String, address: SocketAddress) -> ClusterMembership {
         // Cannot fail: one member, and it is this node.
         (try? ClusterMembership(members: [Member(id: id, address: address)], selfID: id))!
     }
 
-    package var ids: [String] { members.map(\.id) }
-    package var peers: [Member] { members.filter { $0.id != selfID } }
+    public var ids: [String] { members.map(\.id) }
+    public var peers: [Member] { members.filter { $0.id != selfID } }
     /// A strict majority of the members.
-    package var quorum: Int { majority(of: members.count) }
+    public var quorum: Int { majority(of: members.count) }
 
-    package func address(of id: String) -> SocketAddress? {
+    public func address(of id: String) -> SocketAddress? {
         members.first { $0.id == id }?.address
     }
 
-    package var description: String {
+    public var description: String {
         members.map { "\($0.id)=\($0.address)" }.joined(separator: ",")
     }
 }

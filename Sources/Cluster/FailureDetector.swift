@@ -1,12 +1,12 @@
-package import RPC
+public import RPC
 
 /// Sends heartbeats to every peer and tells subscribers when a peer is suspected or recovers.
 ///
 /// The shell around `FailureDetectorCore`: every `interval` it sends `Cluster/Heartbeat` to each
 /// peer (time-limited to the interval) and evaluates the core. Heartbeats received from peers
 /// count as evidence too (`heard(from:)`).
-package actor FailureDetector {
-    package let interval: Duration
+public actor FailureDetector {
+    public let interval: Duration
     let membership: ClusterMembership
     let peers: PeerTransports
     let logger: Logger
@@ -14,7 +14,7 @@ package actor FailureDetector {
     private var subscribers: [Int: AsyncStream<FailureDetectorCore.Change>.Continuation] = [:]
     private var nextSubscriber = 0
 
-    package init(membership: ClusterMembership, peers: PeerTransports, interval: Duration = .milliseconds(500),
+    public init(membership: ClusterMembership, peers: PeerTransports, interval: Duration = .milliseconds(500),
                 timeout: Duration = .seconds(2), logger: Logger = .disabled) {
         self.membership = membership
         self.peers = peers
@@ -24,7 +24,7 @@ package actor FailureDetector {
     }
 
     /// Status changes from now on.
-    package func changes() -> AsyncStream<FailureDetectorCore.Change> {
+    public func changes() -> AsyncStream<FailureDetectorCore.Change> {
         let (stream, continuation) = AsyncStream<FailureDetectorCore.Change>.makeStream()
         let id = nextSubscriber
         nextSubscriber += 1
@@ -35,17 +35,17 @@ package actor FailureDetector {
 
     private func unsubscribe(_ id: Int) { subscribers[id] = nil }
 
-    package func status(of peer: String) -> FailureDetectorCore.Status? { core.statuses[peer] }
-    package var alivePeers: Set<String> { core.alivePeers }
+    public func status(of peer: String) -> FailureDetectorCore.Status? { core.statuses[peer] }
+    public var alivePeers: Set<String> { core.alivePeers }
 
     /// Records that `peer` was heard from (an incoming heartbeat or any reply).
-    package func heard(from peer: String) {
+    public func heard(from peer: String) {
         if let change = core.heard(from: peer, at: .now) { publish(change) }
     }
 
     /// Heartbeats until the task is cancelled: one loop per peer (a silent peer cannot delay the
     /// others), each call allowed up to the failure timeout, and an evaluation every interval.
-    package func run() async {
+    public func run() async {
         let request = NodeV1.HeartbeatRequest(from: membership.selfID, members: membership.ids.sorted())
         let timeout = core.timeout
         await withTaskGroup(of: Void.self) { group in

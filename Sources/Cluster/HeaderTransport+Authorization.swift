@@ -1,8 +1,8 @@
-package import RPC
+public import RPC
 
 extension HeaderTransport {
     /// Peer traffic: `Authorization: Bearer <cluster token>` on every call.
-    package static func authorizing(_ inner: any ClientTransport, token: String) -> HeaderTransport {
+    public static func authorizing(_ inner: any ClientTransport, token: String) -> HeaderTransport {
         HeaderTransport(inner, headers: ["authorization": "Bearer \(token)"])
     }
 }

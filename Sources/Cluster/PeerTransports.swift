@@ -1,7 +1,7 @@
-package import RPC
+public import RPC
 
 /// How a node reaches its peers.
-package enum PeerTransportKind: String, Sendable, CaseIterable {
+public enum PeerTransportKind: String, Sendable, CaseIterable {
     /// Pooled keep-alive sockets (the default).
     case pooled
     /// FoundationNetworking's URLSession (slower; for comparison).
@@ -9,16 +9,16 @@ package enum PeerTransportKind: String, Sendable, CaseIterable {
 }
 
 /// One client per peer, carrying the cluster token when there is one.
-package struct PeerTransports: Sendable {
-    package let clients: [String: RPCClient]
+public struct PeerTransports: Sendable {
+    public let clients: [String: RPCClient]
 
-    package init(clients: [String: RPCClient]) {
+    public init(clients: [String: RPCClient]) {
         self.clients = clients
     }
 
     /// Real network transports to every peer of `membership`; with `metrics`, every call is
     /// recorded per peer.
-    package init(membership: ClusterMembership, kind: PeerTransportKind, clusterToken: String?, maxConnections: Int = 64,
+    public init(membership: ClusterMembership, kind: PeerTransportKind, clusterToken: String?, maxConnections: Int = 64,
                 metrics: MetricsRegistry? = nil, codec: WireCodec = .proto) {
         var clients: [String: RPCClient] = [:]
         for peer in membership.peers {
@@ -34,7 +34,7 @@ package struct PeerTransports: Sendable {
     }
 
     /// In-memory transports from `selfID` to every other member (tests and simulation).
-    package init(network: InMemoryNetwork, membership: ClusterMembership, clusterToken: String?, codec: WireCodec = .proto) {
+    public init(network: InMemoryNetwork, membership: ClusterMembership, clusterToken: String?, codec: WireCodec = .proto) {
         var clients: [String: RPCClient] = [:]
         for peer in membership.peers {
             var transport: any ClientTransport = network.transport(from: membership.selfID, to: peer.id)
@@ -44,5 +44,5 @@ package struct PeerTransports: Sendable {
         self.clients = clients
     }
 
-    package subscript(id: String) -> RPCClient? { clients[id] }
+    public subscript(id: String) -> RPCClient? { clients[id] }
 }

@@ -4,34 +4,34 @@
 /// Guarantees: `apply` of the events a command returned is what makes it take effect, so a shell
 /// that logs events before acknowledging and replays them on restart rebuilds exactly this state,
 /// etags included; closed pools are removed `ttl` after closing, so memory stays bounded.
-package struct PoolBook: Sendable, Equatable, Codable {
+public struct PoolBook: Sendable, Equatable, Codable {
     /// Defaults and caps.
-    package struct Limits: Sendable, Equatable, Codable {
-        package var maxPools = 10_000
-        package var defaultSize = 3
-        package var defaultMinValue: Int64 = 1
-        package var defaultMaxValue: Int64 = 10
+    public struct Limits: Sendable, Equatable, Codable {
+        public var maxPools = 10_000
+        public var defaultSize = 3
+        public var defaultMinValue: Int64 = 1
+        public var defaultMaxValue: Int64 = 10
         /// An open or idle pool fails after this long without activity; a closed pool is kept this long.
-        package var defaultTTLMilliseconds: Int64 = 600_000
-        package var maxTTLMilliseconds: Int64 = 7 * 24 * 3_600_000
+        public var defaultTTLMilliseconds: Int64 = 600_000
+        public var maxTTLMilliseconds: Int64 = 7 * 24 * 3_600_000
 
-        package init() {}
+        public init() {}
     }
 
-    package private(set) var pools: [String: VotingPool] = [:]
-    package private(set) var nextSequence: UInt64 = 1
-    package var limits: Limits
+    public private(set) var pools: [String: VotingPool] = [:]
+    public private(set) var nextSequence: UInt64 = 1
+    public var limits: Limits
 
-    package init(limits: Limits = Limits()) {
+    public init(limits: Limits = Limits()) {
         self.limits = limits
     }
 
     /// Pools in creation order.
-    package var ordered: [VotingPool] { pools.values.sorted { $0.sequence < $1.sequence } }
+    public var ordered: [VotingPool] { pools.values.sorted { $0.sequence < $1.sequence } }
 
     // MARK: - Commands
 
-    package func create(poolID: String?, size: Int?, minValue: Int64?, maxValue: Int64?, ttlSeconds: Int64?, now: Int64)
+    public func create(poolID: String?, size: Int?, minValue: Int64?, maxValue: Int64?, ttlSeconds: Int64?, now: Int64)
         -> Result<PoolEvent, PoolRejection> {
         let size = size ?? limits.defaultSize
         guard (2...1000).contains(size) else { return .failure(.invalid("size must be between 2 and 1000, got \(size)")) }
@@ -52,17 +52,17 @@ package struct PoolBook: Sendable, Equatable, Codable {
     }
 
     /// The result of a join: events to record (none for a rejoin) and the member's pool and token.
-    package struct JoinDecision: Sendable, Equatable {
-        package var events: [PoolEvent]
-        package var poolID: String
-        package var token: String
+    public struct JoinDecision: Sendable, Equatable {
+        public var events: [PoolEvent]
+        public var poolID: String
+        public var token: String
     }
 
     /// `member` joins `poolID`, or, without one, the pool it already joined or else the oldest open
     /// pool (a new default pool if none). A member already in the pool rejoins with its token (or as
     /// the same authenticated client). A new member may propose its own token (at least 16
     /// characters), which makes retrying a join whose answer was lost harmless.
-    package func join(member: String, poolID: String?, presentedToken: String?, principal: String?, newToken generated: String, now: Int64)
+    public func join(member: String, poolID: String?, presentedToken: String?, principal: String?, newToken generated: String, now: Int64)
         -> Result<JoinDecision, PoolRejection> {
         guard Self.isValidID(member) else {
             return .failure(.invalid("memberId must be 1 to 64 letters, digits, '.', '_' or '-'"))
@@ -103,7 +103,7 @@ package struct PoolBook: Sendable, Equatable, Codable {
     }
 
     /// The result of a vote: the event to record, or nil when this exact vote was already counted.
-    package func vote(poolID: String, member: String, presentedToken: String?, principal: String?, round: Int, value: Int64,
+    public func vote(poolID: String, member: String, presentedToken: String?, principal: String?, round: Int, value: Int64,
                      etag: String, now: Int64) -> Result<PoolEvent?, PoolRejection> {
         guard let pool = pools[poolID] else { return .failure(.notFound("no pool \"\(poolID)\"")) }
         guard let token = pool.tokens[member] else {
@@ -131,7 +131,7 @@ package struct PoolBook: Sendable, Equatable, Codable {
         return .success(.voted(pool: poolID, member: member, value: value, now: now))
     }
 
-    package func leave(poolID: String, member: String, presentedToken: String?, principal: String?, now: Int64) -> Result<PoolEvent, PoolRejection> {
+    public func leave(poolID: String, member: String, presentedToken: String?, principal: String?, now: Int64) -> Result<PoolEvent, PoolRejection> {
         guard let pool = pools[poolID] else { return .failure(.notFound("no pool \"\(poolID)\"")) }
         guard let token = pool.tokens[member] else {
             return .failure(.permissionDenied("\"\(member)\" is not a member of pool \"\(poolID)\""))
@@ -144,7 +144,7 @@ package struct PoolBook: Sendable, Equatable, Codable {
     }
 
     /// Fails pools idle past their TTL and removes closed pools kept past their TTL.
-    package func expire(now: Int64) -> [PoolEvent] {
+    public func expire(now: Int64) -> [PoolEvent] {
         var events: [PoolEvent] = []
         for pool in ordered {
             if pool.closed {
@@ -162,7 +162,7 @@ package struct PoolBook: Sendable, Equatable, Codable {
 
     // MARK: - Applying events
 
-    package mutating func apply(_ event: PoolEvent) {
+    public mutating func apply(_ event: PoolEvent) {
         switch event {
         case .created(let id, let size, let low, let high, let ttl, let now):
             pools[id] = VotingPool(id: id, size: size, minValue: low, maxValue: high, ttlMilliseconds: ttl, now: now, sequence: nextSequence)

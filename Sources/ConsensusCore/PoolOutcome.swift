@@ -1,6 +1,6 @@
 /// Why an operation on a pool was refused. A value, not a thrown error: the shell maps it to a
 /// Connect code (see `code`), and tests assert on it directly.
-package enum PoolRejection: Error, Sendable, Equatable, Codable {
+public enum PoolRejection: Error, Sendable, Equatable, Codable {
     case notFound(String)
     case alreadyExists(String)
     case invalid(String)
@@ -12,7 +12,7 @@ package enum PoolRejection: Error, Sendable, Equatable, Codable {
     case permissionDenied(String)
     case tooManyPools(Int)
 
-    package var message: String {
+    public var message: String {
         switch self {
         case .notFound(let m), .alreadyExists(let m), .invalid(let m), .stale(let m), .notAllowed(let m),
              .unauthenticated(let m), .permissionDenied(let m):
@@ -23,7 +23,7 @@ package enum PoolRejection: Error, Sendable, Equatable, Codable {
 }
 
 /// What changed, as a durable record: replaying the records of a log rebuilds the same `PoolBook`.
-package enum PoolEvent: Sendable, Equatable, Codable {
+public enum PoolEvent: Sendable, Equatable, Codable {
     case created(id: String, size: Int, minValue: Int64, maxValue: Int64, ttlMilliseconds: Int64, now: Int64)
     case joined(pool: String, member: String, token: String, now: Int64)
     case left(pool: String, member: String, now: Int64)
@@ -31,7 +31,7 @@ package enum PoolEvent: Sendable, Equatable, Codable {
     case failed(pool: String, reason: String, now: Int64)
     case removed(pool: String)
 
-    package var poolID: String {
+    public var poolID: String {
         switch self {
         case .created(let id, _, _, _, _, _): id
         case .joined(let pool, _, _, _), .left(let pool, _, _), .voted(let pool, _, _, _),

@@ -1,5 +1,5 @@
 /// Where a pool is in its life.
-package enum PoolState: String, Sendable, Codable, CaseIterable {
+public enum PoolState: String, Sendable, Codable, CaseIterable {
     /// Members are joining; voting starts when the pool is full.
     case open = "OPEN"
     /// The current round is collecting votes.
@@ -10,7 +10,7 @@ package enum PoolState: String, Sendable, Codable, CaseIterable {
     /// closed, it failed for good (expired) and `reason` says why.
     case failed = "FAILED"
 
-    package var number: Int32 {
+    public var number: Int32 {
         switch self {
         case .open: 1
         case .waiting: 2

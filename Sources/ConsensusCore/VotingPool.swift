@@ -6,36 +6,36 @@ import ReplicaMath
 /// are inputs. Every accepted change bumps `version` (the etag), so an etag names exactly one state.
 /// Invariants: at most one winner, and the winner had a strict majority in one round; a member
 /// votes at most once per round; a closed pool never changes again except to be removed.
-package struct VotingPool: Sendable, Equatable, Codable {
+public struct VotingPool: Sendable, Equatable, Codable {
     /// One completed round: every member's vote and whether a value won.
-    package struct Round: Sendable, Equatable, Codable {
-        package var number: Int
-        package var votes: [String: Int64]
-        package var winner: Int64?
+    public struct Round: Sendable, Equatable, Codable {
+        public var number: Int
+        public var votes: [String: Int64]
+        public var winner: Int64?
     }
 
-    package let id: String
-    package let size: Int
-    package let minValue: Int64
-    package let maxValue: Int64
-    package let ttlMilliseconds: Int64
-    package let createdAt: Int64
+    public let id: String
+    public let size: Int
+    public let minValue: Int64
+    public let maxValue: Int64
+    public let ttlMilliseconds: Int64
+    public let createdAt: Int64
     /// Position in creation order (for "the oldest open pool" and paging).
-    package let sequence: UInt64
-    package private(set) var members: [String] = []
-    package private(set) var tokens: [String: String] = [:]
-    package private(set) var round = 0
-    package private(set) var state = PoolState.open
-    package private(set) var votes: [String: Int64] = [:]
-    package private(set) var history: [Round] = []
-    package private(set) var winner: Int64?
-    package private(set) var closed = false
-    package private(set) var reason = ""
-    package private(set) var version: UInt64 = 1
-    package private(set) var lastActivity: Int64
-    package private(set) var closedAt: Int64?
+    public let sequence: UInt64
+    public private(set) var members: [String] = []
+    public private(set) var tokens: [String: String] = [:]
+    public private(set) var round = 0
+    public private(set) var state = PoolState.open
+    public private(set) var votes: [String: Int64] = [:]
+    public private(set) var history: [Round] = []
+    public private(set) var winner: Int64?
+    public private(set) var closed = false
+    public private(set) var reason = ""
+    public private(set) var version: UInt64 = 1
+    public private(set) var lastActivity: Int64
+    public private(set) var closedAt: Int64?
 
-    package init(id: String, size: Int, minValue: Int64, maxValue: Int64, ttlMilliseconds: Int64, now: Int64, sequence: UInt64) {
+    public init(id: String, size: Int, minValue: Int64, maxValue: Int64, ttlMilliseconds: Int64, now: Int64, sequence: UInt64) {
         self.id = id
         self.size = size
         self.minValue = minValue
@@ -47,9 +47,9 @@ package struct VotingPool: Sendable, Equatable, Codable {
     }
 
     /// Votes needed to win: a strict majority of the pool size.
-    package var majority: Int { ReplicaMath.majority(of: size) }
-    package var isFull: Bool { members.count == size }
-    package var etag: String { "\"v\(version)\"" }
+    public var majority: Int { ReplicaMath.majority(of: size) }
+    public var isFull: Bool { members.count == size }
+    public var etag: String { "\"v\(version)\"" }
 
     /// A member joins. Precondition (checked by `PoolBook`): the pool is open and the id is new.
     mutating func join(_ member: String, token: String, now: Int64) {
@@ -106,7 +106,7 @@ package struct VotingPool: Sendable, Equatable, Codable {
     }
 
     /// The value `member` voted in `round`, if any (current round or history).
-    package func vote(of member: String, inRound number: Int) -> Int64? {
+    public func vote(of member: String, inRound number: Int) -> Int64? {
         if number == round, let value = votes[member] { return value }
         return history.first { $0.number == number }?.votes[member]
     }

@@ -1,9 +1,9 @@
-package import Cluster
-package import ConsensusCore
+public import Cluster
+public import ConsensusCore
 import Foundation
-package import LogReplica
-package import RPC
-package import Storage
+public import LogReplica
+public import RPC
+public import Storage
 
 /// The consensus role's state: the voting pools (`PoolMachine`) on a replicated log across the
 /// cluster's replicas, so any minority may fail.
@@ -15,9 +15,9 @@ package import Storage
 /// `list`, the first message of `watch`) are linearizable at any replica; watchers see a pool's
 /// states as committed commands apply there, in order. Pool expiry is proposed by the leader and
 /// goes through the log, so every replica expires the same pools at the same point.
-package final class ConsensusNode: Sendable {
-    package let log: LogReplica<PoolMachine>
-    package let machine: PoolMachine
+public final class ConsensusNode: Sendable {
+    public let log: LogReplica<PoolMachine>
+    public let machine: PoolMachine
     let logger: Logger
     let clock: @Sendable () -> Int64
     let newToken: @Sendable () -> String
@@ -26,7 +26,7 @@ package final class ConsensusNode: Sendable {
     /// - Parameters:
     ///   - membership: the replicas (a single one by default).
     ///   - log, recovery: where commands go and what was there when opened; nil keeps state in memory.
-    package init(membership: ClusterMembership? = nil, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil,
+    public init(membership: ClusterMembership? = nil, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil,
                 peers: PeerTransports = PeerTransports(clients: [:]), limits: PoolBook.Limits = .init(),
                 options: LogReplica<PoolMachine>.Options = .init(), seed: UInt64 = .random(in: 1...UInt64.max),
                 logger: Logger = .disabled, clock: @escaping @Sendable () -> Int64 = ConsensusNode.wallClockMilliseconds,
@@ -41,19 +41,19 @@ package final class ConsensusNode: Sendable {
     }
 
     /// Milliseconds since 1970 (pool timestamps and TTLs).
-    package static func wallClockMilliseconds() -> Int64 {
+    public static func wallClockMilliseconds() -> Int64 {
         Int64(Date().timeIntervalSince1970 * 1000)
     }
 
     /// 128 random bits as hex.
-    package static func randomToken() -> String {
+    public static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
     }
 
     /// Runs the log (elections, replication) and, while this replica leads, pool expiry once a
     /// second, until cancelled.
-    package func run() async {
+    public func run() async {
         let watchers = self.watchers
         let machine = self.machine
         await log.observe(applied: { applied in
@@ -80,7 +80,7 @@ package final class ConsensusNode: Sendable {
 
     // MARK: - Commands
 
-    package func create(_ request: ConsensusV1.CreatePoolRequest) async throws -> VotingPool {
+    public func create(_ request: ConsensusV1.CreatePoolRequest) async throws -> VotingPool {
         try await submit(.create(poolId: request.poolId.given, size: request.size == 0 ? nil : Int(request.size), minValue: request.minValue,
                                  maxValue: request.maxValue, ttlSeconds: request.ttlSeconds == 0 ? nil : request.ttlSeconds, now: clock()),
                          idempotent: false).0
@@ -88,7 +88,7 @@ package final class ConsensusNode: Sendable {
 
     /// A join presents the member's token (its own, or one generated here), so a retried join —
     /// also one retried by the log after a lost answer — finds the member already in and succeeds.
-    package func join(_ request: ConsensusV1.JoinPoolRequest, principal: String?) async throws -> (VotingPool, String) {
+    public func join(_ request: ConsensusV1.JoinPoolRequest, principal: String?) async throws -> (VotingPool, String) {
         let token = request.memberToken.given ?? newToken()
         let (pool, issued) = try await submit(.join(member: request.memberId, poolId: request.poolId.given, token: token, principal: principal,
                                                     newToken: token, now: clock()), idempotent: true)
@@ -96,24 +96,24 @@ package final class ConsensusNode: Sendable {
     }
 
     /// The pool after the vote (a repeat of a counted vote is answered the same way).
-    package func vote(_ request: ConsensusV1.VoteRequest, principal: String?) async throws -> VotingPool {
+    public func vote(_ request: ConsensusV1.VoteRequest, principal: String?) async throws -> VotingPool {
         try await submit(.vote(poolId: request.poolId, member: request.memberId, token: request.memberToken.given, principal: principal,
                                round: Int(request.round), value: request.value, etag: request.etag, now: clock()), idempotent: true).0
     }
 
-    package func leave(_ request: ConsensusV1.LeavePoolRequest, principal: String?) async throws -> VotingPool {
+    public func leave(_ request: ConsensusV1.LeavePoolRequest, principal: String?) async throws -> VotingPool {
         try await submit(.leave(poolId: request.poolId, member: request.memberId, token: request.memberToken.given, principal: principal,
                                 now: clock()), idempotent: false).0
     }
 
     /// The pool as committed (linearizable).
-    package func get(_ id: String) async throws -> VotingPool {
+    public func get(_ id: String) async throws -> VotingPool {
         try await log.linearizableRead()
         guard let pool = machine.read({ $0.pools[id] }) else { throw PoolRejection.notFound("no pool \"\(id)\"") }
         return pool
     }
 
-    package func list(state: PoolState?, after sequence: UInt64, limit: Int) async throws -> [VotingPool] {
+    public func list(state: PoolState?, after sequence: UInt64, limit: Int) async throws -> [VotingPool] {
         try await log.linearizableRead()
         return machine.read { book in
             Array(book.ordered.filter { $0.sequence > sequence && (state == nil || $0.state == state) }.prefix(limit))
@@ -122,7 +122,7 @@ package final class ConsensusNode: Sendable {
 
     /// While leading: proposes an expiry when the clock says a pool is due (every replica then
     /// expires exactly what that command's time says).
-    package func tick() async {
+    public func tick() async {
         guard await log.isLeader else { return }
         let now = clock()
         guard machine.read({ !$0.expire(now: now).isEmpty }) else { return }
@@ -131,7 +131,7 @@ package final class ConsensusNode: Sendable {
         }
     }
 
-    package var poolCount: Int { machine.read { $0.pools.count } }
+    public var poolCount: Int { machine.read { $0.pools.count } }
 
     // MARK: - Watching
 
@@ -139,7 +139,7 @@ package final class ConsensusNode: Sendable {
     /// `afterEtag`) and after every change applied here, until it closes or is removed. A watch
     /// reads this replica's applied state without a linearizable read: it never goes back from
     /// `afterEtag`, and every later committed change arrives as it applies.
-    package func watch(_ id: String, afterEtag: String?) async throws -> AsyncThrowingStream<VotingPool, any Error> {
+    public func watch(_ id: String, afterEtag: String?) async throws -> AsyncThrowingStream<VotingPool, any Error> {
         try log.rebuild.refuseWhileRebuilding()
         guard let current = machine.read({ $0.pools[id] }) else { throw PoolRejection.notFound("no pool \"\(id)\"") }
         let (stream, continuation) = AsyncThrowingStream<VotingPool, any Error>.makeStream(bufferingPolicy: .bufferingNewest(64))
@@ -165,9 +165,9 @@ package final class ConsensusNode: Sendable {
 
     /// A command the pools refused, with the pool as it was then (a stale vote's client retries
     /// with it, no second read needed).
-    package struct Refused: Error {
-        package let rejection: PoolRejection
-        package let current: VotingPool?
+    public struct Refused: Error {
+        public let rejection: PoolRejection
+        public let current: VotingPool?
     }
 
     func submit(_ command: PoolCommand, idempotent: Bool) async throws -> (VotingPool, String?) {

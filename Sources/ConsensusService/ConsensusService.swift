@@ -1,6 +1,6 @@
 import ConsensusCore
 import Foundation
-package import RPC
+public import RPC
 
 /// `consensus.v1.Consensus` over a `ConsensusNode`: decodes requests, maps outcomes to responses
 /// and rejections to Connect errors.
@@ -8,24 +8,24 @@ package import RPC
 /// A stale etag is `failed_precondition` (as in Google AIP-154); the error carries the current
 /// pool (details `debug`, type `consensus.v1.Pool`) and its `etag` header, so a client can retry
 /// without another read.
-package struct ConsensusService: ConsensusV1.Consensus.ServiceProtocol {
+public struct ConsensusService: ConsensusV1.Consensus.ServiceProtocol {
     let node: ConsensusNode
 
-    package init(node: ConsensusNode) {
+    public init(node: ConsensusNode) {
         self.node = node
     }
 
-    package func createPool(_ request: ConsensusV1.CreatePoolRequest, context: RPCContext) async throws -> ConsensusV1.Pool {
+    public func createPool(_ request: ConsensusV1.CreatePoolRequest, context: RPCContext) async throws -> ConsensusV1.Pool {
         try await Self.answer(context) { try await node.create(request) }
     }
 
-    package func joinPool(_ request: ConsensusV1.JoinPoolRequest, context: RPCContext) async throws -> ConsensusV1.JoinPoolResponse {
+    public func joinPool(_ request: ConsensusV1.JoinPoolRequest, context: RPCContext) async throws -> ConsensusV1.JoinPoolResponse {
         let (pool, token) = try await Self.mapping { try await node.join(request, principal: context.principal) }
         context.setResponseHeader("etag", pool.etag)
         return ConsensusV1.JoinPoolResponse(pool: ConsensusV1.Pool(pool), memberToken: token)
     }
 
-    package func vote(_ request: ConsensusV1.VoteRequest, context: RPCContext) async throws -> ConsensusV1.VoteResponse {
+    public func vote(_ request: ConsensusV1.VoteRequest, context: RPCContext) async throws -> ConsensusV1.VoteResponse {
         do {
             let pool = try await node.vote(request, principal: context.principal)
             context.setResponseHeader("etag", pool.etag)
@@ -35,16 +35,16 @@ package struct ConsensusService: ConsensusV1.Consensus.ServiceProtocol {
         }
     }
 
-    package func getPool(_ request: ConsensusV1.GetPoolRequest, context: RPCContext) async throws -> ConsensusV1.Pool {
+    public func getPool(_ request: ConsensusV1.GetPoolRequest, context: RPCContext) async throws -> ConsensusV1.Pool {
         try await Self.answer(context) { try await node.get(request.poolId) }
     }
 
-    package func watchPool(_ request: ConsensusV1.WatchPoolRequest, context: RPCContext) async throws -> AsyncThrowingStream<ConsensusV1.Pool, any Error> {
+    public func watchPool(_ request: ConsensusV1.WatchPoolRequest, context: RPCContext) async throws -> AsyncThrowingStream<ConsensusV1.Pool, any Error> {
         let pools = try await Self.mapping { try await node.watch(request.poolId, afterEtag: request.afterEtag.given) }
         return .mapping(pools) { ConsensusV1.Pool($0) }
     }
 
-    package func listPools(_ request: ConsensusV1.ListPoolsRequest, context: RPCContext) async throws -> ConsensusV1.ListPoolsResponse {
+    public func listPools(_ request: ConsensusV1.ListPoolsRequest, context: RPCContext) async throws -> ConsensusV1.ListPoolsResponse {
         guard request.pageSize >= 0 else { throw ConnectError(.invalidArgument, "pageSize must not be negative") }
         let limit = request.pageSize <= 0 ? 50 : min(Int(request.pageSize), 1000)
         var after: UInt64 = 0
@@ -60,7 +60,7 @@ package struct ConsensusService: ConsensusV1.Consensus.ServiceProtocol {
         return ConsensusV1.ListPoolsResponse(pools: page.map(ConsensusV1.Pool.init), nextPageToken: next)
     }
 
-    package func leavePool(_ request: ConsensusV1.LeavePoolRequest, context: RPCContext) async throws -> ConsensusV1.Pool {
+    public func leavePool(_ request: ConsensusV1.LeavePoolRequest, context: RPCContext) async throws -> ConsensusV1.Pool {
         try await Self.answer(context) { try await node.leave(request, principal: context.principal) }
     }
 

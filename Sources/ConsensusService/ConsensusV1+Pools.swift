@@ -1,10 +1,10 @@
-package import ConsensusCore
+public import ConsensusCore
 import RPC
 
 // Conversions between the generated `consensus.v1` messages and the pool book's values.
 
 extension ConsensusV1.PoolState {
-    package init(_ state: ConsensusCore.PoolState) {
+    public init(_ state: ConsensusCore.PoolState) {
         switch state {
         case .open: self = .open
         case .waiting: self = .waiting
@@ -14,7 +14,7 @@ extension ConsensusV1.PoolState {
     }
 
     /// The state filtered on; `unspecified` is no filter.
-    package var core: ConsensusCore.PoolState? {
+    public var core: ConsensusCore.PoolState? {
         switch self {
         case .unspecified: nil
         case .open: .open
@@ -26,7 +26,7 @@ extension ConsensusV1.PoolState {
 }
 
 extension ConsensusV1.Pool {
-    package init(_ pool: VotingPool) {
+    public init(_ pool: VotingPool) {
         self.init(poolId: pool.id, size: Int32(pool.size), members: pool.members, round: Int32(pool.round), state: ConsensusV1.PoolState(pool.state),
                   winner: pool.winner, votesThisRound: pool.votes,
                   history: pool.history.map { ConsensusV1.Round(round: Int32($0.number), votes: $0.votes, winner: $0.winner) },

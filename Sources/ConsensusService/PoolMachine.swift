@@ -1,6 +1,6 @@
 import JSON
-package import ConsensusCore
-package import ReplicatedLog
+public import ConsensusCore
+public import ReplicatedLog
 import Synchronization
 
 /// The voting pools as a replicated state machine: a `PoolBook` that every replica changes only
@@ -11,21 +11,21 @@ import Synchronization
 /// applied in one step (an etag check and its update are atomic); `read` sees a state that
 /// includes every applied command and nothing else. Limits are this replica's configuration
 /// (every replica must run with the same), not part of the replicated state.
-package final class PoolMachine: ReplicatedStateMachine {
+public final class PoolMachine: ReplicatedStateMachine {
     let book: Mutex<PoolBook>
-    package let limits: PoolBook.Limits
+    public let limits: PoolBook.Limits
 
-    package init(limits: PoolBook.Limits = .init()) {
+    public init(limits: PoolBook.Limits = .init()) {
         self.limits = limits
         book = Mutex(PoolBook(limits: limits))
     }
 
     /// Reads the pools as applied so far.
-    package func read<T>(_ body: (borrowing PoolBook) -> T) -> T {
+    public func read<T>(_ body: (borrowing PoolBook) -> T) -> T {
         book.withLock { body($0) }
     }
 
-    package func apply(_ command: PoolCommand, index: UInt64) -> PoolOutput {
+    public func apply(_ command: PoolCommand, index: UInt64) -> PoolOutput {
         book.withLock { book in Self.apply(command, to: &book) }
     }
 
@@ -64,12 +64,12 @@ package final class PoolMachine: ReplicatedStateMachine {
         }
     }
 
-    package func snapshot() -> @Sendable () throws -> [UInt8] {
+    public func snapshot() -> @Sendable () throws -> [UInt8] {
         let copy = book.withLock { $0 }
         return { try JSONValueEncoder.bytes(copy) }
     }
 
-    package func restore(_ data: [UInt8]) throws {
+    public func restore(_ data: [UInt8]) throws {
         var restored = try JSONValueDecoder.decode(PoolBook.self, from: data)
         restored.limits = limits
         book.withLock { $0 = restored }

@@ -1,5 +1,5 @@
 import Foundation
-package import RPC
+public import RPC
 import ReplicaMath
 
 /// One voting client, as the seeds' `client.py` was: joins a pool, waits for changes by watching
@@ -11,8 +11,8 @@ import ReplicaMath
 /// is retried at once with the pool the error carries. Every call has a short timeout
 /// (`callTimeout`) and watches are renewed, so a replica that stops answering (paused, cut off)
 /// costs at most that long before a client over several replicas moves to another.
-package struct VotingAgent: Sendable {
-    package enum Strategy: String, Sendable, CaseIterable {
+public struct VotingAgent: Sendable {
+    public enum Strategy: String, Sendable, CaseIterable {
         /// A fresh uniform value every round.
         case random
         /// The same value every round.
@@ -22,29 +22,29 @@ package struct VotingAgent: Sendable {
     }
 
     /// How the agent ended.
-    package struct Decision: Sendable, Hashable, CustomStringConvertible {
-        package let poolID: String
-        package let round: Int32
-        package let winner: Int64
-        package var description: String { "pool=\(poolID) round=\(round) winner=\(winner)" }
+    public struct Decision: Sendable, Hashable, CustomStringConvertible {
+        public let poolID: String
+        public let round: Int32
+        public let winner: Int64
+        public var description: String { "pool=\(poolID) round=\(round) winner=\(winner)" }
     }
 
     /// Why the agent gave up.
-    package struct Failure: Error, Sendable, CustomStringConvertible {
-        package let description: String
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
     }
 
-    package let client: RPCClient
-    package let memberID: String
-    package let poolID: String?
-    package let strategy: Strategy
-    package let patience: Duration
-    package var callTimeout: Duration = .seconds(2)
+    public let client: RPCClient
+    public let memberID: String
+    public let poolID: String?
+    public let strategy: Strategy
+    public let patience: Duration
+    public var callTimeout: Duration = .seconds(2)
     /// How long one watch lasts before it is renewed (after a fresh read).
-    package var watchRenewal: Duration = .seconds(10)
+    public var watchRenewal: Duration = .seconds(10)
     let seed: UInt64?
 
-    package init(client: RPCClient, memberID: String, poolID: String? = nil, strategy: Strategy = .random,
+    public init(client: RPCClient, memberID: String, poolID: String? = nil, strategy: Strategy = .random,
                 patience: Duration = .seconds(60), seed: UInt64? = nil) {
         self.client = client
         self.memberID = memberID
@@ -54,7 +54,7 @@ package struct VotingAgent: Sendable {
         self.seed = seed
     }
 
-    package func run() async throws -> Decision {
+    public func run() async throws -> Decision {
         let deadline = ContinuousClock.now + patience
         var random: any RandomNumberGenerator = seed.map { SeededGenerator(seed: $0) as any RandomNumberGenerator } ?? SystemRandomNumberGenerator()
         let token = "agent-" + ConsensusNode.randomToken()

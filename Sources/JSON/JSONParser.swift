@@ -4,7 +4,7 @@
 /// zeros or unescaped control characters); strings must be valid UTF-8 and `\u` escapes valid
 /// code points (surrogates only in pairs); objects may not repeat a key; nesting deeper than
 /// `maxDepth` is refused. Never traps on any input.
-package struct JSONParser {
+public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
@@ -16,7 +16,7 @@ package struct JSONParser {
     }
 
     /// Parses one complete document (surrounding whitespace allowed).
-    package static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 100) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 100) throws(JSONSyntaxError) -> JSONValue {
         let result: Result<JSONValue, JSONSyntaxError>? = bytes.withContiguousStorageIfAvailable { buffer in
             var parser = JSONParser(buffer, maxDepth: maxDepth)
             return Result { () throws(JSONSyntaxError) -> JSONValue in try parser.document() }

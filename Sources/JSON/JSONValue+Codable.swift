@@ -1,7 +1,7 @@
 /// A `JSONValue` can be decoded from and encoded to any Codable format, so code written against
 /// it also works when handed a decoder or encoder other than ours.
 extension JSONValue: Codable {
-    package init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         if let ours = decoder as? JSONValueDecoder {
             self = ours.value
             return
@@ -31,7 +31,7 @@ extension JSONValue: Codable {
         }
     }
 
-    package func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         switch self {
         case .null:
             var single = encoder.singleValueContainer()
@@ -56,10 +56,10 @@ extension JSONValue: Codable {
 }
 
 /// A coding key for any object key.
-package struct JSONKey: CodingKey, Hashable, Sendable {
-    package let stringValue: String
-    package var intValue: Int? { nil }
-    package init(_ string: String) { stringValue = string }
-    package init?(stringValue: String) { self.stringValue = stringValue }
-    package init?(intValue: Int) { nil }
+public struct JSONKey: CodingKey, Hashable, Sendable {
+    public let stringValue: String
+    public var intValue: Int? { nil }
+    public init(_ string: String) { stringValue = string }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
 }

@@ -3,37 +3,37 @@
 /// Guarantees: type mismatches, missing keys and nulls where a value is required are thrown as
 /// the standard `DecodingError`s with the coding path; integers are decoded exactly (an integral
 /// float such as `2.0` is accepted, a fraction or an out-of-range value is not).
-package struct JSONValueDecoder: Decoder {
-    package let value: JSONValue
-    package let codingPath: [any CodingKey]
-    package var userInfo: [CodingUserInfoKey: Any] { [:] }
+public struct JSONValueDecoder: Decoder {
+    public let value: JSONValue
+    public let codingPath: [any CodingKey]
+    public var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    package init(_ value: JSONValue, codingPath: [any CodingKey] = []) {
+    public init(_ value: JSONValue, codingPath: [any CodingKey] = []) {
         self.value = value
         self.codingPath = codingPath
     }
 
     /// Parses `bytes` and decodes a `T` from them.
-    package static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
         try JSONValueDecoder(try JSONParser.parse(bytes)).decode(T.self)
     }
 
     /// Decodes `T` from this decoder's value (primitives directly, anything else through `init(from:)`).
-    package func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try Self.unbox(value, as: T.self, path: codingPath)
     }
 
-    package func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+    public func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let object) = value else { throw Self.mismatch([String: Any].self, value, codingPath, "an object") }
         return KeyedDecodingContainer(JSONKeyedDecodingContainer<Key>(object, codingPath: codingPath))
     }
 
-    package func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+    public func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let items) = value else { throw Self.mismatch([Any].self, value, codingPath, "a list") }
         return JSONUnkeyedDecodingContainer(items, codingPath: codingPath)
     }
 
-    package func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+    public func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
     // MARK: - Unboxing
 
@@ -83,19 +83,19 @@ package struct JSONValueDecoder: Decoder {
 }
 
 extension JSONValueDecoder: SingleValueDecodingContainer {
-    package func decodeNil() -> Bool { value.isNull }
-    package func decode(_ type: Bool.Type) throws -> Bool { try Self.unbox(value, as: Bool.self, path: codingPath) }
-    package func decode(_ type: String.Type) throws -> String { try Self.unbox(value, as: String.self, path: codingPath) }
-    package func decode(_ type: Double.Type) throws -> Double { try Self.double(value, path: codingPath) }
-    package func decode(_ type: Float.Type) throws -> Float { Float(try Self.double(value, path: codingPath)) }
-    package func decode(_ type: Int.Type) throws -> Int { try Self.integer(value, as: Int.self, path: codingPath) }
-    package func decode(_ type: Int8.Type) throws -> Int8 { try Self.integer(value, as: Int8.self, path: codingPath) }
-    package func decode(_ type: Int16.Type) throws -> Int16 { try Self.integer(value, as: Int16.self, path: codingPath) }
-    package func decode(_ type: Int32.Type) throws -> Int32 { try Self.integer(value, as: Int32.self, path: codingPath) }
-    package func decode(_ type: Int64.Type) throws -> Int64 { try Self.integer(value, as: Int64.self, path: codingPath) }
-    package func decode(_ type: UInt.Type) throws -> UInt { try Self.integer(value, as: UInt.self, path: codingPath) }
-    package func decode(_ type: UInt8.Type) throws -> UInt8 { try Self.integer(value, as: UInt8.self, path: codingPath) }
-    package func decode(_ type: UInt16.Type) throws -> UInt16 { try Self.integer(value, as: UInt16.self, path: codingPath) }
-    package func decode(_ type: UInt32.Type) throws -> UInt32 { try Self.integer(value, as: UInt32.self, path: codingPath) }
-    package func decode(_ type: UInt64.Type) throws -> UInt64 { try Self.integer(value, as: UInt64.self, path: codingPath) }
+    public func decodeNil() -> Bool { value.isNull }
+    public func decode(_ type: Bool.Type) throws -> Bool { try Self.unbox(value, as: Bool.self, path: codingPath) }
+    public func decode(_ type: String.Type) throws -> String { try Self.unbox(value, as: String.self, path: codingPath) }
+    public func decode(_ type: Double.Type) throws -> Double { try Self.double(value, path: codingPath) }
+    public func decode(_ type: Float.Type) throws -> Float { Float(try Self.double(value, path: codingPath)) }
+    public func decode(_ type: Int.Type) throws -> Int { try Self.integer(value, as: Int.self, path: codingPath) }
+    public func decode(_ type: Int8.Type) throws -> Int8 { try Self.integer(value, as: Int8.self, path: codingPath) }
+    public func decode(_ type: Int16.Type) throws -> Int16 { try Self.integer(value, as: Int16.self, path: codingPath) }
+    public func decode(_ type: Int32.Type) throws -> Int32 { try Self.integer(value, as: Int32.self, path: codingPath) }
+    public func decode(_ type: Int64.Type) throws -> Int64 { try Self.integer(value, as: Int64.self, path: codingPath) }
+    public func decode(_ type: UInt.Type) throws -> UInt { try Self.integer(value, as: UInt.self, path: codingPath) }
+    public func decode(_ type: UInt8.Type) throws -> UInt8 { try Self.integer(value, as: UInt8.self, path: codingPath) }
+    public func decode(_ type: UInt16.Type) throws -> UInt16 { try Self.integer(value, as: UInt16.self, path: codingPath) }
+    public func decode(_ type: UInt32.Type) throws -> UInt32 { try Self.integer(value, as: UInt32.self, path: codingPath) }
+    public func decode(_ type: UInt64.Type) throws -> UInt64 { try Self.integer(value, as: UInt64.self, path: codingPath) }
 }

@@ -3,7 +3,7 @@
 /// Guarantees: fields appear in the order they were encoded; a type that encodes nothing becomes
 /// `{}`; integers are exact; non-finite doubles become the strings "NaN", "Infinity",
 /// "-Infinity" (proto3 JSON's spelling) rather than invalid JSON.
-package final class JSONValueEncoder: Encoder {
+public final class JSONValueEncoder: Encoder {
     /// What has been encoded so far: a finished value, or a container still being filled.
     enum Node {
         case value(JSONValue)
@@ -19,21 +19,21 @@ package final class JSONValueEncoder: Encoder {
         }
     }
 
-    package let codingPath: [any CodingKey]
-    package var userInfo: [CodingUserInfoKey: Any] { [:] }
+    public let codingPath: [any CodingKey]
+    public var userInfo: [CodingUserInfoKey: Any] { [:] }
     var node: Node?
 
-    package init(codingPath: [any CodingKey] = []) {
+    public init(codingPath: [any CodingKey] = []) {
         self.codingPath = codingPath
     }
 
     /// Encodes `value` to a `JSONValue`.
-    package static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+    public static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         try box(value, path: [])
     }
 
     /// Encodes `value` to JSON bytes.
-    package static func bytes<T: Encodable>(_ value: T) throws -> [UInt8] {
+    public static func bytes<T: Encodable>(_ value: T) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(try node(value, path: []), into: &out)
@@ -41,10 +41,10 @@ package final class JSONValueEncoder: Encoder {
     }
 
     /// The value so far (`{}` when nothing was encoded).
-    package var value: JSONValue { node?.built ?? .object(JSONObject()) }
+    public var value: JSONValue { node?.built ?? .object(JSONObject()) }
 
     /// The object being built, created on first use; nil if this encoder already holds a non-object.
-    package var objectBuilder: JSONObjectBuilder? {
+    public var objectBuilder: JSONObjectBuilder? {
         switch node {
         case nil:
             let builder = JSONObjectBuilder()
@@ -55,7 +55,7 @@ package final class JSONValueEncoder: Encoder {
         }
     }
 
-    package func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    public func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         // Asking twice continues the same object; a non-object so far is replaced.
         let builder = objectBuilder ?? {
             let fresh = JSONObjectBuilder()
@@ -65,14 +65,14 @@ package final class JSONValueEncoder: Encoder {
         return KeyedEncodingContainer(JSONKeyedEncodingContainer<Key>(builder, codingPath: codingPath))
     }
 
-    package func unkeyedContainer() -> any UnkeyedEncodingContainer {
+    public func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if case .array(let builder)? = node { return JSONUnkeyedEncodingContainer(builder, codingPath: codingPath) }
         let builder = JSONArrayBuilder()
         node = .array(builder)
         return JSONUnkeyedEncodingContainer(builder, codingPath: codingPath)
     }
 
-    package func singleValueContainer() -> any SingleValueEncodingContainer { JSONSingleValueEncodingContainer(self) }
+    public func singleValueContainer() -> any SingleValueEncodingContainer { JSONSingleValueEncodingContainer(self) }
 
     // MARK: - Boxing
 
@@ -139,18 +139,18 @@ package final class JSONValueEncoder: Encoder {
 }
 
 /// An object under construction; a reference so containers handed out keep filling it.
-package final class JSONObjectBuilder {
+public final class JSONObjectBuilder {
     var fields: [(key: String, node: JSONValueEncoder.Node)] = []
 
-    package func append(_ key: String, _ value: JSONValue) { fields.append((key, .value(value))) }
+    public func append(_ key: String, _ value: JSONValue) { fields.append((key, .value(value))) }
 
     /// Appends `value` encoded (primitives directly, others through `encode(to:)`).
-    package func append<T: Encodable>(_ key: String, encoding value: T) throws {
+    public func append<T: Encodable>(_ key: String, encoding value: T) throws {
         fields.append((key, try JSONValueEncoder.node(value, path: [])))
     }
 
     /// Appends a list of `values`, each encoded (without going through `Array`'s container).
-    package func append<T: Encodable>(_ key: String, encodingEach values: [T]) throws {
+    public func append<T: Encodable>(_ key: String, encodingEach values: [T]) throws {
         let list = JSONArrayBuilder()
         list.items.reserveCapacity(values.count)
         for value in values { list.items.append(try JSONValueEncoder.node(value, path: [])) }

@@ -2,15 +2,15 @@
 ///
 /// Guarantees: the output is valid JSON that `JSONParser` reads back to an equal value; only
 /// `"`, `\` and control characters are escaped.
-package enum JSONWriter {
-    package static func bytes(_ value: JSONValue) -> [UInt8] {
+public enum JSONWriter {
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         write(value, into: &out)
         return out
     }
 
-    package static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: flag ? "true".utf8 : "false".utf8)
@@ -36,7 +36,7 @@ package enum JSONWriter {
     }
 
     /// A quoted, escaped string.
-    package static func writeString(_ text: String, into out: inout [UInt8]) {
+    public static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
@@ -68,7 +68,7 @@ package enum JSONWriter {
 
     /// A double as JSON text; non-finite values have no JSON number form (proto3 JSON spells
     /// them as the strings "NaN", "Infinity", "-Infinity").
-    package static func number(_ value: Double) -> JSONValue {
+    public static func number(_ value: Double) -> JSONValue {
         if value.isNaN { return .string("NaN") }
         if value.isInfinite { return .string(value < 0 ? "-Infinity" : "Infinity") }
         if value == value.rounded(), abs(value) < 1e15 { return .number(String(Int64(value))) }

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Guarantees: each figure is the value the replica held at the end of some processing step
 /// (figures may be read mid-update: each is exact on its own, not a snapshot of all of them).
-package final class LogFigures: Sendable {
+public final class LogFigures: Sendable {
     let term = Atomic<UInt64>(0)
     let commitIndex = Atomic<UInt64>(0)
     let appliedIndex = Atomic<UInt64>(0)
@@ -14,7 +14,7 @@ package final class LogFigures: Sendable {
     let snapshotBytes = Atomic<UInt64>(0)
     let snapshotsTaken = Atomic<UInt64>(0)
 
-    package init() {}
+    public init() {}
 
     func record(term: UInt64, commitIndex: UInt64, appliedIndex: UInt64, isLeader: Bool) {
         self.term.store(term, ordering: .relaxed)
@@ -30,7 +30,7 @@ package final class LogFigures: Sendable {
     }
 
     /// The figures as `/metrics` gauges: name, help, type, value.
-    package func gauges() -> [(String, String, String, @Sendable () -> Double)] {
+    public func gauges() -> [(String, String, String, @Sendable () -> Double)] {
         [
             ("replnode_log_term", "The replicated log's current term.", "gauge", { Double(self.term.load(ordering: .relaxed)) }),
             ("replnode_log_leader", "1 while this replica leads the replicated log.", "gauge",

@@ -7,7 +7,7 @@ extension LogReplica {
     /// Returns once this replica's machine includes every command acknowledged before the call
     /// (ReadIndex: the leader confirms its leadership with a majority, no log write; a follower
     /// asks the leader for that index and waits until it has applied it). Read the machine after.
-    package func linearizableRead(timeout: Duration? = nil) async throws {
+    public func linearizableRead(timeout: Duration? = nil) async throws {
         try rebuild.refuseWhileRebuilding()
         let deadline = ContinuousClock.now + min(timeout ?? options.defaultTimeout, RPCContext.current?.remaining ?? .seconds(3600))
         var lastError: any Error = ConnectError(.unavailable, "no leader elected yet; retry")

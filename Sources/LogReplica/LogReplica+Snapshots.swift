@@ -79,7 +79,7 @@ extension LogReplica {
     /// Hands leadership to the most up-to-date follower and waits (at most `timeout`) until
     /// another replica leads: a rolling restart then costs no election timeout. Returns whether
     /// leadership moved (true also when this replica did not lead).
-    package func handOver(timeout: Duration = .seconds(1)) async -> Bool {
+    public func handOver(timeout: Duration = .seconds(1)) async -> Bool {
         guard core.raft.isLeader, !peers.clients.isEmpty else { return true }
         guard let target = core.transferLeadership() else { return true }
         logger.info("handing leadership over", [("to", target)])

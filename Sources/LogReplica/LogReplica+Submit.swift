@@ -1,6 +1,6 @@
 import Cluster
 import Foundation
-package import ReplicatedLog
+public import ReplicatedLog
 import RPC
 
 extension LogReplica {
@@ -10,7 +10,7 @@ extension LogReplica {
     /// entry, a forward that never reached the leader); other failures are retried only when the
     /// command is `idempotent` (applying it twice has the effect of once: it carries a request id).
     /// Waits at most `timeout`, or the calling RPC's deadline.
-    package func submit(_ command: Machine.Command, idempotent: Bool, timeout: Duration? = nil) async throws -> Machine.Output {
+    public func submit(_ command: Machine.Command, idempotent: Bool, timeout: Duration? = nil) async throws -> Machine.Output {
         let deadline = ContinuousClock.now + min(timeout ?? options.defaultTimeout, RPCContext.current?.remaining ?? .seconds(3600))
         var lastError: any Error = ConnectError(.unavailable, "no leader elected yet; retry")
         while ContinuousClock.now < deadline {

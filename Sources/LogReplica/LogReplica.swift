@@ -1,8 +1,8 @@
-package import Cluster
+public import Cluster
 import Foundation
-package import ReplicatedLog
-package import RPC
-package import Storage
+public import ReplicatedLog
+public import RPC
+public import Storage
 
 /// One replica of a replicated log running a state machine: the I/O shell around
 /// `LogReplicaCore`. It persists through the write-ahead log, talks to peers through
@@ -18,19 +18,19 @@ package import Storage
 /// returns only once this replica's machine includes every command acknowledged before the call.
 /// The machine only ever shows committed commands. Nothing is acknowledged to a peer before it is
 /// durable (the `RaftReady` order). While rebuilding damaged storage it neither votes nor serves.
-package actor LogReplica<Machine: ReplicatedStateMachine> {
-    package struct Options: Sendable {
-        package var tickInterval: Duration
+public actor LogReplica<Machine: ReplicatedStateMachine> {
+    public struct Options: Sendable {
+        public var tickInterval: Duration
         /// Election timeout, in ticks, drawn per election (default 6…12: 300–600 ms).
-        package var electionTicks: ClosedRange<Int>
+        public var electionTicks: ClosedRange<Int>
         /// How long a peer call may take before its messages are given up (Raft retransmits).
-        package var peerTimeout: Duration
+        public var peerTimeout: Duration
         /// Applied entries between snapshots (0: never).
-        package var snapshotEvery: UInt64
+        public var snapshotEvery: UInt64
         /// How long `submit` and `linearizableRead` wait at most when the caller has no deadline.
-        package var defaultTimeout: Duration
+        public var defaultTimeout: Duration
 
-        package init(tickInterval: Duration = .milliseconds(50), electionTicks: ClosedRange<Int> = 6...12,
+        public init(tickInterval: Duration = .milliseconds(50), electionTicks: ClosedRange<Int> = 6...12,
                     peerTimeout: Duration = .milliseconds(200), snapshotEvery: UInt64 = 10_000, defaultTimeout: Duration = .seconds(10)) {
             self.tickInterval = tickInterval
             self.electionTicks = electionTicks
@@ -40,18 +40,18 @@ package actor LogReplica<Machine: ReplicatedStateMachine> {
         }
     }
 
-    package typealias Ticket = UInt64
-    package typealias Applied = (index: UInt64, command: Machine.Command, output: Machine.Output)
+    public typealias Ticket = UInt64
+    public typealias Applied = (index: UInt64, command: Machine.Command, output: Machine.Output)
 
-    package nonisolated let machine: Machine
-    package nonisolated let selfID: String
+    public nonisolated let machine: Machine
+    public nonisolated let selfID: String
     /// Open unless recovery found damage that this replica has not rebuilt from the leader yet.
-    package nonisolated let rebuild: StorageRebuild
+    public nonisolated let rebuild: StorageRebuild
     /// Term, leadership, commit/applied index and snapshot size for `/metrics`.
-    package nonisolated let figures = LogFigures()
+    public nonisolated let figures = LogFigures()
     /// The event loop the actor runs on: calls from connection tasks on that loop need no hop.
     nonisolated let loop: EventLoop
-    package nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
     let log: WriteAheadLog?
     let peers: PeerTransports
     let logger: Logger
@@ -76,7 +76,7 @@ package actor LogReplica<Machine: ReplicatedStateMachine> {
     var durableLSN: UInt64 = 0
     var lastRole: RaftNode.Role = .follower
 
-    package init(membership: ClusterMembership, machine: Machine, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
+    public init(membership: ClusterMembership, machine: Machine, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
                 peers: PeerTransports, options: Options = Options(), seed: UInt64, logger: Logger = .disabled,
                 loop: EventLoop = .next()) throws {
         let recovered = try LogRecord.recover(recovery)
@@ -101,13 +101,13 @@ package actor LogReplica<Machine: ReplicatedStateMachine> {
     }
 
     /// Calls `observer` with the commands applied by each step, in log order, on the actor.
-    package func observe(applied observer: @escaping @Sendable ([Applied]) -> Void, restored: @escaping @Sendable () -> Void = {}) {
+    public func observe(applied observer: @escaping @Sendable ([Applied]) -> Void, restored: @escaping @Sendable () -> Void = {}) {
         observers.append(observer)
         restoreObservers.append(restored)
     }
 
     /// Ticks the log until cancelled (elections, heartbeats, deadlines).
-    package func run() async {
+    public func run() async {
         await process()
         while !Task.isCancelled {
             try? await Task.sleep(for: options.tickInterval)
@@ -121,11 +121,11 @@ package actor LogReplica<Machine: ReplicatedStateMachine> {
         }
     }
 
-    package var isLeader: Bool { core.raft.isLeader }
-    package var leader: String? { core.raft.leader }
-    package var appliedIndex: UInt64 { core.appliedIndex }
+    public var isLeader: Bool { core.raft.isLeader }
+    public var leader: String? { core.raft.leader }
+    public var appliedIndex: UInt64 { core.appliedIndex }
 
-    package func status() -> LogV1.StatusResponse {
+    public func status() -> LogV1.StatusResponse {
         LogV1.StatusResponse(leader: core.raft.leader ?? "", term: core.raft.term, commitIndex: core.raft.commitIndex,
                   appliedIndex: core.appliedIndex, role: core.raft.role.rawValue, snapshotIndex: core.raft.log.snapshotIndex,
                   rebuilding: core.raft.rebuilding)

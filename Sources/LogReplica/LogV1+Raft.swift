@@ -1,20 +1,20 @@
-package import ReplicatedLog
-package import RPC
+public import ReplicatedLog
+public import RPC
 
 // Conversions between the generated `log.v1` messages and the Raft core's values.
 
 extension LogV1.Entry {
     /// The command travels as JSON text.
-    package init(_ entry: LogEntry) {
+    public init(_ entry: LogEntry) {
         self.init(term: entry.term, index: entry.index, data: String(decoding: entry.data, as: UTF8.self))
     }
 
-    package var logEntry: LogEntry { LogEntry(term: term, index: index, data: Array(data.utf8)) }
+    public var logEntry: LogEntry { LogEntry(term: term, index: index, data: Array(data.utf8)) }
 }
 
 extension LogV1.Message {
     /// A `RaftMessage` on the wire (snapshots travel as `SnapshotChunk`s instead).
-    package init(_ message: RaftMessage) {
+    public init(_ message: RaftMessage) {
         self.init(term: message.term)
         switch message {
         case .requestVote(_, let lastIndex, let lastTerm, let preVote, let transfer):
@@ -49,7 +49,7 @@ extension LogV1.Message {
     }
 
     /// The Raft message; an unknown `kind` is `invalid_argument`.
-    package func raftMessage() throws(ConnectError) -> RaftMessage {
+    public func raftMessage() throws(ConnectError) -> RaftMessage {
         switch kind {
         case "request_vote": .requestVote(term: term, lastIndex: lastIndex, lastTerm: lastTerm, preVote: preVote, transfer: transfer)
         case "vote_response": .voteResponse(term: term, granted: granted, preVote: preVote)
@@ -63,10 +63,10 @@ extension LogV1.Message {
 }
 
 extension [LogV1.Message] {
-    package init(_ messages: [RaftMessage]) { self = messages.map(LogV1.Message.init) }
+    public init(_ messages: [RaftMessage]) { self = messages.map(LogV1.Message.init) }
 
     /// Every message as Raft's; one unknown kind refuses them all.
-    package func raftMessages() throws(ConnectError) -> [RaftMessage] {
+    public func raftMessages() throws(ConnectError) -> [RaftMessage] {
         var out: [RaftMessage] = []
         out.reserveCapacity(count)
         for message in self { out.append(try message.raftMessage()) }

@@ -1,15 +1,15 @@
-package import ConsensusService
-package import RPC
+public import ConsensusService
+public import RPC
 
 /// Options of `node agent`.
-package struct AgentOptions: Equatable, Sendable {
-    package var addresses: [SocketAddress]
-    package var poolID: String?
-    package var memberID: String?
-    package var strategy = VotingAgent.Strategy.random
-    package var patience = Duration.seconds(60)
-    package var seed: UInt64?
-    package var headers: [String: String] = [:]
+public struct AgentOptions: Equatable, Sendable {
+    public var addresses: [SocketAddress]
+    public var poolID: String?
+    public var memberID: String?
+    public var strategy = VotingAgent.Strategy.random
+    public var patience = Duration.seconds(60)
+    public var seed: UInt64?
+    public var headers: [String: String] = [:]
 
     static func parse(_ arguments: [String]) throws(UsageError) -> AgentOptions {
         var scanner = ArgumentScanner(arguments, command: "agent")

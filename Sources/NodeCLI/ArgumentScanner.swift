@@ -66,8 +66,8 @@ struct ArgumentScanner {
 }
 
 /// Parses durations written as `250ms`, `5s`, `2m`, `1h` or a bare number of seconds.
-package enum DurationText {
-    package static func parse(_ text: String) -> Duration? {
+public enum DurationText {
+    public static func parse(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let value = Double(text.dropLast(suffix.count)), value >= 0 else { return nil }

@@ -1,11 +1,11 @@
 /// The consistency mode of a bulletin replica (`--mode`).
-package enum BulletinMode: String, Sendable, CaseIterable {
+public enum BulletinMode: String, Sendable, CaseIterable {
     case sequential
     case quorum
     case readYourWrites = "read-your-writes"
 
     /// Accepts the seed README's spelling (`read-your-write`) and `ryw` too.
-    package init(parsing text: String) throws(UsageError) {
+    public init(parsing text: String) throws(UsageError) {
         switch text.lowercased() {
         case "sequential": self = .sequential
         case "quorum": self = .quorum

@@ -1,8 +1,8 @@
-package import RPC
+public import RPC
 
 /// Options of `node call`.
-package struct CallOptionsCLI: Equatable, Sendable {
-    package enum Action: Equatable, Sendable {
+public struct CallOptionsCLI: Equatable, Sendable {
+    public enum Action: Equatable, Sendable {
         /// Call a method with a JSON body source.
         case invoke(method: String, body: BodySource)
         case list
@@ -10,23 +10,23 @@ package struct CallOptionsCLI: Equatable, Sendable {
     }
 
     /// Where the request JSON comes from.
-    package enum BodySource: Equatable, Sendable {
+    public enum BodySource: Equatable, Sendable {
         case inline(String)
         case file(String)
         case standardInput
     }
 
-    package var address: SocketAddress
+    public var address: SocketAddress
     /// With `--all`: every address to call (the first is `address`).
-    package var allAddresses: [SocketAddress] = []
-    package var action: Action
-    package var headers: [String: String] = [:]
-    package var headerList: [(String, String)] { headers.sorted { $0.key < $1.key } }
-    package var timeout: Duration?
+    public var allAddresses: [SocketAddress] = []
+    public var action: Action
+    public var headers: [String: String] = [:]
+    public var headerList: [(String, String)] { headers.sorted { $0.key < $1.key } }
+    public var timeout: Duration?
     /// `-v`: request and response headers (and an error's metadata) to stderr.
-    package var verbose = false
+    public var verbose = false
     /// `--codec`: how the request and response travel (JSON is what is printed either way).
-    package var codec = WireCodec.json
+    public var codec = WireCodec.json
 
     static func parse(_ arguments: [String]) throws(UsageError) -> CallOptionsCLI {
         var scanner = ArgumentScanner(arguments, command: "call")

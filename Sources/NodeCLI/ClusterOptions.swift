@@ -1,16 +1,16 @@
 import RPC
 
 /// Options of `node cluster`.
-package struct ClusterOptions: Equatable, Sendable {
-    package var role: Role
-    package var replicas = 3
-    package var basePort: Int?
-    package var host = "127.0.0.1"
-    package var dataDir: String?
+public struct ClusterOptions: Equatable, Sendable {
+    public var role: Role
+    public var replicas = 3
+    public var basePort: Int?
+    public var host = "127.0.0.1"
+    public var dataDir: String?
     /// Whether a replica that exits is started again (same id, port and data dir).
-    package var restart = true
+    public var restart = true
     /// Extra arguments passed to every `node serve`.
-    package var serveArguments: [String] = []
+    public var serveArguments: [String] = []
 
     static func parse(_ arguments: [String]) throws(UsageError) -> ClusterOptions {
         var scanner = ArgumentScanner(arguments, command: "cluster")

@@ -1,5 +1,5 @@
 /// A parsed `node` command line: what to run, with every option already validated.
-package enum NodeCommand: Equatable, Sendable {
+public enum NodeCommand: Equatable, Sendable {
     case serve(ServeOptions)
     case call(CallOptionsCLI)
     case cluster(ClusterOptions)
@@ -8,7 +8,7 @@ package enum NodeCommand: Equatable, Sendable {
     case help(String?)
 
     /// Parses `arguments` (without the program name). Pure: no I/O.
-    package static func parse(_ arguments: [String]) throws(UsageError) -> NodeCommand {
+    public static func parse(_ arguments: [String]) throws(UsageError) -> NodeCommand {
         guard let first = arguments.first else { return .help(nil) }
         let rest = Array(arguments.dropFirst())
         if rest.contains("--help") || rest.contains("-h") {

@@ -2,8 +2,8 @@ import Foundation
 import RPC
 
 /// Entry point of the `node` executable: parse, run, map the outcome to an exit status.
-package enum NodeMain {
-    package static func run(_ arguments: [String]) async -> Int32 {
+public enum NodeMain {
+    public static func run(_ arguments: [String]) async -> Int32 {
         let command: NodeCommand
         do {
             command = try NodeCommand.parse(arguments)

@@ -1,10 +1,10 @@
 /// The service a replica runs. Every role also serves the built-in `node.v1` services.
-package enum Role: String, Sendable, CaseIterable {
+public enum Role: String, Sendable, CaseIterable {
     case consensus
     case register
     case bulletin
 
-    package init(parsing text: String) throws(UsageError) {
+    public init(parsing text: String) throws(UsageError) {
         guard let role = Role(rawValue: text.lowercased()) else {
             throw UsageError("unknown role '\(text)'; choose one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))", command: "serve")
         }

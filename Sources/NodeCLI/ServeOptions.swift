@@ -1,50 +1,50 @@
-package import Cluster
-package import RPC
-package import Storage
+public import Cluster
+public import RPC
+public import Storage
 
 /// Options of `node serve`.
-package struct ServeOptions: Equatable, Sendable {
-    package var role: Role
-    package var id = "n1"
-    package var listen: SocketAddress
+public struct ServeOptions: Equatable, Sendable {
+    public var role: Role
+    public var id = "n1"
+    public var listen: SocketAddress
     /// Membership from `--peers` (validated against `--id` while parsing).
-    package var peers: ClusterMembership?
+    public var peers: ClusterMembership?
     /// Membership from `--cluster-file` (read when the node starts).
-    package var clusterFile: String?
-    package var clusterToken: String?
-    package var clusterTokenFile: String?
-    package var clientTokensFile: String?
-    package var peerTransport = PeerTransportKind.pooled
+    public var clusterFile: String?
+    public var clusterToken: String?
+    public var clusterTokenFile: String?
+    public var clientTokensFile: String?
+    public var peerTransport = PeerTransportKind.pooled
     /// How peer calls encode messages (`--peer-codec`).
-    package var peerCodec = WireCodec.proto
-    package var heartbeatInterval = Duration.milliseconds(500)
-    package var failureTimeout = Duration.seconds(2)
-    package var fsync = FsyncPolicy.always
-    package var maxPools = 10_000
+    public var peerCodec = WireCodec.proto
+    public var heartbeatInterval = Duration.milliseconds(500)
+    public var failureTimeout = Duration.seconds(2)
+    public var fsync = FsyncPolicy.always
+    public var maxPools = 10_000
     /// Event-loop threads (nil: one per core).
-    package var eventLoops: Int?
-    package var maxValueBytes = 1 << 20
-    package var peerTimeout = Duration.seconds(2)
+    public var eventLoops: Int?
+    public var maxValueBytes = 1 << 20
+    public var peerTimeout = Duration.seconds(2)
     /// register: whether writes try one round trip first (`--write-rounds 1`, the default).
-    package var oneRoundWrites = true
-    package var antiEntropyInterval = Duration.seconds(5)
+    public var oneRoundWrites = true
+    public var antiEntropyInterval = Duration.seconds(5)
     /// Replicated-log roles (consensus, bulletin sequential): applied entries between snapshots.
-    package var snapshotEvery: UInt64 = 10_000
-    package var dataDir: String?
-    package var mode = BulletinMode.sequential
-    package var readQuorum: Int?
-    package var writeQuorum: Int?
-    package var maxTitleBytes = 1024
-    package var maxPostBytes = 64 << 10
-    package var logLevel = Logger.Level.info
-    package var logFormat = Logger.Format.logfmt
-    package var maxBodyBytes = 4 * 1024 * 1024
-    package var maxConnections = 4096
-    package var drainTimeout = Duration.seconds(15)
-    package var idleTimeout = Duration.seconds(120)
-    package var headerTimeout = Duration.seconds(10)
+    public var snapshotEvery: UInt64 = 10_000
+    public var dataDir: String?
+    public var mode = BulletinMode.sequential
+    public var readQuorum: Int?
+    public var writeQuorum: Int?
+    public var maxTitleBytes = 1024
+    public var maxPostBytes = 64 << 10
+    public var logLevel = Logger.Level.info
+    public var logFormat = Logger.Format.logfmt
+    public var maxBodyBytes = 4 * 1024 * 1024
+    public var maxConnections = 4096
+    public var drainTimeout = Duration.seconds(15)
+    public var idleTimeout = Duration.seconds(120)
+    public var headerTimeout = Duration.seconds(10)
 
-    package static let defaultListen = "127.0.0.1:7700"
+    public static let defaultListen = "127.0.0.1:7700"
 
     static func parse(_ arguments: [String]) throws(UsageError) -> ServeOptions {
         var scanner = ArgumentScanner(arguments, command: "serve")

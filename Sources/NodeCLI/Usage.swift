@@ -1,8 +1,8 @@
 /// Help text for `node` and each subcommand.
-package enum Usage {
-    package static let version = "0.1.0"
+public enum Usage {
+    public static let version = "0.1.0"
 
-    package static func text(for command: String?) -> String {
+    public static func text(for command: String?) -> String {
         switch command {
         case "serve": serve
         case "call": call

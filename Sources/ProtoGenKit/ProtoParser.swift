@@ -6,13 +6,13 @@
 /// others ignored), `reserved`, enums, services with unary and streaming methods and their
 /// `idempotency_level`, and `extend` blocks (skipped). Guarantees: anything else — `oneof`,
 /// groups, proto2 — is a `ProtoSyntaxError` naming the file and line, never silently dropped.
-package struct ProtoParser {
+public struct ProtoParser {
     let file: String
     let tokens: [ProtoToken]
     var position = 0
     var descriptor: ProtoFileDescriptor
 
-    package static func parse(_ text: String, path: String) throws(ProtoSyntaxError) -> ProtoFileDescriptor {
+    public static func parse(_ text: String, path: String) throws(ProtoSyntaxError) -> ProtoFileDescriptor {
         var parser = ProtoParser(file: path, tokens: try ProtoTokenizer.tokens(text, file: path),
                                  descriptor: ProtoFileDescriptor(path: path, package: ""))
         try parser.parseFile()
@@ -87,7 +87,7 @@ package struct ProtoParser {
                 try expect(";")
             case "import":
                 position += 1
-                _ = accept("package") || accept("weak")
+                _ = accept("public") || accept("weak")
                 let path = try next()
                 guard path.kind == .string else { throw error("expected an import path") }
                 descriptor.imports.append(path.text)

@@ -5,16 +5,16 @@
 /// is a full message or enum name that exists in the set (proto scoping: innermost scope
 /// first, a leading dot means fully qualified); a name that resolves to nothing is a
 /// `ProtoSyntaxError` naming the file.
-package struct ProtoSchemaSet: Sendable {
-    package private(set) var files: [ProtoFileDescriptor]
+public struct ProtoSchemaSet: Sendable {
+    public private(set) var files: [ProtoFileDescriptor]
     /// File path → Swift module, from the manifest (files not listed are read for names only).
-    package let modules: [String: String]
-    package private(set) var messages: [String: ProtoMessageDescriptor] = [:]
-    package private(set) var enums: [String: ProtoEnumDescriptor] = [:]
+    public let modules: [String: String]
+    public private(set) var messages: [String: ProtoMessageDescriptor] = [:]
+    public private(set) var enums: [String: ProtoEnumDescriptor] = [:]
     /// Full type name → the file that declares it.
-    package private(set) var declaringFile: [String: String] = [:]
+    public private(set) var declaringFile: [String: String] = [:]
 
-    package init(files: [ProtoFileDescriptor], modules: [String: String]) throws(ProtoSyntaxError) {
+    public init(files: [ProtoFileDescriptor], modules: [String: String]) throws(ProtoSyntaxError) {
         self.files = files
         self.modules = modules
         for file in files {
@@ -39,7 +39,7 @@ package struct ProtoSchemaSet: Sendable {
     }
 
     /// Parses the manifest: `Module path.proto path.proto …` per line, `#` comments.
-    package static func manifest(_ text: String) -> [String: String] {
+    public static func manifest(_ text: String) -> [String: String] {
         var modules: [String: String] = [:]
         for line in text.split(separator: "\n") {
             let words = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].split(whereSeparator: \.isWhitespace)

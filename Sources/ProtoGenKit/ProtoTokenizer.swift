@@ -1,13 +1,13 @@
 /// One token of a `.proto` file, with the `//` comment lines written just above it.
-package struct ProtoToken: Sendable, Equatable {
-    package enum Kind: Sendable, Equatable { case word, string, symbol }
+public struct ProtoToken: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case word, string, symbol }
 
-    package var kind: Kind
+    public var kind: Kind
     /// The word, the symbol, or a string literal's unescaped contents.
-    package var text: String
-    package var line: Int
+    public var text: String
+    public var line: Int
     /// The leading comment (lines joined with newlines, `// ` stripped), empty if none.
-    package var comment: String
+    public var comment: String
 }
 
 /// Splits proto3 source into tokens.
@@ -15,8 +15,8 @@ package struct ProtoToken: Sendable, Equatable {
 /// Guarantees: every character is either part of a token, whitespace or a comment; an unclosed
 /// string or block comment is a `ProtoSyntaxError` with its line. A comment counts as a token's
 /// leading comment only when nothing but whitespace separates them (a blank line detaches it).
-package enum ProtoTokenizer {
-    package static func tokens(_ text: String, file: String) throws(ProtoSyntaxError) -> [ProtoToken] {
+public enum ProtoTokenizer {
+    public static func tokens(_ text: String, file: String) throws(ProtoSyntaxError) -> [ProtoToken] {
         let chars = Array(text.unicodeScalars)
         var tokens: [ProtoToken] = []
         var i = 0

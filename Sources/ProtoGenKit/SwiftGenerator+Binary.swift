@@ -1,7 +1,7 @@
 extension SwiftGenerator {
     /// `init(protoBinary:depth:)` and `writeProtoBinary(into:)` per the protobuf encoding.
     func emitBinary(_ message: ProtoMessageDescriptor, _ plans: [FieldPlan], into out: inout SwiftWriter) {
-        out.block("package init(protoBinary input: inout WireInput, depth: Int) throws(ConnectError)") { out in
+        out.block("public init(protoBinary input: inout WireInput, depth: Int) throws(ConnectError)") { out in
             out.line("self.init()")
             out.line("try ProtoBinaryInput.checkDepth(depth, Self.schema)")
             out.line("while !input.atEnd {")
@@ -18,7 +18,7 @@ extension SwiftGenerator {
             out.line("try checkRequired()")
         }
         out.line()
-        out.block("package func writeProtoBinary(into out: inout [UInt8])") { out in
+        out.block("public func writeProtoBinary(into out: inout [UInt8])") { out in
             for plan in plans.sorted(by: { $0.field.number < $1.field.number }) { out.line(binaryWrite(plan)) }
         }
     }

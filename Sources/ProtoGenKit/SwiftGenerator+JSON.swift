@@ -2,7 +2,7 @@ extension SwiftGenerator {
     /// `init(protoJSON:)` (every proto3 JSON spelling, errors naming the field) and
     /// `writeJSON(into:)` (canonical: lowerCamel keys, defaults omitted, map keys sorted).
     func emitJSON(_ message: ProtoMessageDescriptor, _ plans: [FieldPlan], into out: inout SwiftWriter) {
-        out.block("package init(protoJSON value: JSONValue) throws(ConnectError)") { out in
+        out.block("public init(protoJSON value: JSONValue) throws(ConnectError)") { out in
             out.line("self.init()")
             if plans.isEmpty {
                 out.line("if let field = try ProtoJSONInput.object(value, Self.schema).fields.first {")
@@ -27,14 +27,14 @@ extension SwiftGenerator {
             out.line("try checkRequired()")
         }
         out.line()
-        out.block("package func writeJSON(into out: inout [UInt8])") { out in
+        out.block("public func writeJSON(into out: inout [UInt8])") { out in
             out.line("\(plans.isEmpty ? "let" : "var") w = ProtoJSONObjectWriter(&out)")
             for plan in plans { out.line(jsonWrite(plan)) }
             out.line("w.finish(&out)")
         }
         out.line()
-        out.line("package init(from decoder: any Decoder) throws { try self.init(fromDecoder: decoder) }")
-        out.line("package func encode(to encoder: any Encoder) throws { try encode(toEncoder: encoder) }")
+        out.line("public init(from decoder: any Decoder) throws { try self.init(fromDecoder: decoder) }")
+        out.line("public func encode(to encoder: any Encoder) throws { try encode(toEncoder: encoder) }")
     }
 
     func jsonRead(_ plan: FieldPlan) -> String {

@@ -1,10 +1,10 @@
 extension SwiftGenerator {
     func emitSchema(_ message: ProtoMessageDescriptor, _ plans: [FieldPlan], into out: inout SwiftWriter) {
         guard !plans.isEmpty else {
-            out.line("package static let schema: MessageSchema = MessageSchema(\(literal(message.fullName)), [])")
+            out.line("public static let schema: MessageSchema = MessageSchema(\(literal(message.fullName)), [])")
             return
         }
-        out.line("package static let schema: MessageSchema = MessageSchema(\(literal(message.fullName)), [")
+        out.line("public static let schema: MessageSchema = MessageSchema(\(literal(message.fullName)), [")
         out.indent { out in
             for plan in plans {
                 var arguments = [literal(plan.field.name), String(plan.field.number), fieldType(plan)]

@@ -2,8 +2,8 @@ extension SwiftGenerator {
     /// The service's method descriptors and the protocol a server of it conforms to.
     func emitService(_ service: ProtoServiceDescriptor, package: String, into out: inout SwiftWriter) {
         out.doc(service.comment, name: service.fullName)
-        out.block("package enum \(SwiftNames.escapeType(service.name))") { out in
-            out.line("package static let name = \(literal(service.fullName))")
+        out.block("public enum \(SwiftNames.escapeType(service.name))") { out in
+            out.line("public static let name = \(literal(service.fullName))")
             for method in service.methods {
                 out.line()
                 out.doc(method.comment)
@@ -12,14 +12,14 @@ extension SwiftGenerator {
                 var arguments = [literal(service.fullName), literal(method.name), "idempotency: \(idempotency(method.idempotency))"]
                 if method.serverStreaming { arguments.append("kind: .serverStreaming") }
                 if !method.comment.isEmpty { arguments.append("comment: \(literal(method.comment))") }
-                out.line("package static let \(SwiftNames.method(method.name)) = RPCMethod<\(request), \(response)>(\(arguments.joined(separator: ", ")))")
+                out.line("public static let \(SwiftNames.method(method.name)) = RPCMethod<\(request), \(response)>(\(arguments.joined(separator: ", ")))")
             }
             out.line()
             out.line("/// Every method, in .proto order.")
-            out.line("package static var methods: [RPCMethodInfo] { [\(service.methods.map { SwiftNames.method($0.name) + ".info" }.joined(separator: ", "))] }")
+            out.line("public static var methods: [RPCMethodInfo] { [\(service.methods.map { SwiftNames.method($0.name) + ".info" }.joined(separator: ", "))] }")
             out.line()
             out.line("/// What a server of `\(service.fullName)` implements; `register(on:)` adds every method to a router.")
-            out.block("package protocol ServiceProtocol: RPCService") { out in
+            out.block("public protocol ServiceProtocol: RPCService") { out in
                 for method in service.methods {
                     out.doc(method.comment)
                     let response = method.serverStreaming ? "AsyncThrowingStream<\(typePath(method.response)), any Error>" : typePath(method.response)
@@ -35,7 +35,7 @@ extension SwiftGenerator {
         let path = SwiftNames.typePath(service.fullName, package: package)
         out.line()
         out.block("extension \(path).ServiceProtocol") { out in
-            out.block("package func register(on router: inout RPCRouter)") { out in
+            out.block("public func register(on router: inout RPCRouter)") { out in
                 for method in service.methods {
                     let name = SwiftNames.method(method.name)
                     let label = method.serverStreaming ? "streaming: " : ""

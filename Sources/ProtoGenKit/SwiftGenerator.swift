@@ -4,27 +4,27 @@
 ///
 /// Guarantees: output depends only on the input (same files, same text), so builds are
 /// reproducible; the code needs only the toolchain and our `RPC` and `JSON` modules.
-package struct SwiftGenerator {
-    package let set: ProtoSchemaSet
+public struct SwiftGenerator {
+    public let set: ProtoSchemaSet
     /// The module that defines `ProtoMessage` and the codec runtime (not imported by itself).
-    package let runtimeModule: String
+    public let runtimeModule: String
 
-    package init(set: ProtoSchemaSet, runtimeModule: String = "RPC") {
+    public init(set: ProtoSchemaSet, runtimeModule: String = "RPC") {
         self.set = set
         self.runtimeModule = runtimeModule
     }
 
     /// The proto files whose code goes into `module`, in manifest order.
-    package func files(of module: String) -> [ProtoFileDescriptor] {
+    public func files(of module: String) -> [ProtoFileDescriptor] {
         set.files.filter { set.modules[$0.path] == module }
     }
 
     /// The generated file name for a proto path: `register/v1/register.proto` → `register.v1.register.pb.swift`.
-    package static func outputName(_ path: String) -> String {
+    public static func outputName(_ path: String) -> String {
         (path.hasSuffix(".proto") ? String(path.dropLast(6)) : path).split(separator: "/").joined(separator: ".") + ".pb.swift"
     }
 
-    package func generate(_ file: ProtoFileDescriptor) throws(ProtoSyntaxError) -> String {
+    public func generate(_ file: ProtoFileDescriptor) throws(ProtoSyntaxError) -> String {
         guard let module = set.modules[file.path] else {
             throw ProtoSyntaxError(file: file.path, line: 0, problem: "not listed in the module manifest")
         }
@@ -36,12 +36,12 @@ package struct SwiftGenerator {
         for path in referencedFiles(file) {
             if let other = set.modules[path], other != module { imports.insert(other) }
         }
-        for name in imports.sorted() { out.line("package import \(name)") }
+        for name in imports.sorted() { out.line("public import \(name)") }
         out.line()
         let namespace = SwiftNames.namespace(file.package)
         if ownsNamespace(file) {
             out.line("/// The types of proto package `\(file.package)`.")
-            out.line("package enum \(namespace) {}")
+            out.line("public enum \(namespace) {}")
             out.line()
         }
         out.block("extension \(namespace)") { out in
@@ -86,18 +86,18 @@ package struct SwiftGenerator {
 
     func emitEnum(_ declared: ProtoEnumDescriptor, into out: inout SwiftWriter) {
         out.doc(declared.comment, name: declared.fullName)
-        out.block("package enum \(SwiftNames.escapeType(declared.name)): Int32, ProtoEnum") { out in
+        out.block("public enum \(SwiftNames.escapeType(declared.name)): Int32, ProtoEnum") { out in
             for value in declared.values {
                 out.doc(value.comment)
                 out.line("case \(SwiftNames.enumCase(value.name, enumName: declared.name)) = \(value.number)")
             }
             out.line()
-            out.line("package static let protoName = \(literal(declared.fullName))")
+            out.line("public static let protoName = \(literal(declared.fullName))")
             out.line()
             out.line("/// The zero value, proto3's default.")
-            out.line("package init() { self = .\(SwiftNames.enumCase(declared.values[0].name, enumName: declared.name)) }")
+            out.line("public init() { self = .\(SwiftNames.enumCase(declared.values[0].name, enumName: declared.name)) }")
             out.line()
-            out.block("package var name: String") { out in
+            out.block("public var name: String") { out in
                 out.line("switch self {")
                 for value in declared.values {
                     out.line("case .\(SwiftNames.enumCase(value.name, enumName: declared.name)): \(literal(value.name))")
@@ -105,10 +105,10 @@ package struct SwiftGenerator {
                 out.line("}")
             }
             out.line()
-            out.line("package var number: Int32 { rawValue }")
+            out.line("public var number: Int32 { rawValue }")
             out.line()
-            out.line("package init(from decoder: any Decoder) throws { try self.init(protoEnumFrom: decoder) }")
-            out.line("package func encode(to encoder: any Encoder) throws { try encodeProtoEnum(to: encoder) }")
+            out.line("public init(from decoder: any Decoder) throws { try self.init(protoEnumFrom: decoder) }")
+            out.line("public func encode(to encoder: any Encoder) throws { try encodeProtoEnum(to: encoder) }")
         }
         out.line()
     }
@@ -117,14 +117,14 @@ package struct SwiftGenerator {
         var plans: [FieldPlan] = []
         for field in message.fields { plans.append(try FieldPlan(field, in: set)) }
         out.doc(message.comment, name: message.fullName)
-        out.block("package struct \(SwiftNames.escapeType(message.name)): GeneratedMessage") { out in
+        out.block("public struct \(SwiftNames.escapeType(message.name)): GeneratedMessage") { out in
             for plan in plans {
                 out.doc(plan.field.comment)
                 let indirect = isRecursive(plan.field, in: message.fullName) ? "@ProtoIndirect " : ""
-                out.line("\(indirect)package var \(plan.property): \(plan.swiftType)")
+                out.line("\(indirect)public var \(plan.property): \(plan.swiftType)")
             }
             if !plans.isEmpty { out.line() }
-            out.line("package init() {")
+            out.line("public init() {")
             out.indent { out in
                 for plan in plans { out.line("\(plan.property) = \(plan.defaultValue)") }
             }
@@ -132,7 +132,7 @@ package struct SwiftGenerator {
             if !plans.isEmpty {
                 out.line()
                 let parameters = plans.map { "\($0.property): \($0.swiftType) = \($0.defaultValue)" }.joined(separator: ", ")
-                out.line("package init(\(parameters)) {")
+                out.line("public init(\(parameters)) {")
                 out.indent { out in
                     for plan in plans { out.line("self.\(plan.property) = \(plan.property)") }
                 }
@@ -178,12 +178,12 @@ package struct SwiftGenerator {
         file.messages.forEach(visit)
         let stem = file.path.split(separator: "/").last.map { String($0.dropLast(file.path.hasSuffix(".proto") ? 6 : 0)) } ?? "file"
         out.line("/// The messages `\(file.path)` declares.")
-        out.line("package static let \(SwiftNames.lowerFirst(SwiftNames.camel(stem)))ProtoMessages: [any GeneratedMessage.Type] = [\(names.joined(separator: ", "))]")
+        out.line("public static let \(SwiftNames.lowerFirst(SwiftNames.camel(stem)))ProtoMessages: [any GeneratedMessage.Type] = [\(names.joined(separator: ", "))]")
     }
 
     /// Fields marked `(node.v1.rules).required` must hold a non-default value.
     func emitRequired(_ plans: [FieldPlan], into out: inout SwiftWriter) {
-        out.block("package func checkRequired() throws(ConnectError)") { out in
+        out.block("public func checkRequired() throws(ConnectError)") { out in
             for plan in plans where plan.field.rules.required {
                 out.line("if \(plan.isDefaultCondition) { throw ProtoJSONInput.missing(\(literal(plan.jsonName))) }")
             }

@@ -4,22 +4,22 @@
 /// packages can both declare `StoreRequest`; nested messages nest; field names become their
 /// proto3 JSON (lowerCamel) names; enum values lose their enum's SCREAMING_CASE prefix and become
 /// lowerCamel; Swift keywords are escaped with backticks.
-package enum SwiftNames {
-    package static func namespace(_ package: String) -> String {
+public enum SwiftNames {
+    public static func namespace(_ package: String) -> String {
         package.split(separator: ".").map { upperFirst(camel(String($0))) }.joined()
     }
 
     /// The Swift path of a full proto type name declared in `package`.
-    package static func typePath(_ fullName: String, package: String) -> String {
+    public static func typePath(_ fullName: String, package: String) -> String {
         let relative = package.isEmpty ? fullName : String(fullName.dropFirst(package.count + 1))
         return ([namespace(package)] + relative.split(separator: ".").map { escapeType(String($0)) }).joined(separator: ".")
     }
 
-    package static func property(_ jsonName: String) -> String { escape(jsonName) }
+    public static func property(_ jsonName: String) -> String { escape(jsonName) }
 
-    package static func method(_ rpcName: String) -> String { escape(lowerFirst(rpcName)) }
+    public static func method(_ rpcName: String) -> String { escape(lowerFirst(rpcName)) }
 
-    package static func enumCase(_ value: String, enumName: String) -> String {
+    public static func enumCase(_ value: String, enumName: String) -> String {
         var name = value
         let prefix = screaming(enumName) + "_"
         if name.hasPrefix(prefix), let first = name.dropFirst(prefix.count).first, !first.isNumber {
@@ -55,7 +55,7 @@ package enum SwiftNames {
 
     static let keywords: Set<String> = [
         "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout", "internal",
-        "let", "open", "operator", "private", "precedencegroup", "protocol", "package", "rethrows", "static", "struct", "subscript",
+        "let", "open", "operator", "private", "precedencegroup", "protocol", "public", "rethrows", "static", "struct", "subscript",
         "typealias", "var", "break", "case", "catch", "continue", "default", "defer", "do", "else", "fallthrough", "for", "guard",
         "if", "in", "repeat", "return", "throw", "switch", "where", "while", "as", "false", "is", "nil", "self", "Self", "super",
         "throws", "true", "try", "Any", "Type", "Protocol",

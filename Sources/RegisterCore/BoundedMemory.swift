@@ -3,18 +3,18 @@
 /// Guarantees: inserting an id it does not hold costs O(1) (a ring of slots, no shifting);
 /// replacing the value of an id it holds keeps that id's place in the order; removing an id
 /// frees nothing early (its slot is reused in turn).
-package struct BoundedMemory<ID: Hashable & Sendable, Value: Sendable>: Sendable {
+public struct BoundedMemory<ID: Hashable & Sendable, Value: Sendable>: Sendable {
     let capacity: Int
     private var values: [ID: Value] = [:]
     private var order: [ID] = []
     private var head = 0
 
-    package init(capacity: Int) {
+    public init(capacity: Int) {
         precondition(capacity > 0, "a bounded memory needs room for one id")
         self.capacity = capacity
     }
 
-    package subscript(id: ID) -> Value? {
+    public subscript(id: ID) -> Value? {
         get { values[id] }
         set {
             guard let newValue else { values[id] = nil; return }
@@ -24,7 +24,7 @@ package struct BoundedMemory<ID: Hashable & Sendable, Value: Sendable>: Sendable
 
     /// Sets `id` to `value`; returns the id and value forgotten to make room, if any.
     @discardableResult
-    package mutating func insert(_ id: ID, _ value: Value) -> (id: ID, value: Value)? {
+    public mutating func insert(_ id: ID, _ value: Value) -> (id: ID, value: Value)? {
         if values.updateValue(value, forKey: id) != nil { return nil }
         if order.count < capacity {
             order.append(id)

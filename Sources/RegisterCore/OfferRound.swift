@@ -27,8 +27,8 @@ import ReplicaMath
 ///   Only a repeated offer needs the vouching: a first one carries a version no replica has seen
 ///   (a new writer id) and reaches each peer at most once (transports do not retry it), so a peer
 ///   with something newer never held it, whatever it remembers.
-package struct OfferRound: Sendable, Equatable {
-    package enum Answer: Sendable, Equatable {
+public struct OfferRound: Sendable, Equatable {
+    public enum Answer: Sendable, Equatable {
         /// The peer holds the entry (or held it before something newer replaced it), durably.
         case held
         /// The peer durably holds this newer version instead, and never held the entry.
@@ -40,7 +40,7 @@ package struct OfferRound: Sendable, Equatable {
         case failed
     }
 
-    package enum Step: Sendable, Equatable {
+    public enum Step: Sendable, Equatable {
         case wait
         /// Store the entry on this replica, then call `localStoreFinished`.
         case storeLocally
@@ -54,10 +54,10 @@ package struct OfferRound: Sendable, Equatable {
 
     enum Local: Sendable, Equatable { case notStarted, storing, stored, failed }
 
-    package let replicas: Int
-    package let quorum: Int
+    public let replicas: Int
+    public let quorum: Int
     /// A retry's offer of an entry offered before: `newerUnvouched` answers block a rewrite.
-    package let repeated: Bool
+    public let repeated: Bool
     private(set) var held = 0
     private(set) var newer: [Version] = []
     /// `newerUnvouched` answers: newer, so they count towards the majority, but they may have held
@@ -65,13 +65,13 @@ package struct OfferRound: Sendable, Equatable {
     private(set) var unvouched = 0
     private(set) var failed = 0
     private(set) var local = Local.notStarted
-    package private(set) var isFinished = false
+    public private(set) var isFinished = false
 
     /// Whether one-round writes are safe with `replicas` members: a majority must leave out at most
     /// one replica, so that a majority of replicas without the coordinator is every peer.
-    package static func isSupported(replicas: Int) -> Bool { replicas >= 1 && replicas - majority(of: replicas) <= 1 }
+    public static func isSupported(replicas: Int) -> Bool { replicas >= 1 && replicas - majority(of: replicas) <= 1 }
 
-    package init(replicas: Int, repeated: Bool = false) {
+    public init(replicas: Int, repeated: Bool = false) {
         precondition(Self.isSupported(replicas: replicas), "one-round writes need N ≤ 4")
         self.replicas = replicas
         self.repeated = repeated
@@ -81,9 +81,9 @@ package struct OfferRound: Sendable, Equatable {
     var peers: Int { replicas - 1 }
 
     /// The first step, before any answer (with one or two replicas: store locally at once).
-    package mutating func start() -> Step { next() }
+    public mutating func start() -> Step { next() }
 
-    package mutating func receive(_ answer: Answer) -> Step {
+    public mutating func receive(_ answer: Answer) -> Step {
         guard !isFinished else { return .wait }
         switch answer {
         case .held: held += 1
@@ -96,7 +96,7 @@ package struct OfferRound: Sendable, Equatable {
         return next()
     }
 
-    package mutating func localStoreFinished(succeeded: Bool) -> Step {
+    public mutating func localStoreFinished(succeeded: Bool) -> Step {
         guard !isFinished else { return .wait }
         local = succeeded ? .stored : .failed
         return next()

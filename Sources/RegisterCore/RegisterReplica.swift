@@ -8,32 +8,32 @@
 /// versions), `newerUnvouched` when it holds something newer and may have held the entry and
 /// forgotten it, else `newer` with the version it holds; prepared entries are invisible to
 /// `store`'s readers until `reveal`, and `image` includes them (a snapshot must).
-package struct RegisterReplica: Sendable {
-    package private(set) var store = ReplicaStore()
+public struct RegisterReplica: Sendable {
+    public private(set) var store = ReplicaStore()
     /// Versions held and then replaced by newer ones, with their keys.
     private var replaced: BoundedMemory<Version, String>
     /// Per key, the highest replaced version no longer remembered (or replaced before the image
     /// this replica was restored from): for an offer at or below it, `newer` cannot vouch that
     /// this replica never held the entry.
-    package private(set) var forgottenUpTo: [String: Version] = [:]
+    public private(set) var forgottenUpTo: [String: Version] = [:]
     /// Entries logged but not shown yet, by version.
-    package private(set) var prepared: [Version: (key: String, entry: Entry)] = [:]
+    public private(set) var prepared: [Version: (key: String, entry: Entry)] = [:]
 
-    package static let defaultReplacedMemory = 65_536
+    public static let defaultReplacedMemory = 65_536
 
-    package init(replacedMemory: Int = defaultReplacedMemory) {
+    public init(replacedMemory: Int = defaultReplacedMemory) {
         replaced = BoundedMemory(capacity: replacedMemory)
     }
 
     /// A replica restored from an image: what its entries replaced is not known any more.
-    package init(restoring image: ReplicaStore, replacedMemory: Int = defaultReplacedMemory) {
+    public init(restoring image: ReplicaStore, replacedMemory: Int = defaultReplacedMemory) {
         self.init(replacedMemory: replacedMemory)
         store = image
         forgottenUpTo = image.digest
     }
 
     /// Stores `entry` if newer, remembering the version it replaced.
-    package mutating func keep(_ key: String, _ entry: Entry) -> Bool {
+    public mutating func keep(_ key: String, _ entry: Entry) -> Bool {
         let (stored, replacedVersion) = store.replace(key, with: entry)
         guard stored, let replacedVersion else { return stored }
         if let (lostVersion, lostKey) = replaced.insert(replacedVersion, key) {
@@ -44,7 +44,7 @@ package struct RegisterReplica: Sendable {
 
     /// A one-round write's offer (see `OfferRound`): keeps the entry unless something newer is
     /// stored, and answers whether this replica holds or held that very entry.
-    package mutating func offer(_ key: String, _ entry: Entry) -> (stored: Bool, answer: OfferRound.Answer) {
+    public mutating func offer(_ key: String, _ entry: Entry) -> (stored: Bool, answer: OfferRound.Answer) {
         let stored = keep(key, entry)
         let current = store.version(of: key)
         if stored || current == entry.version || replaced[entry.version] != nil { return (stored, .held) }
@@ -53,29 +53,29 @@ package struct RegisterReplica: Sendable {
     }
 
     /// Logs-but-hides an entry (a coordinator's own copy while its offer is out).
-    package mutating func prepare(_ key: String, _ entry: Entry) {
+    public mutating func prepare(_ key: String, _ entry: Entry) {
         prepared[entry.version] = (key, entry)
     }
 
     /// Shows a prepared entry (stored if newer); true when it was stored.
-    package mutating func reveal(_ key: String, _ entry: Entry) -> Bool {
+    public mutating func reveal(_ key: String, _ entry: Entry) -> Bool {
         prepared[entry.version] = nil
         return keep(key, entry)
     }
 
     /// Drops a prepared entry the round did not complete.
-    package mutating func abandon(_ version: Version) {
+    public mutating func abandon(_ version: Version) {
         prepared[version] = nil
     }
 
     /// After a rebuild: what the entries replaced may have been in the lost part of the log, so
     /// offers at or below them are not vouched for (as after restoring an image).
-    package mutating func forgetReplacedVersions() {
+    public mutating func forgetReplacedVersions() {
         for (key, version) in store.digest { forgottenUpTo[key] = max(forgottenUpTo[key] ?? .zero, version) }
     }
 
     /// The entries with the prepared ones stored too: what an image of this replica must hold.
-    package var image: ReplicaStore {
+    public var image: ReplicaStore {
         var image = store
         for (key, entry) in prepared.values { image.store(key, entry) }
         return image

@@ -2,23 +2,23 @@
 ///
 /// Pure. Guarantees: `store` keeps an entry only if its version is higher than the stored one,
 /// so applying the same entries in any order, any number of times, gives the same store.
-package struct ReplicaStore: Sendable, Equatable, Codable {
-    package private(set) var entries: [String: Entry] = [:]
+public struct ReplicaStore: Sendable, Equatable, Codable {
+    public private(set) var entries: [String: Entry] = [:]
 
-    package init() {}
+    public init() {}
 
-    package func read(_ key: String) -> Entry? { entries[key] }
+    public func read(_ key: String) -> Entry? { entries[key] }
 
-    package func version(of key: String) -> Version { entries[key]?.version ?? .zero }
+    public func version(of key: String) -> Version { entries[key]?.version ?? .zero }
 
     /// Stores `entry` if newer; returns whether it changed anything.
     @discardableResult
-    package mutating func store(_ key: String, _ entry: Entry) -> Bool {
+    public mutating func store(_ key: String, _ entry: Entry) -> Bool {
         replace(key, with: entry).stored
     }
 
     /// `store`, also saying which version the key held before (nil: none).
-    package mutating func replace(_ key: String, with entry: Entry) -> (stored: Bool, replaced: Version?) {
+    public mutating func replace(_ key: String, with entry: Entry) -> (stored: Bool, replaced: Version?) {
         let replaced = entries[key]?.version
         guard entry.version > (replaced ?? .zero) else { return (false, replaced) }
         entries[key] = entry
@@ -26,18 +26,18 @@ package struct ReplicaStore: Sendable, Equatable, Codable {
     }
 
     /// Every key with its version: what anti-entropy exchanges instead of the values.
-    package var digest: [String: Version] { entries.mapValues(\.version) }
+    public var digest: [String: Version] { entries.mapValues(\.version) }
 
     /// Entries this store has that are newer than `digest` says the other side has, including
     /// keys the other side lacks.
-    package func newer(than digest: [String: Version]) -> [String: Entry] {
+    public func newer(than digest: [String: Version]) -> [String: Entry] {
         entries.filter { key, entry in entry.version > (digest[key] ?? .zero) }
     }
 
     /// Keys for which the other side (by its digest) has a newer version than this store.
-    package func behind(_ digest: [String: Version]) -> [String] {
+    public func behind(_ digest: [String: Version]) -> [String] {
         digest.compactMap { key, version in version > self.version(of: key) ? key : nil }.sorted()
     }
 
-    package var count: Int { entries.count }
+    public var count: Int { entries.count }
 }

@@ -1,6 +1,6 @@
-package import Cluster
+public import Cluster
 import Foundation
-package import RegisterCore
+public import RegisterCore
 import ReplicaMath
 import Replication
 import RPC
@@ -15,9 +15,9 @@ import Synchronization
 /// a majority; if the answers disagree, write the highest back to a majority; then answer the
 /// highest. Guarantees: linearizable reads and writes per key while a majority is reachable;
 /// otherwise `unavailable` (outcome unknown).
-package final class RegisterCoordinator: Sendable {
-    package let selfID: String
-    package let replica: ReplicaState
+public final class RegisterCoordinator: Sendable {
+    public let selfID: String
+    public let replica: ReplicaState
     let peers: [ReplicaCalls]
     let preference: PeerPreference
     let replicaCount: Int
@@ -36,7 +36,7 @@ package final class RegisterCoordinator: Sendable {
     let recent = Mutex(RecentWrites(capacity: 10_000))
 
     /// `oneRoundWrites`: let writes try one round trip (ignored with more than four replicas).
-    package convenience init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports,
+    public convenience init(membership: ClusterMembership, replica: ReplicaState, peers: PeerTransports,
                             peerTimeout: Duration = .seconds(2), oneRoundWrites: Bool = true) {
         self.init(membership: membership, replica: replica, peers: peers, peerTimeout: peerTimeout, oneRoundWrites: oneRoundWrites,
                   skipWriteBack: false, acknowledgeRefusedOffers: false)
@@ -63,7 +63,7 @@ package final class RegisterCoordinator: Sendable {
     /// still running is awaited instead of started again; one that failed after choosing its
     /// version is finished with that same version (never a new one, which could make the value
     /// reappear after a newer write).
-    package func write(_ key: String, value: String?, requestID: String?) async throws -> Version {
+    public func write(_ key: String, value: String?, requestID: String?) async throws -> Version {
         guard let requestID else { return try await performWrite(key, value: value, requestID: nil) }
         enum Step { case done(Version), join(Task<Version, any Error>), start(Task<Version, any Error>) }
         let step = recent.withLock { recent -> Step in
@@ -120,7 +120,7 @@ package final class RegisterCoordinator: Sendable {
     }
 
     /// Reads the key's current entry (nil: never written).
-    package func read(_ key: String) async throws -> Entry? {
+    public func read(_ key: String) async throws -> Entry? {
         let answers = try await queryQuorum(key)
         switch ReadDecision.decide(Array(answers.values)) {
         case .answer(let entry):

@@ -1,18 +1,18 @@
-package import Cluster
+public import Cluster
 import RegisterCore
-package import Replication
-package import RPC
+public import Replication
+public import RPC
 
 /// The register's digest exchange: send this replica's key → version digest, store what the peer
 /// has newer, push what it has older or lacks. Versions travel, not data, until they differ.
-package struct RegisterDigestExchange: DigestExchange {
+public struct RegisterDigestExchange: DigestExchange {
     let replica: ReplicaState
 
-    package init(replica: ReplicaState) {
+    public init(replica: ReplicaState) {
         self.replica = replica
     }
 
-    package func exchange(with peer: String, over client: RPCClient, timeout: Duration, pushing: Bool) async throws -> (pulled: Int, pushed: Int) {
+    public func exchange(with peer: String, over client: RPCClient, timeout: Duration, pushing: Bool) async throws -> (pulled: Int, pushed: Int) {
         let digest = replica.digest.map { RegisterV1.KeyVersion(key: $0.key, version: $0.value) }
         let response = try await client.call(RegisterV1.Replica.sync, RegisterV1.SyncRequest(digest: digest), options: CallOptions(timeout: timeout))
         let pulled = try await replica.store(response.newer.compactMap { item in item.entry.map { (item.key, $0) } })
@@ -24,7 +24,7 @@ package struct RegisterDigestExchange: DigestExchange {
 }
 
 extension AntiEntropy where Exchange == RegisterDigestExchange {
-    package init(replica: ReplicaState, peers: PeerTransports, logger: Logger = .disabled) {
+    public init(replica: ReplicaState, peers: PeerTransports, logger: Logger = .disabled) {
         self.init(exchange: RegisterDigestExchange(replica: replica), peers: peers, logger: logger)
     }
 
@@ -34,7 +34,7 @@ extension AntiEntropy where Exchange == RegisterDigestExchange {
     /// write), retrying until it has them, then lets the replica answer again. Returns false if
     /// cancelled first.
     @discardableResult
-    package func rebuild(required: Int, timeout: Duration = .seconds(10), retryEvery pause: Duration = .milliseconds(500)) async -> Bool {
+    public func rebuild(required: Int, timeout: Duration = .seconds(10), retryEvery pause: Duration = .milliseconds(500)) async -> Bool {
         let replica = exchange.replica
         guard let damage = replica.rebuild.pending else { return true }
         logger.warning("rebuilding damaged storage from peers", [("damage", "\(damage)"), ("peers_needed", "\(required)")])

@@ -1,23 +1,23 @@
 import Cluster
 import RegisterCore
-package import RPC
+public import RPC
 
 /// `register.v1.Register`: the client-facing API over a `RegisterCoordinator`.
 ///
 /// Validation happens before any effect: empty or oversize keys, oversize values →
 /// `invalid_argument`. A missing majority → `unavailable` (outcome unknown).
-package struct RegisterService: RegisterV1.Register.ServiceProtocol {
-    package static let maxKeyBytes = 1024
+public struct RegisterService: RegisterV1.Register.ServiceProtocol {
+    public static let maxKeyBytes = 1024
 
     let coordinator: RegisterCoordinator
     let maxValueBytes: Int
 
-    package init(coordinator: RegisterCoordinator, maxValueBytes: Int = 1 << 20) {
+    public init(coordinator: RegisterCoordinator, maxValueBytes: Int = 1 << 20) {
         self.coordinator = coordinator
         self.maxValueBytes = maxValueBytes
     }
 
-    package func write(_ request: RegisterV1.WriteRequest, context: RPCContext) async throws -> RegisterV1.WriteResponse {
+    public func write(_ request: RegisterV1.WriteRequest, context: RPCContext) async throws -> RegisterV1.WriteResponse {
         try Self.validate(key: request.key)
         try coordinator.replica.rebuild.refuseWhileRebuilding()
         guard request.value.utf8.count <= maxValueBytes else {
@@ -27,20 +27,20 @@ package struct RegisterService: RegisterV1.Register.ServiceProtocol {
         return RegisterV1.WriteResponse(version: RegisterV1.Version(version))
     }
 
-    package func read(_ request: RegisterV1.ReadRequest, context: RPCContext) async throws -> RegisterV1.ReadResponse {
+    public func read(_ request: RegisterV1.ReadRequest, context: RPCContext) async throws -> RegisterV1.ReadResponse {
         try Self.validate(key: request.key)
         try coordinator.replica.rebuild.refuseWhileRebuilding()
         return RegisterV1.ReadResponse(entry: try await coordinator.read(request.key))
     }
 
-    package func delete(_ request: RegisterV1.DeleteRequest, context: RPCContext) async throws -> RegisterV1.DeleteResponse {
+    public func delete(_ request: RegisterV1.DeleteRequest, context: RPCContext) async throws -> RegisterV1.DeleteResponse {
         try Self.validate(key: request.key)
         try coordinator.replica.rebuild.refuseWhileRebuilding()
         let version = try await coordinator.write(request.key, value: nil, requestID: Self.requestID(request.requestId))
         return RegisterV1.DeleteResponse(version: RegisterV1.Version(version))
     }
 
-    package func readLocal(_ request: RegisterV1.ReadRequest, context: RPCContext) async throws -> RegisterV1.ReadResponse {
+    public func readLocal(_ request: RegisterV1.ReadRequest, context: RPCContext) async throws -> RegisterV1.ReadResponse {
         try Self.validate(key: request.key)
         try coordinator.replica.rebuild.refuseWhileRebuilding()
         return RegisterV1.ReadResponse(entry: coordinator.replica.read(request.key))

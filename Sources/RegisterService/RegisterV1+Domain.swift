@@ -1,21 +1,21 @@
-package import RegisterCore
+public import RegisterCore
 
 // Conversions between the generated `register.v1` messages and the register's domain values.
 
 extension RegisterV1.Version: Comparable {
-    package init(_ version: RegisterCore.Version) {
+    public init(_ version: RegisterCore.Version) {
         self.init(counter: Int64(clamping: version.counter), writerId: version.writer)
     }
 
     /// The ABD timestamp (a negative counter, which no replica writes, reads as zero).
-    package var core: RegisterCore.Version { RegisterCore.Version(counter: UInt64(max(0, counter)), writer: writerId) }
+    public var core: RegisterCore.Version { RegisterCore.Version(counter: UInt64(max(0, counter)), writer: writerId) }
 
-    package static func < (a: Self, b: Self) -> Bool { a.core < b.core }
+    public static func < (a: Self, b: Self) -> Bool { a.core < b.core }
 }
 
 extension RegisterV1.ReplicaEntry {
     /// `entry` nil is "nothing stored" (`found` false); a nil value is a tombstone.
-    package init(key: String, entry: Entry?) {
+    public init(key: String, entry: Entry?) {
         self.init(key: key)
         guard let entry else { return }
         found = true
@@ -25,20 +25,20 @@ extension RegisterV1.ReplicaEntry {
     }
 
     /// What the message says is stored, nil when not `found`.
-    package var entry: Entry? {
+    public var entry: Entry? {
         guard found else { return nil }
         return Entry(version: version?.core ?? .zero, value: tombstone ? nil : value)
     }
 }
 
 extension RegisterV1.KeyVersion {
-    package init(key: String, version: RegisterCore.Version) {
+    public init(key: String, version: RegisterCore.Version) {
         self.init(key: key, version: RegisterV1.Version(version))
     }
 }
 
 extension RegisterV1.OfferAnswer {
-    package init(_ answer: OfferRound.Answer) {
+    public init(_ answer: OfferRound.Answer) {
         self.init()
         switch answer {
         case .held: held = true
@@ -49,7 +49,7 @@ extension RegisterV1.OfferAnswer {
     }
 
     /// The answer as the round counts it; neither `held` nor `newer` set is no answer at all.
-    package var answer: OfferRound.Answer {
+    public var answer: OfferRound.Answer {
         if held { return .held }
         if let newer { return unvouched ? .newerUnvouched(newer.core) : .newer(newer.core) }
         return .failed
@@ -57,7 +57,7 @@ extension RegisterV1.OfferAnswer {
 }
 
 extension RegisterV1.ReadResponse {
-    package init(entry: Entry?) {
+    public init(entry: Entry?) {
         self.init(found: entry?.value != nil, value: entry?.value ?? "", version: entry.map { RegisterV1.Version($0.version) })
     }
 }

@@ -1,6 +1,6 @@
 import Cluster
 import RegisterCore
-package import RPC
+public import RPC
 
 /// `register.v1.Replica`: the peer-only side of ABD (query, store), of one-round writes (offer)
 /// and of anti-entropy (sync).
@@ -9,24 +9,24 @@ package import RPC
 /// holds, so peers may still pull from it). Offer is not marked idempotent in the .proto, so the
 /// transport does not retry it: a first offer is then never seen twice by a replica (its
 /// coordinator may trust a `newerUnvouched` answer to it, see `OfferRound.repeated`).
-package struct ReplicaService: RegisterV1.Replica.ServiceProtocol {
+public struct ReplicaService: RegisterV1.Replica.ServiceProtocol {
     let replica: ReplicaState
 
-    package init(replica: ReplicaState) { self.replica = replica }
+    public init(replica: ReplicaState) { self.replica = replica }
 
-    package func query(_ request: RegisterV1.QueryRequest, context: RPCContext) async throws -> RegisterV1.QueryResponse {
+    public func query(_ request: RegisterV1.QueryRequest, context: RPCContext) async throws -> RegisterV1.QueryResponse {
         try replica.rebuild.refuseWhileRebuilding()
         let entries = try await replica.query(request.keys)
         return RegisterV1.QueryResponse(entries: zip(request.keys, entries).map { RegisterV1.ReplicaEntry(key: $0, entry: $1) })
     }
 
-    package func store(_ request: RegisterV1.StoreRequest, context: RPCContext) async throws -> RegisterV1.StoreResponse {
+    public func store(_ request: RegisterV1.StoreRequest, context: RPCContext) async throws -> RegisterV1.StoreResponse {
         try replica.rebuild.refuseWhileRebuilding()
         let items = request.entries.compactMap { item in item.entry.map { (item.key, $0) } }
         return RegisterV1.StoreResponse(stored: Int32(try await replica.store(items)))
     }
 
-    package func offer(_ request: RegisterV1.StoreRequest, context: RPCContext) async throws -> RegisterV1.OfferResponse {
+    public func offer(_ request: RegisterV1.StoreRequest, context: RPCContext) async throws -> RegisterV1.OfferResponse {
         try replica.rebuild.refuseWhileRebuilding()
         // An entry without `found` offers nothing; it is answered with neither field set.
         let offered = request.entries.enumerated().compactMap { index, item in item.entry.map { (index, item.key, $0) } }
@@ -36,7 +36,7 @@ package struct ReplicaService: RegisterV1.Replica.ServiceProtocol {
         return RegisterV1.OfferResponse(answers: messages)
     }
 
-    package func sync(_ request: RegisterV1.SyncRequest, context: RPCContext) async throws -> RegisterV1.SyncResponse {
+    public func sync(_ request: RegisterV1.SyncRequest, context: RPCContext) async throws -> RegisterV1.SyncResponse {
         let digest = Dictionary(request.digest.map { ($0.key, $0.version?.core ?? .zero) }, uniquingKeysWith: max)
         let newer = replica.newer(than: digest)
         let keys = newer.keys.sorted()

@@ -1,9 +1,9 @@
 import JSON
 import Foundation
-package import Cluster
-package import RegisterCore
+public import Cluster
+public import RegisterCore
 import Replication
-package import Storage
+public import Storage
 import Synchronization
 
 /// This node's replica: the `ReplicaStore`, made durable through the write-ahead log.
@@ -13,7 +13,7 @@ import Synchronization
 /// shows), so nothing a replica reported can be lost by its crash. When recovery found the log
 /// damaged, `rebuild` holds the replica out of every quorum until `AntiEntropy.rebuild` has
 /// pulled what a majority of its peers hold.
-package final class ReplicaState: Sendable {
+public final class ReplicaState: Sendable {
     /// One stored entry in the log: `{"k":key,"c":counter,"w":writer,"v":value}` (no `v`: a
     /// tombstone).
     struct Record: Codable {
@@ -59,9 +59,9 @@ package final class ReplicaState: Sendable {
     let snapshotEvery: Int
     let state: Mutex<State>
     /// Open unless recovery found damage that is not rebuilt yet.
-    package let rebuild: StorageRebuild
+    public let rebuild: StorageRebuild
 
-    package init(log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil, snapshotEvery: Int = 200_000) throws {
+    public init(log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil, snapshotEvery: Int = 200_000) throws {
         self.log = log
         self.snapshotEvery = snapshotEvery
         rebuild = StorageRebuild(log: log, damage: recovery?.damage)
@@ -82,12 +82,12 @@ package final class ReplicaState: Sendable {
 
     /// After a rebuild: what these entries replaced may have been in the lost part of the log,
     /// so offers at or below them are not vouched for (as after a snapshot).
-    package func forgetReplacedVersions() {
+    public func forgetReplacedVersions() {
         state.withLock { $0.replica.forgetReplacedVersions() }
     }
 
     /// The stored entries of `keys` (nil where nothing is stored), once those entries are durable.
-    package func query(_ keys: [String]) async throws -> [Entry?] {
+    public func query(_ keys: [String]) async throws -> [Entry?] {
         let (entries, lsn) = state.withLock { state in
             (keys.map { state.replica.store.read($0) }, keys.reduce(UInt64(0)) { max($0, state.lsnOf[$1] ?? 0) })
         }
@@ -97,7 +97,7 @@ package final class ReplicaState: Sendable {
 
     /// Stores the entries that are newer than what is stored; returns how many, once durable.
     @discardableResult
-    package func store(_ items: [(String, Entry)]) async throws -> Int {
+    public func store(_ items: [(String, Entry)]) async throws -> Int {
         let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
             var stored = 0
             for (key, entry) in items where apply(key, entry, to: &state) { stored += 1 }
@@ -113,7 +113,7 @@ package final class ReplicaState: Sendable {
     /// the newer version it holds (`newerUnvouched` when it may have held the entry and forgotten
     /// that). Answers once what they report is durable, so a crash cannot take back a `held` or
     /// lower a `newer`.
-    package func offer(_ items: [(String, Entry)]) async throws -> [OfferRound.Answer] {
+    public func offer(_ items: [(String, Entry)]) async throws -> [OfferRound.Answer] {
         let (answers, lsn) = try state.withLock { state -> ([OfferRound.Answer], UInt64) in
             var lsn: UInt64 = 0
             let answers = items.map { key, entry -> OfferRound.Answer in
@@ -143,14 +143,15 @@ package final class ReplicaState: Sendable {
 
     func snapshotIfDue(_ state: inout State) throws {
         // The snapshot replaces the records before it, prepared ones included.
+        guard state.records.isSnapshotDue else { return }
         let replica = state.replica
-        try state.records.snapshotIfDue { try JSONValueEncoder.bytes(replica.image) }
+        try state.records.snapshotIfDue(size: replica.store.count) { try JSONValueEncoder.bytes(replica.image) }
     }
 
     /// The stored entry without waiting for durability (ReadLocal, tests).
-    package func read(_ key: String) -> Entry? { state.withLock { $0.replica.store.read(key) } }
-    package var digest: [String: Version] { state.withLock { $0.replica.store.digest } }
-    package func newer(than digest: [String: Version]) -> [String: Entry] { state.withLock { $0.replica.store.newer(than: digest) } }
-    package func behind(_ digest: [String: Version]) -> [String] { state.withLock { $0.replica.store.behind(digest) } }
-    package var keyCount: Int { state.withLock { $0.replica.store.count } }
+    public func read(_ key: String) -> Entry? { state.withLock { $0.replica.store.read(key) } }
+    public var digest: [String: Version] { state.withLock { $0.replica.store.digest } }
+    public func newer(than digest: [String: Version]) -> [String: Entry] { state.withLock { $0.replica.store.newer(than: digest) } }
+    public func behind(_ digest: [String: Version]) -> [String] { state.withLock { $0.replica.store.behind(digest) } }
+    public var keyCount: Int { state.withLock { $0.replica.store.count } }
 }

@@ -3,4 +3,4 @@
 /// commits, a pool's winning vote, a cluster that can still serve) relies on.
 ///
 /// Guarantees: `2 × majority(of: n) > n` and `2 × (majority(of: n) - 1) ≤ n` for every `n ≥ 0`.
-package func majority(of count: Int) -> Int { count / 2 + 1 }
+public func majority(of count: Int) -> Int { count / 2 + 1 }

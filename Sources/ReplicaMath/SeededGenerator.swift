@@ -3,12 +3,12 @@
 ///
 /// Guarantees: the same seed gives the same sequence on every platform and run, so a failing
 /// seed replays exactly; no global state.
-package struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    package init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    package mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -17,14 +17,14 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A generator derived from this seed and a label (one independent stream per link or node).
-    package static func derived(seed: UInt64, _ label: String) -> SeededGenerator {
+    public static func derived(seed: UInt64, _ label: String) -> SeededGenerator {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in label.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return SeededGenerator(seed: seed ^ hash)
     }
 
     /// True with probability `p`.
-    package mutating func chance(_ p: Double) -> Bool {
+    public mutating func chance(_ p: Double) -> Bool {
         p > 0 && Double(next() >> 11) / Double(1 << 53) < p
     }
 }

@@ -2,27 +2,27 @@
 ///
 /// Two entries with the same `index` and `term` hold the same `data`, and the logs that contain
 /// them agree on every earlier entry (Raft's log matching property).
-package struct LogEntry: Sendable, Equatable {
-    package var term: UInt64
-    package var index: UInt64
+public struct LogEntry: Sendable, Equatable {
+    public var term: UInt64
+    public var index: UInt64
     /// The command; empty for the no-op a new leader appends to commit its predecessors' entries.
-    package var data: [UInt8]
+    public var data: [UInt8]
 
-    package init(term: UInt64, index: UInt64, data: [UInt8]) {
+    public init(term: UInt64, index: UInt64, data: [UInt8]) {
         self.term = term
         self.index = index
         self.data = data
     }
 
-    package var isNoOp: Bool { data.isEmpty }
+    public var isNoOp: Bool { data.isEmpty }
 }
 
 /// What must survive a crash besides the entries: the current term and the vote cast in it.
-package struct HardState: Sendable, Equatable, Codable {
-    package var term: UInt64
-    package var votedFor: String?
+public struct HardState: Sendable, Equatable, Codable {
+    public var term: UInt64
+    public var votedFor: String?
 
-    package init(term: UInt64 = 0, votedFor: String? = nil) {
+    public init(term: UInt64 = 0, votedFor: String? = nil) {
         self.term = term
         self.votedFor = votedFor
     }

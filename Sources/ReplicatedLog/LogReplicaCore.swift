@@ -12,10 +12,10 @@
 /// at least a read index a majority confirmed after the read was asked; the machine only ever
 /// sees committed commands, in log order, exactly once per replica incarnation (or a snapshot
 /// standing for a prefix of them).
-package struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
-    package typealias Ticket = UInt64
+public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
+    public typealias Ticket = UInt64
 
-    package enum Failure: Error, Sendable, Equatable {
+    public enum Failure: Error, Sendable, Equatable {
         /// Not the leader (the one known, if any): forward, or retry there.
         case notLeader(leader: String?)
         /// Another leader's entry took the slot: the proposal did not take effect there (a retry
@@ -27,26 +27,26 @@ package struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     /// applied `ready.snapshot` and `ready.committed` to the machine); persist and send per
     /// `ready`; then answer `completed`, `readsDone` and `readsFailed`; tell observers `applied`;
     /// and serialize `snapshotDue` (then call `snapshotTaken`).
-    package struct Effects: Sendable {
-        package var ready: RaftReady
-        package var completed: [(ticket: Ticket, result: Result<Machine.Output, Failure>)] = []
+    public struct Effects: Sendable {
+        public var ready: RaftReady
+        public var completed: [(ticket: Ticket, result: Result<Machine.Output, Failure>)] = []
         /// Reads that may be answered now, with the read index they were confirmed at.
-        package var readsDone: [(ticket: Ticket, index: UInt64)] = []
-        package var readsFailed: [(ticket: Ticket, failure: Failure)] = []
-        package var applied: [(index: UInt64, command: Machine.Command, output: Machine.Output)] = []
+        public var readsDone: [(ticket: Ticket, index: UInt64)] = []
+        public var readsFailed: [(ticket: Ticket, failure: Failure)] = []
+        public var applied: [(index: UInt64, command: Machine.Command, output: Machine.Output)] = []
         /// The machine's image at (`index`, `term`), to serialize and persist as a snapshot.
-        package var snapshotDue: (index: UInt64, term: UInt64, image: @Sendable () throws -> [UInt8])?
+        public var snapshotDue: (index: UInt64, term: UInt64, image: @Sendable () throws -> [UInt8])?
         /// Committed entries that are not commands of this machine (a bug elsewhere): skipped.
-        package var undecodable: [UInt64] = []
+        public var undecodable: [UInt64] = []
         /// A snapshot from the leader that the machine could not restore (a bug elsewhere).
-        package var restoreError: String?
+        public var restoreError: String?
     }
 
-    package internal(set) var raft: RaftNode
-    package let machine: Machine
+    public internal(set) var raft: RaftNode
+    public let machine: Machine
     let codec: any CommandCodec
     /// Applied entries between snapshots (0: never).
-    package var snapshotEvery: UInt64
+    public var snapshotEvery: UInt64
     var proposals: [UInt64: (term: UInt64, ticket: Ticket)] = [:]
     /// Reads asked here, confirmed or not, by ticket (the ticket is the read's id in the log).
     var readsAwaitingConfirmation: Set<Ticket> = []
@@ -54,24 +54,24 @@ package struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     var readsAwaitingApply: [(index: UInt64, ticket: Ticket)] = []
     var snapshotInProgress = false
 
-    package init(raft: RaftNode, machine: Machine, codec: any CommandCodec, snapshotEvery: UInt64) {
+    public init(raft: RaftNode, machine: Machine, codec: any CommandCodec, snapshotEvery: UInt64) {
         self.raft = raft
         self.machine = machine
         self.codec = codec
         self.snapshotEvery = snapshotEvery
     }
 
-    package var appliedIndex: UInt64 { raft.appliedIndex }
+    public var appliedIndex: UInt64 { raft.appliedIndex }
 
     // MARK: - Events
 
     /// Proposes `command`; nil when appended (the ticket completes in a later `Effects`).
-    package mutating func propose(_ command: Machine.Command, ticket: Ticket) throws -> Failure? {
+    public mutating func propose(_ command: Machine.Command, ticket: Ticket) throws -> Failure? {
         propose(encoded: try codec.encode(command), ticket: ticket)
     }
 
     /// Proposes an already encoded command (forwarded by a follower).
-    package mutating func propose(encoded data: [UInt8], ticket: Ticket) -> Failure? {
+    public mutating func propose(encoded data: [UInt8], ticket: Ticket) -> Failure? {
         switch raft.propose(data) {
         case .appended(let index, let term):
             proposals[index] = (term, ticket)
@@ -82,7 +82,7 @@ package struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     }
 
     /// Asks for a linearizable read at this replica, which must lead; nil when pending.
-    package mutating func read(ticket: Ticket) -> Failure? {
+    public mutating func read(ticket: Ticket) -> Failure? {
         switch raft.readIndex(id: ticket) {
         case .pending:
             readsAwaitingConfirmation.insert(ticket)
@@ -93,29 +93,29 @@ package struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     }
 
     /// A read whose index the leader confirmed (a follower's read): done once applied up to it.
-    package mutating func readAt(_ index: UInt64, ticket: Ticket) {
+    public mutating func readAt(_ index: UInt64, ticket: Ticket) {
         readsAwaitingApply.append((index, ticket))
     }
 
-    package mutating func tick() { raft.tick() }
-    package mutating func acceptSnapshotChunk(from peer: String, term: UInt64) -> Bool { raft.acceptSnapshotChunk(from: peer, term: term) }
-    package mutating func step(_ message: RaftMessage, from peer: String) { raft.step(message, from: peer) }
-    package mutating func persisted(index: UInt64, term: UInt64) { raft.persisted(index: index, term: term) }
+    public mutating func tick() { raft.tick() }
+    public mutating func acceptSnapshotChunk(from peer: String, term: UInt64) -> Bool { raft.acceptSnapshotChunk(from: peer, term: term) }
+    public mutating func step(_ message: RaftMessage, from peer: String) { raft.step(message, from: peer) }
+    public mutating func persisted(index: UInt64, term: UInt64) { raft.persisted(index: index, term: term) }
     @discardableResult
-    package mutating func transferLeadership(to target: String? = nil) -> String? { raft.transferLeadership(to: target) }
+    public mutating func transferLeadership(to target: String? = nil) -> String? { raft.transferLeadership(to: target) }
 
     /// The snapshot `snapshotDue` asked for is serialized (and queued to disk): compact the log.
-    package mutating func snapshotTaken(index: UInt64, data: [UInt8]) {
+    public mutating func snapshotTaken(index: UInt64, data: [UInt8]) {
         snapshotInProgress = false
         raft.compact(through: index, data: data)
     }
 
     /// The serialization failed: try again at a later index.
-    package mutating func snapshotFailed() { snapshotInProgress = false }
+    public mutating func snapshotFailed() { snapshotInProgress = false }
 
     // MARK: - Effects
 
-    package mutating func takeEffects() -> Effects {
+    public mutating func takeEffects() -> Effects {
         var effects = Effects(ready: raft.takeReady())
         if let snapshot = effects.ready.snapshot {
             do { try machine.restore(snapshot.data) } catch { effects.restoreError = "\(error)" }

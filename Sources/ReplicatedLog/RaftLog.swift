@@ -1,56 +1,56 @@
 /// The entries a replica holds, indexed from 1, after an optional compacted prefix: entries up to
 /// `snapshotIndex` are gone (a snapshot of the state machine stands for them) and only the term
 /// of the last of them is kept. Index 0 is the empty prefix (term 0).
-package struct RaftLog: Sendable, Equatable {
-    package private(set) var entries: [LogEntry] = []
+public struct RaftLog: Sendable, Equatable {
+    public private(set) var entries: [LogEntry] = []
     /// The last index the snapshot covers (0: nothing compacted).
-    package private(set) var snapshotIndex: UInt64 = 0
-    package private(set) var snapshotTerm: UInt64 = 0
+    public private(set) var snapshotIndex: UInt64 = 0
+    public private(set) var snapshotTerm: UInt64 = 0
 
-    package init(_ entries: [LogEntry] = [], snapshotIndex: UInt64 = 0, snapshotTerm: UInt64 = 0) {
+    public init(_ entries: [LogEntry] = [], snapshotIndex: UInt64 = 0, snapshotTerm: UInt64 = 0) {
         self.snapshotIndex = snapshotIndex
         self.snapshotTerm = snapshotTerm
         self.entries = entries.filter { $0.index > snapshotIndex }
     }
 
-    package var firstIndex: UInt64 { snapshotIndex + 1 }
-    package var lastIndex: UInt64 { snapshotIndex + UInt64(entries.count) }
-    package var lastTerm: UInt64 { entries.last?.term ?? snapshotTerm }
+    public var firstIndex: UInt64 { snapshotIndex + 1 }
+    public var lastIndex: UInt64 { snapshotIndex + UInt64(entries.count) }
+    public var lastTerm: UInt64 { entries.last?.term ?? snapshotTerm }
 
     /// The term of the entry at `index`; the snapshot's term at `snapshotIndex`; 0 for index 0;
     /// nil past the end or inside the compacted prefix.
-    package func term(at index: UInt64) -> UInt64? {
+    public func term(at index: UInt64) -> UInt64? {
         if index == snapshotIndex { return snapshotTerm }
         if index == 0 { return 0 }
         guard index > snapshotIndex, index <= lastIndex else { return nil }
         return entries[Int(index - snapshotIndex - 1)].term
     }
 
-    package func entry(at index: UInt64) -> LogEntry? {
+    public func entry(at index: UInt64) -> LogEntry? {
         guard index > snapshotIndex, index <= lastIndex else { return nil }
         return entries[Int(index - snapshotIndex - 1)]
     }
 
     /// Entries `from...` (at most `limit`); empty if `from` is compacted or past the end.
-    package func entries(from index: UInt64, limit: Int) -> [LogEntry] {
+    public func entries(from index: UInt64, limit: Int) -> [LogEntry] {
         guard index > snapshotIndex, index <= lastIndex else { return [] }
         let start = Int(index - snapshotIndex - 1)
         return Array(entries[start..<(start + min(limit, entries.count - start))])
     }
 
-    package mutating func append(_ entry: LogEntry) {
+    public mutating func append(_ entry: LogEntry) {
         precondition(entry.index == lastIndex + 1, "log entries must be appended in order")
         entries.append(entry)
     }
 
     /// Drops every entry at or after `index` (never the compacted prefix).
-    package mutating func truncate(from index: UInt64) {
+    public mutating func truncate(from index: UInt64) {
         guard index > snapshotIndex, index <= lastIndex else { return }
         entries.removeSubrange(Int(index - snapshotIndex - 1)...)
     }
 
     /// Drops the entries up to `index` (which this log holds), keeping its term.
-    package mutating func compact(through index: UInt64) {
+    public mutating func compact(through index: UInt64) {
         guard index > snapshotIndex, let term = term(at: index) else { return }
         entries.removeFirst(Int(index - snapshotIndex))
         snapshotIndex = index
@@ -59,7 +59,7 @@ package struct RaftLog: Sendable, Equatable {
 
     /// Replaces everything with a snapshot ending at (`index`, `term`), keeping later entries
     /// only if this log agrees with the snapshot at `index`.
-    package mutating func install(snapshotIndex index: UInt64, term: UInt64) {
+    public mutating func install(snapshotIndex index: UInt64, term: UInt64) {
         if index <= lastIndex, self.term(at: index) == term, index >= snapshotIndex {
             compact(through: index)
             return
@@ -70,12 +70,12 @@ package struct RaftLog: Sendable, Equatable {
     }
 
     /// Whether a log ending at (`index`, `term`) is at least as up to date as this one (§5.4.1).
-    package func isUpToDate(lastIndex index: UInt64, lastTerm term: UInt64) -> Bool {
+    public func isUpToDate(lastIndex index: UInt64, lastTerm term: UInt64) -> Bool {
         term > lastTerm || (term == lastTerm && index >= self.lastIndex)
     }
 
     /// Applies a persisted "replace from here" record during recovery.
-    package mutating func restore(_ batch: [LogEntry]) {
+    public mutating func restore(_ batch: [LogEntry]) {
         guard let first = batch.first else { return }
         truncate(from: max(first.index, firstIndex))
         for entry in batch where entry.index == lastIndex + 1 { append(entry) }

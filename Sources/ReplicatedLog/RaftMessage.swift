@@ -1,5 +1,5 @@
 /// The messages replicas exchange. Every message carries its sender's term.
-package enum RaftMessage: Sendable, Equatable {
+public enum RaftMessage: Sendable, Equatable {
     /// A candidate asks for a vote; `lastIndex`/`lastTerm` describe its log. `preVote`: only
     /// asks whether a vote would be granted in `term` (nobody changes term for it); `transfer`:
     /// the leader handed over leadership, so followers must not wait out their leader lease.
@@ -17,7 +17,7 @@ package enum RaftMessage: Sendable, Equatable {
     /// From a leader handing over: campaign now, without waiting for a timeout or a pre-vote.
     case timeoutNow(term: UInt64)
 
-    package var term: UInt64 {
+    public var term: UInt64 {
         switch self {
         case .requestVote(let term, _, _, _, _), .voteResponse(let term, _, _), .appendEntries(let term, _, _, _, _, _),
              .appendResponse(let term, _, _, _, _), .installSnapshot(let term, _, _, _), .timeoutNow(let term):
@@ -27,11 +27,11 @@ package enum RaftMessage: Sendable, Equatable {
 }
 
 /// A message and its destination.
-package struct OutgoingMessage: Sendable, Equatable {
-    package var to: String
-    package var message: RaftMessage
+public struct OutgoingMessage: Sendable, Equatable {
+    public var to: String
+    public var message: RaftMessage
 
-    package init(to: String, message: RaftMessage) {
+    public init(to: String, message: RaftMessage) {
         self.to = to
         self.message = message
     }

@@ -109,7 +109,7 @@ extension RaftNode {
     /// meanwhile; once the follower holds the whole log it is told to campaign at once. Gives up
     /// after an election timeout. Returns the follower chosen, or nil when not leading.
     @discardableResult
-    package mutating func transferLeadership(to target: String? = nil) -> String? {
+    public mutating func transferLeadership(to target: String? = nil) -> String? {
         guard role == .leader, let chosen = target ?? configuration.peers.max(by: { (match[$0] ?? 0, $1) < (match[$1] ?? 0, $0) }) else {
             return nil
         }

@@ -1,6 +1,6 @@
 extension RaftNode {
     /// What became of a read request.
-    package enum ReadOutcome: Sendable, Equatable {
+    public enum ReadOutcome: Sendable, Equatable {
         /// The leader will confirm it (in a later Ready's `reads`) or fail it (`failedReads`).
         case pending
         case notLeader(leader: String?)
@@ -11,7 +11,7 @@ extension RaftNode {
     /// then reports the read in `RaftReady.reads`; the shell answers it once the state machine
     /// has applied up to that index. No log entry is written. A leader that has not committed
     /// an entry of its own term yet defers the read until it has (its commit index may lag).
-    package mutating func readIndex(id: UInt64) -> ReadOutcome {
+    public mutating func readIndex(id: UInt64) -> ReadOutcome {
         guard role == .leader else { return .notLeader(leader: leader) }
         guard log.term(at: commitIndex) == term else {
             deferredReads.append(id)

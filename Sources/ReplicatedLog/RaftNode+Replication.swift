@@ -1,6 +1,6 @@
 extension RaftNode {
     /// Feeds a message from `peer`.
-    package mutating func step(_ message: RaftMessage, from peer: String) {
+    public mutating func step(_ message: RaftMessage, from peer: String) {
         guard peer != configuration.id, configuration.members.contains(peer) else { return }
         if message.term > term {
             switch message {

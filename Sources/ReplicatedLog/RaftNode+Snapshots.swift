@@ -1,20 +1,20 @@
 extension RaftNode {
     /// The shell has snapshotted its state machine after applying up to `index`: entries up to
     /// there are dropped, and `data` is what followers that need them get instead.
-    package mutating func compact(through index: UInt64, data: [UInt8]) {
+    public mutating func compact(through index: UInt64, data: [UInt8]) {
         guard index <= appliedIndex, index > log.snapshotIndex else { return }
         log.compact(through: index)
         snapshotData = data
     }
 
     /// The latest snapshot this replica took or received, if it still has its bytes.
-    package var latestSnapshot: SnapshotInstall? {
+    public var latestSnapshot: SnapshotInstall? {
         snapshotData.map { SnapshotInstall(index: log.snapshotIndex, term: log.snapshotTerm, data: $0) }
     }
 
     /// Restarting from a persisted snapshot (the machine was restored from `data`): remember it
     /// for followers that will need it.
-    package mutating func restoredSnapshot(_ data: [UInt8]) {
+    public mutating func restoredSnapshot(_ data: [UInt8]) {
         snapshotData = data
     }
 
@@ -22,7 +22,7 @@ extension RaftNode {
     /// `installSnapshot` once assembled): whether to take it. A chunk from a deposed leader is
     /// refused, so its stream cannot undo the current leader's; one from the current (or a newer)
     /// leader counts as hearing from it, so a long transfer does not look like a dead leader.
-    package mutating func acceptSnapshotChunk(from peer: String, term chunkTerm: UInt64) -> Bool {
+    public mutating func acceptSnapshotChunk(from peer: String, term chunkTerm: UInt64) -> Bool {
         guard peer != configuration.id, configuration.members.contains(peer), chunkTerm >= term else { return false }
         if chunkTerm > term {
             becomeFollower(term: chunkTerm, leader: peer)

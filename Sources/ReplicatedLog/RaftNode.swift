@@ -22,19 +22,19 @@ import ReplicaMath
 /// would become a log entry (joint consensus or one member at a time, §6 of the Raft thesis),
 /// applied when appended rather than committed; `quorum`, the peer loops and vote counting
 /// already go through `configuration`, so they would read the latest configuration entry.
-package struct RaftNode: Sendable {
-    package struct Configuration: Sendable {
-        package var id: String
-        package var members: [String]
+public struct RaftNode: Sendable {
+    public struct Configuration: Sendable {
+        public var id: String
+        public var members: [String]
         /// Ticks without hearing from a leader before campaigning, drawn per election from this range.
-        package var electionTicks: ClosedRange<Int>
+        public var electionTicks: ClosedRange<Int>
         /// A leader sends heartbeats every this many ticks.
-        package var heartbeatTicks: Int
-        package var maxEntriesPerMessage: Int
+        public var heartbeatTicks: Int
+        public var maxEntriesPerMessage: Int
         /// Ask for pre-votes before campaigning (on by default).
-        package var preVote: Bool
+        public var preVote: Bool
 
-        package init(id: String, members: [String], electionTicks: ClosedRange<Int> = 10...20, heartbeatTicks: Int = 1,
+        public init(id: String, members: [String], electionTicks: ClosedRange<Int> = 10...20, heartbeatTicks: Int = 1,
                     maxEntriesPerMessage: Int = 512, preVote: Bool = true) {
             self.id = id
             self.members = members
@@ -44,31 +44,31 @@ package struct RaftNode: Sendable {
             self.preVote = preVote
         }
 
-        package var peers: [String] { members.filter { $0 != id } }
-        package var quorum: Int { majority(of: members.count) }
+        public var peers: [String] { members.filter { $0 != id } }
+        public var quorum: Int { majority(of: members.count) }
     }
 
-    package enum Role: String, Sendable { case follower, preCandidate = "pre-candidate", candidate, leader }
+    public enum Role: String, Sendable { case follower, preCandidate = "pre-candidate", candidate, leader }
 
     /// The answer to a proposal: the slot it will occupy if committed, or who leads instead.
-    package enum ProposeOutcome: Sendable, Equatable {
+    public enum ProposeOutcome: Sendable, Equatable {
         case appended(index: UInt64, term: UInt64)
         case notLeader(leader: String?)
     }
 
-    package let configuration: Configuration
-    package internal(set) var hardState: HardState
-    package internal(set) var log: RaftLog
-    package internal(set) var commitIndex: UInt64
-    package internal(set) var role: Role = .follower
+    public let configuration: Configuration
+    public internal(set) var hardState: HardState
+    public internal(set) var log: RaftLog
+    public internal(set) var commitIndex: UInt64
+    public internal(set) var role: Role = .follower
     /// The leader of the current term, when known.
-    package internal(set) var leader: String?
+    public internal(set) var leader: String?
     /// Damaged durable state not yet rebuilt: no votes, no campaigns.
-    package internal(set) var rebuilding: Bool
+    public internal(set) var rebuilding: Bool
     /// The commit index of the first leader heard while rebuilding: caught up once past it.
     var rebuildTarget: UInt64?
 
-    package internal(set) var appliedIndex: UInt64
+    public internal(set) var appliedIndex: UInt64
     /// This replica's own entries known durable (a leader counts itself only up to here).
     var persistedIndex: UInt64
     var electionElapsed = 0
@@ -96,7 +96,7 @@ package struct RaftNode: Sendable {
     /// Reads asked before this leader committed an entry of its term (its commit index may lag).
     var deferredReads: [UInt64] = []
     /// A hand-over in progress: the follower it goes to and the ticks spent on it.
-    package internal(set) var transferee: String?
+    public internal(set) var transferee: String?
     var transferElapsed = 0
     var random: SeededGenerator
     var ready = RaftReady()
@@ -105,7 +105,7 @@ package struct RaftNode: Sendable {
 
     /// A replica restarting from its persisted hard state and log (empty for a new one);
     /// `rebuilding` when that state was damaged (see the type's guarantees).
-    package init(configuration: Configuration, hardState: HardState = HardState(), log: RaftLog = RaftLog(),
+    public init(configuration: Configuration, hardState: HardState = HardState(), log: RaftLog = RaftLog(),
                 commitIndex: UInt64 = 0, seed: UInt64, rebuilding: Bool = false) {
         self.configuration = configuration
         self.hardState = hardState
@@ -118,13 +118,13 @@ package struct RaftNode: Sendable {
         resetElectionTimer()
     }
 
-    package var term: UInt64 { hardState.term }
-    package var isLeader: Bool { role == .leader }
+    public var term: UInt64 { hardState.term }
+    public var isLeader: Bool { role == .leader }
 
     /// Advances logical time by one tick: followers time out into (pre-)elections, leaders
     /// heartbeat, resend stalled snapshots, give up stalled hand-overs, and step down when they
     /// have not heard from a majority for an election timeout.
-    package mutating func tick() {
+    public mutating func tick() {
         electionElapsed += 1
         switch role {
         case .leader:
@@ -157,7 +157,7 @@ package struct RaftNode: Sendable {
     }
 
     /// Appends a command if this replica leads (and is not handing leadership over).
-    package mutating func propose(_ data: [UInt8]) -> ProposeOutcome {
+    public mutating func propose(_ data: [UInt8]) -> ProposeOutcome {
         guard role == .leader, transferee == nil else { return .notLeader(leader: role == .leader ? nil : leader) }
         let entry = LogEntry(term: term, index: log.lastIndex + 1, data: data)
         appendLocal(entry)
@@ -165,7 +165,7 @@ package struct RaftNode: Sendable {
     }
 
     /// The shell has made this replica's entries up to `index` (whose term is `term`) durable.
-    package mutating func persisted(index: UInt64, term entryTerm: UInt64) {
+    public mutating func persisted(index: UInt64, term entryTerm: UInt64) {
         guard log.term(at: index) == entryTerm, index > persistedIndex else { return }
         persistedIndex = index
         if role == .leader { maybeCommit() }
@@ -173,7 +173,7 @@ package struct RaftNode: Sendable {
     }
 
     /// Everything the shell must do now; see `RaftReady` for the order.
-    package mutating func takeReady() -> RaftReady {
+    public mutating func takeReady() -> RaftReady {
         if role == .leader {
             for peer in configuration.peers where (next[peer] ?? 1) <= log.lastIndex { sendAppend(to: peer, allowEmpty: false) }
             // Followers learn a new commit index at once: their reads and watchers need not wait for a heartbeat.

@@ -7,7 +7,7 @@
 /// (a frozen copy) and its serialization reproduces the state exactly through `restore`. The log
 /// calls `apply`, `snapshot` and `restore` one at a time; readers may read the machine
 /// concurrently through its own synchronisation.
-package protocol ReplicatedStateMachine: AnyObject, Sendable {
+public protocol ReplicatedStateMachine: AnyObject, Sendable {
     associatedtype Command: Codable & Sendable
     associatedtype Output: Codable & Sendable
 
@@ -21,7 +21,7 @@ package protocol ReplicatedStateMachine: AnyObject, Sendable {
 }
 
 /// How a command's bytes are made and read back (the log stores and ships bytes).
-package protocol CommandCodec: Sendable {
+public protocol CommandCodec: Sendable {
     func encode<T: Encodable>(_ value: T) throws -> [UInt8]
     func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T
 }

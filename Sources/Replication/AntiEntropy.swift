@@ -1,12 +1,12 @@
-package import Cluster
-package import RPC
+public import Cluster
+public import RPC
 import Synchronization
 
 /// One role's side of an anti-entropy exchange with one peer: send this replica's digest (what
 /// it holds, compactly), store what the peer holds newer, and — when `pushing` — send what the
 /// peer lacks. The register exchanges key → version digests (pull and push); the bulletin
 /// exchanges per-origin digests, paged (pull only: every replica pulls).
-package protocol DigestExchange: Sendable {
+public protocol DigestExchange: Sendable {
     /// Returns how many items this replica stored (`pulled`) and sent (`pushed`).
     func exchange(with peer: String, over client: RPCClient, timeout: Duration, pushing: Bool) async throws -> (pulled: Int, pushed: Int)
 }
@@ -17,21 +17,21 @@ package protocol DigestExchange: Sendable {
 ///
 /// Guarantees: an exchange with each peer per round, all peers concurrently, one peer's failure
 /// costing nothing but its own exchange (logged at debug); `counts` add up what every round moved.
-package struct AntiEntropy<Exchange: DigestExchange>: Sendable {
+public struct AntiEntropy<Exchange: DigestExchange>: Sendable {
     /// Items anti-entropy moved since start, for `/metrics`.
-    package final class Counts: Sendable {
+    public final class Counts: Sendable {
         let pulledTotal = Atomic<Int>(0)
         let pushedTotal = Atomic<Int>(0)
-        package var pulled: Int { pulledTotal.load(ordering: .relaxed) }
-        package var pushed: Int { pushedTotal.load(ordering: .relaxed) }
+        public var pulled: Int { pulledTotal.load(ordering: .relaxed) }
+        public var pushed: Int { pushedTotal.load(ordering: .relaxed) }
     }
 
-    package let exchange: Exchange
+    public let exchange: Exchange
     let peers: PeerTransports
-    package let logger: Logger
-    package let counts = Counts()
+    public let logger: Logger
+    public let counts = Counts()
 
-    package init(exchange: Exchange, peers: PeerTransports, logger: Logger = .disabled) {
+    public init(exchange: Exchange, peers: PeerTransports, logger: Logger = .disabled) {
         self.exchange = exchange
         self.peers = peers
         self.logger = logger
@@ -39,7 +39,7 @@ package struct AntiEntropy<Exchange: DigestExchange>: Sendable {
 
     /// One exchange with every peer; returns how many items moved each way.
     @discardableResult
-    package func runOnce(timeout: Duration = .seconds(10), pushing: Bool = true) async -> (pulled: Int, pushed: Int) {
+    public func runOnce(timeout: Duration = .seconds(10), pushing: Bool = true) async -> (pulled: Int, pushed: Int) {
         let moved = await withTaskGroup(of: (pulled: Int, pushed: Int).self) { group in
             for (peer, client) in peers.clients {
                 group.addTask {
@@ -64,7 +64,7 @@ package struct AntiEntropy<Exchange: DigestExchange>: Sendable {
     /// Pulls from peers until `required` distinct ones have answered, retrying the others every
     /// `pause`: what a replica rebuilding damaged state needs before it may answer again.
     /// Returns the peers that answered and the items pulled, or nil if cancelled first.
-    package func pullFromPeers(required: Int, timeout: Duration = .seconds(10),
+    public func pullFromPeers(required: Int, timeout: Duration = .seconds(10),
                               retryEvery pause: Duration = .milliseconds(500)) async -> (peers: [String], pulled: Int)? {
         var done: Set<String> = []
         var pulled = 0
@@ -85,7 +85,7 @@ package struct AntiEntropy<Exchange: DigestExchange>: Sendable {
     }
 
     /// Runs an exchange now and then every `interval` until cancelled.
-    package func run(every interval: Duration) async {
+    public func run(every interval: Duration) async {
         while !Task.isCancelled {
             await runOnce()
             try? await Task.sleep(for: interval)

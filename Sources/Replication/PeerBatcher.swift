@@ -10,31 +10,31 @@ import Synchronization
 /// `maxInFlight` 1 the peer receives batches one after the other, in order. `send` runs on the
 /// caller's event loop but outside its RPC context (a batch serves many callers, and must not
 /// inherit one caller's deadline); reporting each item's outcome is `send`'s job.
-package final class PeerBatcher<Item: Sendable>: Sendable {
+public final class PeerBatcher<Item: Sendable>: Sendable {
     struct State: ~Copyable {
         var items: [Item] = []
         var inFlight = 0
     }
 
-    package let maxInFlight: Int
-    package let maxBatch: Int
+    public let maxInFlight: Int
+    public let maxBatch: Int
     let send: @Sendable ([Item]) async -> Void
     private let state = Mutex(State())
 
-    package init(maxInFlight: Int, maxBatch: Int = .max, send: @escaping @Sendable ([Item]) async -> Void) {
+    public init(maxInFlight: Int, maxBatch: Int = .max, send: @escaping @Sendable ([Item]) async -> Void) {
         precondition(maxInFlight >= 1 && maxBatch >= 1, "a batcher needs at least one call and one item per call")
         self.maxInFlight = maxInFlight
         self.maxBatch = maxBatch
         self.send = send
     }
 
-    package func enqueue(_ item: Item) {
+    public func enqueue(_ item: Item) {
         enqueue(contentsOf: CollectionOfOne(item))
     }
 
     /// Queues `items`; starts a drain unless `maxInFlight` calls are already out (one of them
     /// takes the items with its next batch).
-    package func enqueue(contentsOf items: some Collection<Item>) {
+    public func enqueue(contentsOf items: some Collection<Item>) {
         guard !items.isEmpty else { return }
         let start = state.withLock { state -> Bool in
             state.items.append(contentsOf: items)
@@ -46,7 +46,7 @@ package final class PeerBatcher<Item: Sendable>: Sendable {
     }
 
     /// Items queued and not yet handed to `send`.
-    package var queued: Int { state.withLock { $0.items.count } }
+    public var queued: Int { state.withLock { $0.items.count } }
 
     private func drain() async {
         while true {

@@ -1,4 +1,4 @@
-package import RPC
+public import RPC
 import Synchronization
 
 /// Waits for `needed` of `participants` replicas to answer one phase of one operation: replies
@@ -9,21 +9,23 @@ import Synchronization
 /// succeeded; fails with `shortfall(failures)` as soon as so many failed that `needed` can no
 /// longer be reached; fails with cancellation when the waiting task is cancelled. A participant's
 /// second reply is ignored. `needed` 0 succeeds at once.
-package final class QuorumWait<Reply: Sendable>: Sendable {
+public final class QuorumWait<Reply: Sendable>: Sendable {
     struct State: ~Copyable {
-        var replies: [String: Reply] = [:]
-        var failures: [String: String] = [:]
+        // Arrays, not dictionaries: a handful of participants, searched in a few comparisons
+        // (this is on every write's path).
+        var replies: [(participant: String, reply: Reply)] = []
+        var failures: [(participant: String, why: String)] = []
         var continuation: CheckedContinuation<[String: Reply], any Error>?
         var result: Result<[String: Reply], any Error>?
     }
 
-    package let participants: Int
-    package let needed: Int
+    public let participants: Int
+    public let needed: Int
     let shortfall: @Sendable ([String]) -> ConnectError
     private let state: Mutex<State>
 
     /// - Parameter shortfall: the error when too many failed, from their failures ("peer: why").
-    package init(participants: Int, needed: Int, shortfall: @escaping @Sendable ([String]) -> ConnectError) {
+    public init(participants: Int, needed: Int, shortfall: @escaping @Sendable ([String]) -> ConnectError) {
         self.participants = participants
         self.needed = needed
         self.shortfall = shortfall
@@ -32,17 +34,20 @@ package final class QuorumWait<Reply: Sendable>: Sendable {
         state = Mutex(initial)
     }
 
-    package func deliver(_ result: Result<Reply, ConnectError>, from participant: String) {
+    public func deliver(_ result: Result<Reply, ConnectError>, from participant: String) {
         let ready = state.withLock { state -> (CheckedContinuation<[String: Reply], any Error>, Result<[String: Reply], any Error>)? in
-            guard state.result == nil, state.replies[participant] == nil, state.failures[participant] == nil else { return nil }
+            guard state.result == nil, !state.replies.contains(where: { $0.participant == participant }),
+                  !state.failures.contains(where: { $0.participant == participant }) else { return nil }
             switch result {
             case .success(let reply):
-                state.replies[participant] = reply
-                if state.replies.count >= needed { state.result = .success(state.replies) }
+                state.replies.append((participant, reply))
+                if state.replies.count >= needed {
+                    state.result = .success(Dictionary(state.replies, uniquingKeysWith: { first, _ in first }))
+                }
             case .failure(let error):
-                state.failures[participant] = error.message
+                state.failures.append((participant, error.message))
                 if participants - state.failures.count < needed {
-                    state.result = .failure(shortfall(state.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }))
+                    state.result = .failure(shortfall(state.failures.sorted { $0.participant < $1.participant }.map { "\($0.participant): \($0.why)" }))
                 }
             }
             guard let result = state.result, let continuation = state.continuation else { return nil }
@@ -52,7 +57,7 @@ package final class QuorumWait<Reply: Sendable>: Sendable {
         if let (continuation, result) = ready { continuation.resume(with: result) }
     }
 
-    package func wait() async throws -> [String: Reply] {
+    public func wait() async throws -> [String: Reply] {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String: Reply], any Error>) in
                 let ready = state.withLock { state -> Result<[String: Reply], any Error>? in

@@ -3,7 +3,7 @@ import CNodeSystem
 /// CRC-32C (Castagnoli), the checksum of every log record and snapshot: the CPU's instruction
 /// where there is one (x86-64 SSE4.2, ≈10× faster: a 50 MB snapshot costs milliseconds, not
 /// tens of them), else table-driven, slicing by 8. Both give the same value (tested).
-package enum CRC32C {
+public enum CRC32C {
     static let hardware = cnode_crc32c_available() == 1
 
     static let tables: [[UInt32]] = {
@@ -19,7 +19,7 @@ package enum CRC32C {
         return tables
     }()
 
-    package static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+    public static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
         guard hardware, let base = bytes.baseAddress else { return software(bytes, seed: seed) }
         return ~cnode_crc32c(~seed, base, bytes.count)
     }
@@ -44,7 +44,7 @@ package enum CRC32C {
         return ~crc
     }
 
-    package static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 }

@@ -9,11 +9,11 @@ import Glibc
 ///
 /// Guarantees: a second process (or a second lock in this one) cannot take it while it is held;
 /// the kernel releases it when the process dies, even by `kill -9`.
-package final class DirectoryLock: Sendable {
-    package let directory: String
+public final class DirectoryLock: Sendable {
+    public let directory: String
     private let fd: Mutex<Int32>
 
-    package init(directory: String) throws(StorageError) {
+    public init(directory: String) throws(StorageError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -43,7 +43,7 @@ package final class DirectoryLock: Sendable {
     }
 
     /// Releases the lock (idempotent); also done when the lock is deallocated.
-    package func release() {
+    public func release() {
         fd.withLock { fd in
             if fd >= 0 { close(fd) }
             fd = -1

@@ -1,5 +1,5 @@
 /// When the write-ahead log forces appended records to disk.
-package enum FsyncPolicy: String, Sendable, CaseIterable {
+public enum FsyncPolicy: String, Sendable, CaseIterable {
     /// `sync(upTo:)` returns once the record is on disk. Appends that arrive while an fsync is
     /// running share the next one (group commit). The default: an acknowledged write survives power loss.
     case always

@@ -4,18 +4,18 @@
 /// A replica whose log reports damage must not vote or answer with that state until it has
 /// rebuilt what was lost from its peers; the log remembers the damage (a `DAMAGED` file in its
 /// directory) until `WriteAheadLog.markRebuilt()`, so a crash during the rebuild does not forget it.
-package struct StorageDamage: Sendable, Equatable, CustomStringConvertible {
+public struct StorageDamage: Sendable, Equatable, CustomStringConvertible {
     /// The damaged file.
-    package var file: String
+    public var file: String
     /// Where in it the damage starts, when known.
-    package var offset: Int?
-    package var reason: String
+    public var offset: Int?
+    public var reason: String
 
-    package init(file: String, offset: Int?, reason: String) {
+    public init(file: String, offset: Int?, reason: String) {
         self.file = file
         self.offset = offset
         self.reason = reason
     }
 
-    package var description: String { file + (offset.map { " at offset \($0)" } ?? "") + ": " + reason }
+    public var description: String { file + (offset.map { " at offset \($0)" } ?? "") + ": " + reason }
 }

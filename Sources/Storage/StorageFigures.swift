@@ -5,9 +5,9 @@ import Synchronization
 ///
 /// Guarantees: every timed sync lands in exactly one bucket and in `count` and `sum`; the text
 /// is a valid Prometheus histogram (cumulative buckets ending in `+Inf` equal to the count).
-package final class StorageFigures: Sendable {
+public final class StorageFigures: Sendable {
     /// Upper bounds of the sync latency buckets, in seconds.
-    package static let buckets: [Double] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+    public static let buckets: [Double] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
     struct Histogram {
         var counts = [UInt64](repeating: 0, count: StorageFigures.buckets.count)
@@ -18,7 +18,7 @@ package final class StorageFigures: Sendable {
     private let syncs = Mutex(Histogram())
     private let bytes = Atomic<UInt64>(0)
 
-    package init() {}
+    public init() {}
 
     func recordSync(seconds: Double) {
         let bucket = Self.buckets.firstIndex { seconds <= $0 }
@@ -34,7 +34,7 @@ package final class StorageFigures: Sendable {
     }
 
     /// The figures in Prometheus text format, names starting with `prefix`.
-    package func render(prefix: String) -> String {
+    public func render(prefix: String) -> String {
         let histogram = syncs.withLock { $0 }
         let name = prefix + "wal_sync_duration_seconds"
         var out = "# HELP \(name) Time each fdatasync of a write-ahead log commit took.\n# TYPE \(name) histogram\n"

@@ -10,7 +10,7 @@ extension WriteAheadLog {
     /// someone waits for durability and lets the loop flush: flush on this thread. Otherwise (the
     /// loop has more work, or no waiter needs the loop to block): hand what is queued to the
     /// flusher thread, so the fsync overlaps with what the loop does next.
-    package func flushPending(mayBlock: Bool) {
+    public func flushPending(mayBlock: Bool) {
         // Appends this thread made woke the flusher themselves (`.batch` keeps its window).
         guard callerFlushes else { return }
         let (inline, wake) = state.withLock { state -> (Bool, Bool) in
@@ -30,7 +30,7 @@ extension WriteAheadLog {
     /// already doing so (that thread then drains what was queued meanwhile). It returns at once
     /// when nothing is queued, and while a failed write waits for its retry (`retrying` is the
     /// flusher thread's retry).
-    package func flushPending() { flushPending(retrying: false) }
+    public func flushPending() { flushPending(retrying: false) }
 
     func flushPending(retrying: Bool) {
         var retrying = retrying

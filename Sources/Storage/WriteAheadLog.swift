@@ -24,24 +24,24 @@ import Glibc
 /// second process. A write or fsync that fails (disk full, EIO, read-only) fails its waiters, keeps
 /// the records queued in order and is retried — rewritten from memory into a reopened segment —
 /// every `retryInterval` until it succeeds; meanwhile `problem` says why and new waiters fail at once.
-package final class WriteAheadLog: Sendable {
-    package struct Options: Sendable {
-        package var fsync: FsyncPolicy
+public final class WriteAheadLog: Sendable {
+    public struct Options: Sendable {
+        public var fsync: FsyncPolicy
         /// A segment larger than this is closed and a new one started.
-        package var segmentBytes: Int
+        public var segmentBytes: Int
         /// With `.batch`, how long the flusher waits for more appends before writing.
-        package var batchWindow: Duration
+        public var batchWindow: Duration
         /// How long the flusher waits before retrying a failed write.
-        package var retryInterval: Duration
+        public var retryInterval: Duration
 
         /// Returns true when the calling thread promises to call `flushPending()` before it next
         /// sleeps (an event loop with the log as an idle hook). Appends from such a thread do not
         /// wake the flusher thread: the thread writes and fsyncs them itself between loop
         /// iterations (group commit per iteration, as Redis does), saving two thread wake-ups per
         /// write. Ignored with `.batch`, whose window needs the flusher thread.
-        package var callerFlushes: (@Sendable () -> Bool)?
+        public var callerFlushes: (@Sendable () -> Bool)?
 
-        package init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500),
+        public init(fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20, batchWindow: Duration = .microseconds(500),
                     retryInterval: Duration = .seconds(1), callerFlushes: (@Sendable () -> Bool)? = nil) {
             self.fsync = fsync
             self.segmentBytes = segmentBytes
@@ -52,21 +52,21 @@ package final class WriteAheadLog: Sendable {
     }
 
     /// What `open` found on disk.
-    package struct Recovery: Sendable {
+    public struct Recovery: Sendable {
         /// The latest snapshot, if any; `records` follow it.
-        package var snapshot: [UInt8]?
-        package var records: [[UInt8]]
+        public var snapshot: [UInt8]?
+        public var records: [[UInt8]]
         /// Bytes of a torn last write that were cut off (written bytes, not preallocated zeros).
-        package var droppedBytes: Int
+        public var droppedBytes: Int
         /// Segments set aside (renamed `*.damaged`) because of damage.
-        package var removedSegments: [String]
+        public var removedSegments: [String]
         /// Damage to durable data, found now or at an earlier open and not yet rebuilt: the
         /// records above are only the intact part, and the owner must rebuild the rest.
-        package var damage: StorageDamage?
+        public var damage: StorageDamage?
         /// The LSN the next append gets.
-        package var nextLSN: UInt64 = 1
+        public var nextLSN: UInt64 = 1
 
-        package var description: String {
+        public var description: String {
             "snapshot=\(snapshot.map { "\($0.count) bytes" } ?? "none") records=\(records.count) torn_bytes=\(droppedBytes)"
                 + (removedSegments.isEmpty ? "" : " set_aside=\(removedSegments.joined(separator: ","))")
                 + (damage.map { " damage=\"\($0)\"" } ?? "")
@@ -118,8 +118,8 @@ package final class WriteAheadLog: Sendable {
         var snapshotErrors = 0
     }
 
-    package let directory: String
-    package let options: Options
+    public let directory: String
+    public let options: Options
     let lock: DirectoryLock
     let state = Mutex(State())
     let wakeup = DispatchSemaphore(value: 0)
@@ -129,7 +129,7 @@ package final class WriteAheadLog: Sendable {
     let snapshotWrites = DispatchGroup()
     let segments: SegmentWriter
     /// Sync latency and bytes written, for `/metrics`.
-    package let figures = StorageFigures()
+    public let figures = StorageFigures()
 
     private init(directory: String, options: Options, lock: DirectoryLock, segments: SegmentWriter, nextLSN: UInt64) {
         self.directory = directory
@@ -143,7 +143,7 @@ package final class WriteAheadLog: Sendable {
     }
 
     /// Locks `directory`, recovers its contents and starts the flusher.
-    package static func open(directory: String, options: Options = Options()) throws(StorageError) -> (WriteAheadLog, Recovery) {
+    public static func open(directory: String, options: Options = Options()) throws(StorageError) -> (WriteAheadLog, Recovery) {
         let lock = try DirectoryLock(directory: directory)
         let (segments, recovery) = try SegmentWriter.recover(directory: directory)
         let log = WriteAheadLog(directory: directory, options: options, lock: lock, segments: segments, nextLSN: recovery.nextLSN)
@@ -155,7 +155,7 @@ package final class WriteAheadLog: Sendable {
 
     /// Queues a record; returns its LSN. Records are written in the order of these calls.
     @discardableResult
-    package func append(_ payload: [UInt8]) -> UInt64 {
+    public func append(_ payload: [UInt8]) -> UInt64 {
         precondition(!payload.isEmpty, "write-ahead log records must not be empty")
         return enqueue(.record(payload))
     }
@@ -165,21 +165,21 @@ package final class WriteAheadLog: Sendable {
     /// as soon as appending has moved to a new segment (the records the snapshot stands for stay
     /// on disk until the snapshot file replaces them, so nothing depends on when that happens).
     @discardableResult
-    package func snapshot(_ state: [UInt8]) -> UInt64 {
+    public func snapshot(_ state: [UInt8]) -> UInt64 {
         enqueue(.snapshot([state]))
     }
 
     /// `snapshot` of the parts joined: a caller whose snapshot is a small header and a large
     /// image already in memory saves copying tens of megabytes on its own thread.
     @discardableResult
-    package func snapshot(parts: [[UInt8]]) -> UInt64 {
+    public func snapshot(parts: [[UInt8]]) -> UInt64 {
         enqueue(.snapshot(parts))
     }
 
     /// Waits until everything up to `lsn` is durable (per the policy). `inline` false: the
     /// flusher thread fsyncs rather than an idle event loop, which stays free to serve sockets
     /// (for a caller that may stop caring before the fsync ends).
-    package func sync(upTo lsn: UInt64, inline: Bool = true) async throws {
+    public func sync(upTo lsn: UInt64, inline: Bool = true) async throws {
         // Already durable (a read of settled data, most often): no suspension.
         let settled = state.withLock { state -> Result<Void, StorageError>? in
             if let failure = state.failure { return .failure(failure) }
@@ -194,7 +194,7 @@ package final class WriteAheadLog: Sendable {
 
     /// Like `sync`, but calls `done` (with the log's error, if any) instead of suspending a task:
     /// at once when already durable, otherwise on the thread that made it durable.
-    package func whenDurable(upTo lsn: UInt64, inline: Bool = true, _ done: @escaping @Sendable ((any Error)?) -> Void) {
+    public func whenDurable(upTo lsn: UInt64, inline: Bool = true, _ done: @escaping @Sendable ((any Error)?) -> Void) {
         wait(upTo: lsn, inline: inline, .call(done))
     }
 
@@ -214,28 +214,28 @@ package final class WriteAheadLog: Sendable {
     }
 
     /// `append` then `sync`: for callers that do not need ordering across suspension points.
-    package func appendAndSync(_ payload: [UInt8]) async throws {
+    public func appendAndSync(_ payload: [UInt8]) async throws {
         try await sync(upTo: append(payload))
     }
 
     /// Why the log cannot write now (a failed write being retried), or nil when it can.
-    package var problem: StorageError? { state.withLock { $0.writeError } }
+    public var problem: StorageError? { state.withLock { $0.writeError } }
     /// Writes or fsyncs that failed so far.
-    package var writeErrorCount: Int { state.withLock { $0.writeErrors } }
+    public var writeErrorCount: Int { state.withLock { $0.writeErrors } }
 
     /// Ends the damage report `open` gave (see `StorageDamage`): call once the state rebuilt from
     /// peers is durable in this log. Later opens report no damage.
-    package func markRebuilt() throws(StorageError) {
+    public func markRebuilt() throws(StorageError) {
         try SegmentWriter.clearDamage(directory)
     }
 
     /// Number of fsyncs so far (tests check group commit with it).
-    package var fsyncCount: Int { state.withLock { $0.fsyncs } }
+    public var fsyncCount: Int { state.withLock { $0.fsyncs } }
     /// Number of write batches so far.
-    package var writeCount: Int { state.withLock { $0.writes } }
+    public var writeCount: Int { state.withLock { $0.writes } }
 
     /// Flushes what is queued, stops the flusher and releases the directory lock.
-    package func close() {
+    public func close() {
         let (wake, already) = state.withLock { state -> (Bool, Bool) in
             let already = state.closing
             state.closing = true

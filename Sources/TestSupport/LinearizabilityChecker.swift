@@ -3,8 +3,8 @@
 ///
 /// Failed operations are dropped; reads with unknown outcome are dropped; writes with unknown
 /// outcome may take effect at any point after invocation, or never.
-package enum LinearizabilityChecker {
-    package enum Verdict: Sendable, Equatable {
+public enum LinearizabilityChecker {
+    public enum Verdict: Sendable, Equatable {
         case linearizable
         /// No order works for `key`; `operations` is that key's history, for the failure message.
         case violation(key: String, operations: [String])
@@ -12,7 +12,7 @@ package enum LinearizabilityChecker {
         case unknown(key: String)
     }
 
-    package static func check(_ history: [RegisterOperation], maxSteps: Int = 5_000_000) -> Verdict {
+    public static func check(_ history: [RegisterOperation], maxSteps: Int = 5_000_000) -> Verdict {
         let byKey = Dictionary(grouping: history, by: \.key)
         for key in byKey.keys.sorted() {
             let operations = (byKey[key] ?? []).filter { op in

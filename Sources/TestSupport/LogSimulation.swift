@@ -1,5 +1,5 @@
 import LogReplica
-package import ReplicatedLog
+public import ReplicatedLog
 import ReplicaMath
 
 /// A deterministic cluster of `LogReplicaCore`s driving real state machines, over a simulated
@@ -10,11 +10,11 @@ import ReplicaMath
 /// seed replays exactly. Checks as it runs: at most one leader per term; every replica applies
 /// the same command and computes the same output at each index; an acknowledged command is the
 /// one committed at its index. Machine-specific invariants are the caller's (`machines`).
-package struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Command: Equatable, Machine.Output: Equatable {
-    package typealias Ticket = UInt64
+public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Command: Equatable, Machine.Output: Equatable {
+    public typealias Ticket = UInt64
 
     /// A replica's durable state.
-    package struct Disk {
+    public struct Disk {
         var hardState = HardState()
         var log = RaftLog()
         var commit: UInt64 = 0
@@ -45,41 +45,41 @@ package struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comm
         var message: RaftMessage
     }
 
-    package let ids: [String]
+    public let ids: [String]
     let makeMachine: () -> Machine
     let codec = JSONCommandCodec()
     var random: SeededGenerator
     var replicas: [String: Replica] = [:]
     var network: [InFlight] = []
-    package private(set) var now = 0
+    public private(set) var now = 0
     var isolated: Set<String> = []
     var cut: Set<[String]> = []
-    package var dropRate = 0.05
-    package var duplicateRate = 0.03
-    package var maxDelay = 3
+    public var dropRate = 0.05
+    public var duplicateRate = 0.03
+    public var maxDelay = 3
     /// Chance per tick that a replica crashes (if a majority stays up).
-    package var crashRate = 0.01
-    package var snapshotEvery: UInt64
+    public var crashRate = 0.01
+    public var snapshotEvery: UInt64
     var nextTicket: Ticket = 1
     var leaders: [UInt64: String] = [:]
     /// Index → the command and the output, as first applied anywhere (compared as values: two
     /// equal dictionaries need not encode to the same bytes).
-    package private(set) var committed: [UInt64: Machine.Command] = [:]
+    public private(set) var committed: [UInt64: Machine.Command] = [:]
     var outputs: [UInt64: Machine.Output] = [:]
     /// Index → command, for every acknowledged proposal; and what each acknowledgement said.
-    package private(set) var acknowledged: [UInt64: Machine.Command] = [:]
-    package private(set) var acknowledgements: [(command: Machine.Command, output: Machine.Output)] = []
-    package private(set) var violations: [String] = []
-    package private(set) var counts = (snapshotsTaken: 0, snapshotsInstalled: 0, transfers: 0, crashes: 0)
+    public private(set) var acknowledged: [UInt64: Machine.Command] = [:]
+    public private(set) var acknowledgements: [(command: Machine.Command, output: Machine.Output)] = []
+    public private(set) var violations: [String] = []
+    public private(set) var counts = (snapshotsTaken: 0, snapshotsInstalled: 0, transfers: 0, crashes: 0)
     /// Deliberately broken shells, to prove the checks notice: one sends Raft acknowledgements
     /// before they are durable; the other answers clients as soon as a command is appended at
     /// the leader, before it is committed.
-    package var sendBeforePersist = false
-    package var acknowledgeOnAppend = false
+    public var sendBeforePersist = false
+    public var acknowledgeOnAppend = false
     /// What the second broken shell answered, by index (several leaders may answer for one slot).
     var answeredEarly: [UInt64: [Machine.Command]] = [:]
 
-    package init(size: Int, seed: UInt64, snapshotEvery: UInt64 = 25, makeMachine: @escaping () -> Machine) {
+    public init(size: Int, seed: UInt64, snapshotEvery: UInt64 = 25, makeMachine: @escaping () -> Machine) {
         random = SeededGenerator(seed: seed)
         ids = (1...size).map { "n\($0)" }
         self.snapshotEvery = snapshotEvery
@@ -90,24 +90,24 @@ package struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comm
 
     // MARK: - Queries
 
-    package var leader: String? { ids.first { replicas[$0]?.core?.raft.isLeader == true } }
-    package func machine(_ id: String) -> Machine? { replicas[id]?.core?.machine }
-    package func appliedIndex(_ id: String) -> UInt64? { replicas[id]?.core?.appliedIndex }
-    package var isUp: [String] { ids.filter { replicas[$0]?.core != nil } }
+    public var leader: String? { ids.first { replicas[$0]?.core?.raft.isLeader == true } }
+    public func machine(_ id: String) -> Machine? { replicas[id]?.core?.machine }
+    public func appliedIndex(_ id: String) -> UInt64? { replicas[id]?.core?.appliedIndex }
+    public var isUp: [String] { ids.filter { replicas[$0]?.core != nil } }
 
     // MARK: - Randomness
 
-    package mutating func nextRandom() -> UInt64 {
+    public mutating func nextRandom() -> UInt64 {
         random.next()
     }
 
-    package mutating func chance(_ p: Double) -> Bool { Double(nextRandom() % 1_000_000) / 1_000_000 < p }
+    public mutating func chance(_ p: Double) -> Bool { Double(nextRandom() % 1_000_000) / 1_000_000 < p }
 
     // MARK: - Driving
 
     /// Proposes `command` at the leader (a client's request, forwarded there); false if none.
     @discardableResult
-    package mutating func submit(_ command: Machine.Command) -> Bool {
+    public mutating func submit(_ command: Machine.Command) -> Bool {
         guard let leader, var core = replicas[leader]?.core, let bytes = try? codec.encode(command) else { return false }
         let ticket = nextTicket
         nextTicket += 1
@@ -120,7 +120,7 @@ package struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comm
     }
 
     /// Runs `ticks` steps; `workload` is asked each tick for commands to submit.
-    package mutating func run(ticks: Int, faults: Bool, workload: (inout Self) -> [Machine.Command]) {
+    public mutating func run(ticks: Int, faults: Bool, workload: (inout Self) -> [Machine.Command]) {
         for _ in 0..<ticks {
             now += 1
             if faults { injectFaults() }
@@ -140,7 +140,7 @@ package struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comm
 
     /// Heals every fault and runs until every replica applied a final command (`final`, which
     /// must be harmless to apply more than once).
-    package mutating func settle(final: Machine.Command, maxTicks: Int = 3000) -> Bool {
+    public mutating func settle(final: Machine.Command, maxTicks: Int = 3000) -> Bool {
         isolated = []
         cut = []
         dropRate = 0

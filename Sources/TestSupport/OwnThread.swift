@@ -6,7 +6,7 @@ import Synchronization
 /// cooperative pool (two threads on a two-core machine) it would starve every other test's tasks,
 /// and several at once would take both cores — other tests' timeouts and time limits would then
 /// fail for no fault of their own.
-package func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await SimulationGate.shared.enter()
     defer { SimulationGate.shared.leave() }
     return await withCheckedContinuation { continuation in

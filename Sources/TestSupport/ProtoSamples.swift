@@ -1,6 +1,6 @@
-package import JSON
-package import RPC
-package import ReplicaMath
+public import JSON
+public import RPC
+public import ReplicaMath
 
 /// Random proto3 JSON for any message schema, from a seed: the inputs of the codec round-trip
 /// and golden tests.
@@ -9,13 +9,13 @@ package import ReplicaMath
 /// include non-ASCII and characters JSON must escape; integers span their type's range, both
 /// signs); recursion stops at `maxDepth`; canonical spellings only (lowerCamel keys, 64-bit
 /// integers as strings, enums by name), each field present with probability ½.
-package struct ProtoSamples {
-    package var random: SeededGenerator
-    package var maxDepth = 3
+public struct ProtoSamples {
+    public var random: SeededGenerator
+    public var maxDepth = 3
 
-    package init(seed: UInt64) { random = SeededGenerator(seed: seed) }
+    public init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
-    package mutating func message(_ schema: MessageSchema, depth: Int = 0) -> JSONValue {
+    public mutating func message(_ schema: MessageSchema, depth: Int = 0) -> JSONValue {
         var fields: [JSONField] = []
         for field in schema.fields where Bool.random(using: &random) {
             if case .message = field.type, depth >= maxDepth { continue }
@@ -30,7 +30,7 @@ package struct ProtoSamples {
         return .object(JSONObject(fields))
     }
 
-    package mutating func value(_ type: FieldType, depth: Int) -> JSONValue {
+    public mutating func value(_ type: FieldType, depth: Int) -> JSONValue {
         if case .float = type { return JSONWriter.number(Double(pick([0, 1.5, -2.25, Float(Int16.random(in: .min ... .max, using: &random)) / 4]))) }
         switch type.jsonForm {
         case .string: return .string(text())

@@ -1,8 +1,8 @@
-package import BulletinCore
+public import BulletinCore
 
 /// One consistency mode's answers to the bulletin API. `session` is the caller's session
 /// vector (empty when none was given).
-package protocol ConsistencyMode: Sendable {
+public protocol ConsistencyMode: Sendable {
     var replica: BulletinReplica { get }
     /// Makes `draft` an item and returns it once the mode's write guarantee holds (read-your-writes:
     /// after this replica includes `session`, so the post orders after what the client saw).

@@ -1,7 +1,7 @@
-package import BulletinCore
-package import Cluster
-package import Replication
-package import RPC
+public import BulletinCore
+public import Cluster
+public import Replication
+public import RPC
 
 /// The read-your-writes mode: a post is durable here before it is acknowledged and spreads to
 /// the other replicas in the background (pushed at once, pulled by anti-entropy).
@@ -9,14 +9,14 @@ package import RPC
 /// Guarantees: a read given a session answers only once this replica includes everything the
 /// session names (pulling from peers while it waits), so a client sees its own posts and never
 /// goes back in time, whichever replica it uses. Without a session, reads may be stale.
-package struct LocalFirstBulletin: ConsistencyMode {
-    package let replica: BulletinReplica
+public struct LocalFirstBulletin: ConsistencyMode {
+    public let replica: BulletinReplica
     let pushers: [PeerBatcher<ItemPush>]
-    package let antiEntropy: AntiEntropy<BulletinDigestExchange>
+    public let antiEntropy: AntiEntropy<BulletinDigestExchange>
     let interval: Duration
     let sessionWait: Duration
 
-    package init(replica: BulletinReplica, peers: PeerTransports, peerTimeout: Duration, antiEntropyInterval: Duration,
+    public init(replica: BulletinReplica, peers: PeerTransports, peerTimeout: Duration, antiEntropyInterval: Duration,
                 sessionWait: Duration = .seconds(5), logger: Logger = .disabled) {
         self.replica = replica
         pushers = peers.clients.values.map { PeerBatcher(pushingTo: $0, timeout: peerTimeout) }
@@ -25,7 +25,7 @@ package struct LocalFirstBulletin: ConsistencyMode {
         self.sessionWait = sessionWait
     }
 
-    package func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    public func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await catchUp(to: session)
         let item = try await replica.accept(draft)
         for pusher in pushers { pusher.enqueue(ItemPush(item: item)) }
@@ -47,7 +47,7 @@ package struct LocalFirstBulletin: ConsistencyMode {
         }
     }
 
-    package func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         guard let parent = try await find(draft.parentId, session: session) else {
             throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
         }
@@ -64,17 +64,17 @@ package struct LocalFirstBulletin: ConsistencyMode {
         return replica.read { $0.item(id) }
     }
 
-    package func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
+    public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
         try await catchUp(to: session)
         return replica.read { $0.page(before: cursor, size: size) }
     }
 
-    package func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
+    public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
         try await catchUp(to: session)
         return replica.read { $0.thread(id) }
     }
 
-    package func sync() async throws -> Int { await antiEntropy.pullAll() }
+    public func sync() async throws -> Int { await antiEntropy.pullAll() }
 
-    package func run() async { await antiEntropy.run(every: interval) }
+    public func run() async { await antiEntropy.run(every: interval) }
 }

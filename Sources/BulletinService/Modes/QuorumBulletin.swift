@@ -1,23 +1,23 @@
-package import BulletinCore
-package import Cluster
-package import Replication
-package import RPC
+public import BulletinCore
+public import Cluster
+public import Replication
+public import RPC
 
 /// The quorum mode: a post is acknowledged once `writeQuorum` replicas (this one included)
 /// hold it durably; a read merges `readQuorum` replicas. With NR + NW > N every read overlaps
 /// every acknowledged write, so it sees every acknowledged post. Anti-entropy repairs replicas
 /// that missed writes; reads repair this replica.
-package struct QuorumBulletin: ConsistencyMode {
-    package let replica: BulletinReplica
+public struct QuorumBulletin: ConsistencyMode {
+    public let replica: BulletinReplica
     let peers: PeerTransports
     let pushers: [(peer: String, batcher: PeerBatcher<ItemPush>)]
     let readQuorum: Int
     let writeQuorum: Int
     let peerTimeout: Duration
-    package let antiEntropy: AntiEntropy<BulletinDigestExchange>
+    public let antiEntropy: AntiEntropy<BulletinDigestExchange>
     let interval: Duration
 
-    package init(replica: BulletinReplica, peers: PeerTransports, readQuorum: Int, writeQuorum: Int, peerTimeout: Duration,
+    public init(replica: BulletinReplica, peers: PeerTransports, readQuorum: Int, writeQuorum: Int, peerTimeout: Duration,
                 antiEntropyInterval: Duration, logger: Logger = .disabled) {
         self.replica = replica
         self.peers = peers
@@ -29,7 +29,7 @@ package struct QuorumBulletin: ConsistencyMode {
         interval = antiEntropyInterval
     }
 
-    package func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    public func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         // Peers get the item while this replica's copy reaches the disk.
         let (item, lsn) = try replica.prepare(draft)
         let needed = writeQuorum - 1
@@ -92,7 +92,7 @@ package struct QuorumBulletin: ConsistencyMode {
         return board
     }
 
-    package func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         guard let parent = try await find(draft.parentId, session: session) else {
             throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
         }
@@ -107,18 +107,18 @@ package struct QuorumBulletin: ConsistencyMode {
 
     /// One article more than the page is read from every replica: the merged board then knows
     /// whether older articles exist, and so whether to hand out a next-page token.
-    package func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
+    public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
         let local = replica.read { $0.pageItems(before: cursor, size: size + 1) }
         let board = try await merged(BulletinV1.ReadRequest(before: cursor ?? 0, pageSize: Int32(size + 1)), local: local)
         return board.page(before: cursor, size: size)
     }
 
-    package func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
+    public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
         let local = replica.read { $0.threadItems(id) }
         return try await merged(BulletinV1.ReadRequest(threadId: id), local: local).thread(id)
     }
 
-    package func sync() async throws -> Int { await antiEntropy.pullAll() }
+    public func sync() async throws -> Int { await antiEntropy.pullAll() }
 
-    package func run() async { await antiEntropy.run(every: interval) }
+    public func run() async { await antiEntropy.run(every: interval) }
 }

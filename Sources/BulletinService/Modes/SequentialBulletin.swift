@@ -1,9 +1,9 @@
-package import BulletinCore
-package import Cluster
-package import LogReplica
+public import BulletinCore
+public import Cluster
+public import LogReplica
 import Foundation
-package import RPC
-package import Storage
+public import RPC
+public import Storage
 
 /// The sequential mode: every post goes through the replicated log (`LogReplica`), with the
 /// board (`BulletinReplica`) as its state machine.
@@ -15,11 +15,11 @@ package import Storage
 /// 300–600 ms) and writes through any surviving majority succeed. The board is snapshotted
 /// every `snapshotEvery` posts and older log segments deleted; a replica that fell behind or was
 /// wiped receives the snapshot.
-package struct SequentialBulletin: ConsistencyMode {
-    package let replica: BulletinReplica
-    package let log: LogReplica<BulletinReplica>
+public struct SequentialBulletin: ConsistencyMode {
+    public let replica: BulletinReplica
+    public let log: LogReplica<BulletinReplica>
 
-    package init(membership: ClusterMembership, replica: BulletinReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
+    public init(membership: ClusterMembership, replica: BulletinReplica, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery?,
                 peers: PeerTransports, options: LogReplica<BulletinReplica>.Options = .init(), seed: UInt64,
                 logger: Logger = .disabled, loop: EventLoop = .next()) throws {
         self.replica = replica
@@ -27,11 +27,11 @@ package struct SequentialBulletin: ConsistencyMode {
                                   options: options, seed: seed, logger: logger, loop: loop)
     }
 
-    package func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    public func post(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await submit(draft)
     }
 
-    package func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
+    public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
         try await submit(draft)
     }
 
@@ -53,23 +53,23 @@ package struct SequentialBulletin: ConsistencyMode {
         }
     }
 
-    package func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
+    public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
         try await catchUp(to: session)
         return replica.read { $0.page(before: cursor, size: size) }
     }
 
-    package func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
+    public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
         try await catchUp(to: session)
         return replica.read { $0.thread(id) }
     }
 
     /// Waits until this replica has applied everything committed when asked (a read index from
     /// the leader); returns how many items it gained meanwhile.
-    package func sync() async throws -> Int {
+    public func sync() async throws -> Int {
         let before = replica.read { $0.count }
         try await log.linearizableRead()
         return replica.read { $0.count } - before
     }
 
-    package func run() async { await log.run() }
+    public func run() async { await log.run() }
 }

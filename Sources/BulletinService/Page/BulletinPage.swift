@@ -3,8 +3,8 @@
 /// `EmbedFilesPlugin`) calling this replica's Connect JSON API. Switching replica
 /// opens the other replica's own page, carrying the name and session token in the URL
 /// fragment, so the page never needs cross-origin calls and read-your-writes still holds.
-package enum BulletinPage {
-    package static func html(nodeID: String, mode: String, members: [(id: String, address: String)]) -> [UInt8] {
+public enum BulletinPage {
+    public static func html(nodeID: String, mode: String, members: [(id: String, address: String)]) -> [UInt8] {
         let options = members.map { member in
             "<option value=\"\(escape(member.address))\"\(member.id == nodeID ? " selected" : "")>\(escape(member.id)) — \(escape(member.address))</option>"
         }.joined()
@@ -17,7 +17,7 @@ package enum BulletinPage {
     static let template = fill(fill(EmbeddedFiles.pageHTML, "{{STYLE}}\n", EmbeddedFiles.pageCSS), "{{SCRIPT}}\n", EmbeddedFiles.pageJS)
 
     /// The page's icon (a pin), so browsers asking for `/favicon.ico` get an answer, not a 404.
-    package static let favicon = Array(EmbeddedFiles.faviconSVG.utf8)
+    public static let favicon = Array(EmbeddedFiles.faviconSVG.utf8)
 
     static func escape(_ text: String) -> String {
         var out = ""

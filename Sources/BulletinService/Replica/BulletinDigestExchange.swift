@@ -1,20 +1,20 @@
 import BulletinCore
-package import Cluster
-package import Replication
-package import RPC
+public import Cluster
+public import Replication
+public import RPC
 
 /// The bulletin's digest exchange: send what this replica holds (per origin, compactly) and
 /// receive only what it lacks, page by page. Pull only: every replica pulls from the others.
-package struct BulletinDigestExchange: DigestExchange {
+public struct BulletinDigestExchange: DigestExchange {
     let replica: BulletinReplica
     /// Items per page of a pull.
     let pageSize: Int32 = 5000
 
-    package init(replica: BulletinReplica) {
+    public init(replica: BulletinReplica) {
         self.replica = replica
     }
 
-    package func exchange(with peer: String, over client: RPCClient, timeout: Duration, pushing: Bool) async throws -> (pulled: Int, pushed: Int) {
+    public func exchange(with peer: String, over client: RPCClient, timeout: Duration, pushing: Bool) async throws -> (pulled: Int, pushed: Int) {
         var gained = 0
         while true {
             let request = BulletinV1.PullRequest(digest: replica.read { $0.digest }, limit: pageSize)
@@ -27,13 +27,13 @@ package struct BulletinDigestExchange: DigestExchange {
 }
 
 extension AntiEntropy where Exchange == BulletinDigestExchange {
-    package init(replica: BulletinReplica, peers: PeerTransports, logger: Logger = .disabled) {
+    public init(replica: BulletinReplica, peers: PeerTransports, logger: Logger = .disabled) {
         self.init(exchange: BulletinDigestExchange(replica: replica), peers: peers, logger: logger)
     }
 
     /// Pulls from every peer at once; returns how many items this replica gained.
     @discardableResult
-    package func pullAll(timeout: Duration = .seconds(5)) async -> Int {
+    public func pullAll(timeout: Duration = .seconds(5)) async -> Int {
         await runOnce(timeout: timeout, pushing: false).pulled
     }
 }

@@ -1,8 +1,8 @@
-package import BulletinCore
-package import ReplicatedLog
+public import BulletinCore
+public import ReplicatedLog
 
 /// What applying a post or reply to the sequential board gave.
-package enum BulletinOutput: Sendable, Equatable, Codable {
+public enum BulletinOutput: Sendable, Equatable, Codable {
     case item(BulletinItem)
     /// A reply whose parent does not exist (definite: nothing was added).
     case parentMissing(Int64)
@@ -14,7 +14,7 @@ extension BulletinReplica: ReplicatedStateMachine {
     /// Gives the draft the next id (or returns the item its request id already produced, or
     /// refuses a reply to a missing parent). Deterministic: the id is the board's highest + 1,
     /// the time is the one the proposer stamped.
-    package func apply(_ draft: BulletinDraft, index: UInt64) -> BulletinOutput {
+    public func apply(_ draft: BulletinDraft, index: UInt64) -> BulletinOutput {
         var draft = draft
         if let requestId = draft.requestId, let earlier = read({ $0.item(requestId: requestId) }) { return .item(earlier) }
         if draft.kind == .reply {
@@ -32,7 +32,7 @@ extension BulletinReplica: ReplicatedStateMachine {
     /// Only the items added since the last image are read on the log's actor; the earlier ones
     /// are reused already encoded (a copy of the whole board, taken here, cost every post behind
     /// it a pause of tens of milliseconds at 200k posts).
-    package func snapshot() -> @Sendable () throws -> [UInt8] {
+    public func snapshot() -> @Sendable () throws -> [UInt8] {
         let (increment, cache) = imageIncrement()
         return { [weak self] in
             let built = increment.encoded(after: cache.items, itemCount: cache.count)
@@ -42,7 +42,7 @@ extension BulletinReplica: ReplicatedStateMachine {
         }
     }
 
-    package func restore(_ data: [UInt8]) throws {
+    public func restore(_ data: [UInt8]) throws {
         replace(with: Bulletin(image: try Bulletin.Image(encoded: data)))
     }
 }

@@ -1,7 +1,7 @@
 import JSON
 import Foundation
-package import BulletinCore
-package import Storage
+public import BulletinCore
+public import Storage
 import Replication
 import Synchronization
 
@@ -11,7 +11,7 @@ import Synchronization
 /// Guarantees: `accept` and `store` return only once what they added is durable (per the fsync
 /// policy); watchers see every item added after they subscribed, exactly once; `wait(for:)`
 /// returns true as soon as the board includes the vector.
-package final class BulletinReplica: Sendable {
+public final class BulletinReplica: Sendable {
     struct State: ~Copyable {
         var board = Bulletin()
         /// Quorum and read-your-writes modes: every item a record, the board's image every
@@ -33,13 +33,13 @@ package final class BulletinReplica: Sendable {
     }
 
     let log: WriteAheadLog?
-    package let origin: String
+    public let origin: String
     let nodeIndex: Int64
     private let state: Mutex<State>
 
     /// - Parameter snapshotEvery: items logged between images of the board (quorum and
     ///   read-your-writes modes; the log's older segments are deleted after each image).
-    package init(origin: String, nodeIndex: Int, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil,
+    public init(origin: String, nodeIndex: Int, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil,
                 snapshotEvery: Int = 100_000) throws {
         self.origin = origin
         self.nodeIndex = Int64(nodeIndex & 0xFF)
@@ -54,7 +54,7 @@ package final class BulletinReplica: Sendable {
 
     /// Gives `draft` an id and this replica's next sequence number and stores it (or returns
     /// the item an earlier request with the same id produced), once durable.
-    package func accept(_ draft: BulletinDraft) async throws -> BulletinItem {
+    public func accept(_ draft: BulletinDraft) async throws -> BulletinItem {
         let (item, lsn) = try prepare(draft)
         try await durable(lsn)
         return item
@@ -62,7 +62,7 @@ package final class BulletinReplica: Sendable {
 
     /// `accept` without waiting: the item and the log position to wait for with `durable`
     /// (so a coordinator can send the item to its peers while its own copy reaches the disk).
-    package func prepare(_ draft: BulletinDraft) throws -> (BulletinItem, UInt64) {
+    public func prepare(_ draft: BulletinDraft) throws -> (BulletinItem, UInt64) {
         try state.withLock { state -> (BulletinItem, UInt64) in
             if let requestId = draft.requestId, let earlier = state.board.item(requestId: requestId) { return (earlier, state.records.lastLSN) }
             let counter = max(draft.createdAtMs, (state.board.maxID >> 8) + 1)
@@ -75,13 +75,13 @@ package final class BulletinReplica: Sendable {
     }
 
     /// Waits until the log is durable up to `lsn`.
-    package func durable(_ lsn: UInt64) async throws {
+    public func durable(_ lsn: UInt64) async throws {
         if let log, lsn > 0 { try await log.sync(upTo: lsn) }
     }
 
     /// Stores the items not held yet; returns how many, once durable.
     @discardableResult
-    package func store(_ items: [BulletinItem]) async throws -> Int {
+    public func store(_ items: [BulletinItem]) async throws -> Int {
         let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
             var stored = 0
             for item in items where try add(item, &state) { stored += 1 }
@@ -95,7 +95,7 @@ package final class BulletinReplica: Sendable {
 
     /// Adds an item without logging it (sequential mode: the replicated log is the log).
     @discardableResult
-    package func apply(_ item: BulletinItem) -> Bool {
+    public func apply(_ item: BulletinItem) -> Bool {
         (try? state.withLock { try add(item, &$0) }) ?? false
     }
 
@@ -115,17 +115,18 @@ package final class BulletinReplica: Sendable {
 
     /// An image of the board replaces the records before it, when due.
     private func snapshotIfDue(_ state: inout State) {
+        guard state.records.isSnapshotDue else { return }
         let board = state.board
-        state.records.snapshotIfDue { board.image.encoded() }
+        state.records.snapshotIfDue(size: board.count) { board.image.encoded() }
     }
 
     /// Reads the board.
-    package func read<T>(_ body: (borrowing Bulletin) -> T) -> T {
+    public func read<T>(_ body: (borrowing Bulletin) -> T) -> T {
         state.withLock { body($0.board) }
     }
 
     /// The board as it is now (copy-on-write: cheap until either changes).
-    package func copyOfBulletin() -> Bulletin {
+    public func copyOfBulletin() -> Bulletin {
         state.withLock { $0.board }
     }
 
@@ -144,7 +145,7 @@ package final class BulletinReplica: Sendable {
 
     /// Replaces the whole board (a snapshot from the sequential mode's leader): watchers get the
     /// items that are new to them, in id order, and session waiters are re-checked.
-    package func replace(with board: Bulletin) {
+    public func replace(with board: Bulletin) {
         state.withLock { state in
             let before = state.board
             state.board = board
@@ -162,10 +163,10 @@ package final class BulletinReplica: Sendable {
         }
     }
 
-    package var vector: VersionVector { read { $0.vector } }
+    public var vector: VersionVector { read { $0.vector } }
 
     /// Items above `afterId` now, then every item added, until the stream is dropped.
-    package func watch(after afterId: Int64) -> AsyncStream<BulletinItem> {
+    public func watch(after afterId: Int64) -> AsyncStream<BulletinItem> {
         let (stream, continuation) = AsyncStream<BulletinItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let token = state.withLock { state -> Int in
             for item in state.board.items(after: afterId) { continuation.yield(item) }
@@ -179,7 +180,7 @@ package final class BulletinReplica: Sendable {
 
     /// Waits until the board includes `vector`, at most `timeout` (or until the calling task is
     /// cancelled, e.g. at its RPC deadline); false when it did not.
-    package func wait(for vector: VersionVector, timeout: Duration) async -> Bool {
+    public func wait(for vector: VersionVector, timeout: Duration) async -> Bool {
         let token = state.withLock { state -> Int in
             state.nextToken += 1
             return state.nextToken

@@ -1,18 +1,18 @@
-package import BulletinCore
+public import BulletinCore
 
 /// A post or reply as a client asked for it, before a replica gives it an id.
-package struct BulletinDraft: Sendable, Equatable, Codable {
-    package var kind: BulletinItem.Kind
-    package var parentId: Int64
-    package var articleId: Int64
-    package var author: String
-    package var title: String
-    package var body: String
-    package var requestId: String?
+public struct BulletinDraft: Sendable, Equatable, Codable {
+    public var kind: BulletinItem.Kind
+    public var parentId: Int64
+    public var articleId: Int64
+    public var author: String
+    public var title: String
+    public var body: String
+    public var requestId: String?
     /// Stamped by the replica that accepted the request.
-    package var createdAtMs: Int64
+    public var createdAtMs: Int64
 
-    package init(kind: BulletinItem.Kind, parentId: Int64 = 0, articleId: Int64 = 0, author: String, title: String = "", body: String,
+    public init(kind: BulletinItem.Kind, parentId: Int64 = 0, articleId: Int64 = 0, author: String, title: String = "", body: String,
                 requestId: String?, createdAtMs: Int64) {
         self.kind = kind
         self.parentId = parentId

@@ -1,19 +1,19 @@
 import Foundation
 import BulletinCore
-package import RPC
+public import RPC
 
 /// `bulletin.v1.Bulletin`: the client-facing API over one consistency mode.
 ///
 /// Validation happens before any effect: empty or oversize author/title/body, a bad page
 /// token or session → `invalid_argument` naming the field; an unknown parent or id → `not_found`.
-package struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
+public struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
     /// Field size limits in UTF-8 bytes.
-    package struct Limits: Sendable {
-        package var author: Int
-        package var title: Int
-        package var body: Int
+    public struct Limits: Sendable {
+        public var author: Int
+        public var title: Int
+        public var body: Int
 
-        package init(author: Int = 256, title: Int = 1024, body: Int = 64 << 10) {
+        public init(author: Int = 256, title: Int = 1024, body: Int = 64 << 10) {
             self.author = author
             self.title = title
             self.body = body
@@ -23,12 +23,12 @@ package struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
     let mode: any ConsistencyMode
     let limits: Limits
 
-    package init(mode: any ConsistencyMode, limits: Limits = Limits()) {
+    public init(mode: any ConsistencyMode, limits: Limits = Limits()) {
         self.mode = mode
         self.limits = limits
     }
 
-    package func post(_ request: BulletinV1.PostRequest, context: RPCContext) async throws -> BulletinV1.PostResponse {
+    public func post(_ request: BulletinV1.PostRequest, context: RPCContext) async throws -> BulletinV1.PostResponse {
         try Self.check("author", request.author, limit: limits.author)
         try Self.check("title", request.title, limit: limits.title)
         try Self.check("body", request.body, limit: limits.body)
@@ -39,7 +39,7 @@ package struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
         return BulletinV1.PostResponse(article: BulletinV1.Article(item, replyCount: 0), session: Self.token(session, item))
     }
 
-    package func reply(_ request: BulletinV1.ReplyRequest, context: RPCContext) async throws -> BulletinV1.ReplyResponse {
+    public func reply(_ request: BulletinV1.ReplyRequest, context: RPCContext) async throws -> BulletinV1.ReplyResponse {
         guard request.parentId > 0 else { throw ConnectError(.invalidArgument, "missing required field \"parentId\"") }
         try Self.check("author", request.author, limit: limits.author)
         try Self.check("body", request.body, limit: limits.body)
@@ -50,7 +50,7 @@ package struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
         return BulletinV1.ReplyResponse(reply: BulletinV1.Reply(item), session: Self.token(session, item))
     }
 
-    package func list(_ request: BulletinV1.ListRequest, context: RPCContext) async throws -> BulletinV1.ListResponse {
+    public func list(_ request: BulletinV1.ListRequest, context: RPCContext) async throws -> BulletinV1.ListResponse {
         guard request.pageSize >= 0, request.pageSize <= 1000 else {
             throw ConnectError(.invalidArgument, "field \"pageSize\" must be between 0 and 1000")
         }
@@ -69,7 +69,7 @@ package struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
                                        session: session.merging(mode.replica.vector).token)
     }
 
-    package func get(_ request: BulletinV1.GetRequest, context: RPCContext) async throws -> BulletinV1.GetResponse {
+    public func get(_ request: BulletinV1.GetRequest, context: RPCContext) async throws -> BulletinV1.GetResponse {
         guard request.id > 0 else { throw ConnectError(.invalidArgument, "missing required field \"id\"") }
         let session = try Self.session(request.session)
         guard let thread = try await mode.thread(request.id, session: session) else {
@@ -79,12 +79,12 @@ package struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
                                       replies: thread.replies.map(BulletinV1.Reply.init), session: session.merging(mode.replica.vector).token)
     }
 
-    package func sync(_ request: BulletinV1.SyncRequest, context: RPCContext) async throws -> BulletinV1.SyncResponse {
+    public func sync(_ request: BulletinV1.SyncRequest, context: RPCContext) async throws -> BulletinV1.SyncResponse {
         let pulled = try await mode.sync()
         return BulletinV1.SyncResponse(pulled: Int32(clamping: pulled), session: mode.replica.vector.token)
     }
 
-    package func watch(_ request: BulletinV1.WatchRequest, context: RPCContext) async throws -> AsyncThrowingStream<BulletinV1.WatchEvent, any Error> {
+    public func watch(_ request: BulletinV1.WatchRequest, context: RPCContext) async throws -> AsyncThrowingStream<BulletinV1.WatchEvent, any Error> {
         guard request.afterId >= 0 else { throw ConnectError(.invalidArgument, "field \"afterId\" must not be negative") }
         return .mapping(mode.replica.watch(after: request.afterId)) { BulletinV1.WatchEvent($0) }
     }

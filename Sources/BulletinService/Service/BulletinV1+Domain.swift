@@ -1,17 +1,17 @@
-package import BulletinCore
-package import RPC
+public import BulletinCore
+public import RPC
 
 // Conversions between the generated `bulletin.v1` messages and the board's values.
 
 extension BulletinV1.Item {
-    package init(_ item: BulletinItem) {
+    public init(_ item: BulletinItem) {
         self.init(id: item.id, kind: item.kind.rawValue, parentId: item.parentId, articleId: item.articleId, author: item.author,
                   title: item.title, body: item.body, createdAtMs: item.createdAtMs, origin: item.origin, seq: item.seq,
                   requestId: item.requestId ?? "")
     }
 
     /// The board item; a `kind` other than article or reply is `invalid_argument`.
-    package func boardItem() throws(ConnectError) -> BulletinItem {
+    public func boardItem() throws(ConnectError) -> BulletinItem {
         guard let kind = BulletinItem.Kind(rawValue: kind) else {
             throw ConnectError(.invalidArgument, "field \"kind\": expected \"article\" or \"reply\", got \"\(self.kind)\"")
         }
@@ -21,10 +21,10 @@ extension BulletinV1.Item {
 }
 
 extension [BulletinV1.Item] {
-    package init(_ items: [BulletinItem]) { self = items.map(BulletinV1.Item.init) }
+    public init(_ items: [BulletinItem]) { self = items.map(BulletinV1.Item.init) }
 
     /// Every item as the board's; one bad kind refuses them all.
-    package func boardItems() throws(ConnectError) -> [BulletinItem] {
+    public func boardItems() throws(ConnectError) -> [BulletinItem] {
         var out: [BulletinItem] = []
         out.reserveCapacity(count)
         for item in self { out.append(try item.boardItem()) }
@@ -34,39 +34,39 @@ extension [BulletinV1.Item] {
 
 extension BulletinV1.PullRequest {
     /// The digest as one entry per origin, in origin order.
-    package init(digest: BulletinDigest, limit: Int32 = 0) {
+    public init(digest: BulletinDigest, limit: Int32 = 0) {
         self.init(digest: digest.origins.sorted { $0.key < $1.key }.map {
             BulletinV1.OriginDigest(origin: $0.key, contiguous: $0.value.contiguous, above: $0.value.above)
         }, limit: limit)
     }
 
     /// The digest (of an origin given twice, the first counts).
-    package var boardDigest: BulletinDigest {
+    public var boardDigest: BulletinDigest {
         BulletinDigest(origins: Dictionary(digest.map { ($0.origin, BulletinDigest.Origin(contiguous: $0.contiguous, above: $0.above)) },
                                         uniquingKeysWith: { first, _ in first }))
     }
 }
 
 extension BulletinV1.Article {
-    package init(_ item: BulletinItem, replyCount: Int) {
+    public init(_ item: BulletinItem, replyCount: Int) {
         self.init(id: item.id, author: item.author, title: item.title, body: item.body, createdAtMs: item.createdAtMs,
                   replyCount: Int32(clamping: replyCount))
     }
 }
 
 extension BulletinV1.Reply {
-    package init(_ item: BulletinItem, replies: [BulletinV1.Reply] = []) {
+    public init(_ item: BulletinItem, replies: [BulletinV1.Reply] = []) {
         self.init(id: item.id, parentId: item.parentId, articleId: item.articleId, author: item.author, body: item.body,
                   createdAtMs: item.createdAtMs, replies: replies)
     }
 
-    package init(_ tree: ReplyTree) {
+    public init(_ tree: ReplyTree) {
         self.init(tree.reply, replies: tree.replies.map(BulletinV1.Reply.init))
     }
 }
 
 extension BulletinV1.WatchEvent {
-    package init(_ item: BulletinItem) {
+    public init(_ item: BulletinItem) {
         switch item.kind {
         case .article: self.init(article: BulletinV1.Article(item, replyCount: 0))
         case .reply: self.init(reply: BulletinV1.Reply(item))

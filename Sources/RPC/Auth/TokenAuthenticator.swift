@@ -3,17 +3,17 @@
 ///
 /// Guarantees: tokens are compared in constant time; a missing or wrong token is
 /// `unauthenticated`; a client token used on a peer-only service is `permission_denied`.
-package struct TokenAuthenticator: Sendable {
+public struct TokenAuthenticator: Sendable {
     /// Services only cluster members may call.
-    package var peerServices: Set<String>
+    public var peerServices: Set<String>
     /// Services anyone may call, whatever is configured.
-    package var openServices: Set<String> = ["node.v1.Health", "node.v1.Reflection"]
+    public var openServices: Set<String> = ["node.v1.Health", "node.v1.Reflection"]
     /// The shared cluster secret; nil leaves peer services open (the node warns at start).
-    package var clusterToken: String?
+    public var clusterToken: String?
     /// Client tokens by name; nil means client services need no token.
-    package var clientTokens: [String: String]?
+    public var clientTokens: [String: String]?
 
-    package init(peerServices: Set<String> = [], clusterToken: String? = nil, clientTokens: [String: String]? = nil) {
+    public init(peerServices: Set<String> = [], clusterToken: String? = nil, clientTokens: [String: String]? = nil) {
         self.peerServices = peerServices
         self.clusterToken = clusterToken
         self.clientTokens = clientTokens
@@ -22,12 +22,12 @@ package struct TokenAuthenticator: Sendable {
     /// Which bearer token a call to `service` must carry, as configured: the cluster token for a
     /// peer-only service (when one is set), a client token for other services (when client
     /// tokens are set), none for open services. What `/openapi.json` declares per operation.
-    package enum Requirement: String, Sendable {
+    public enum Requirement: String, Sendable {
         case clusterToken
         case clientToken
     }
 
-    package func requirement(for service: String) -> Requirement? {
+    public func requirement(for service: String) -> Requirement? {
         if openServices.contains(service) { return nil }
         if peerServices.contains(service) { return clusterToken == nil ? nil : .clusterToken }
         return clientTokens == nil ? nil : .clientToken
@@ -35,7 +35,7 @@ package struct TokenAuthenticator: Sendable {
 
     /// Checks the call's `Authorization: Bearer` token; returns who is calling ("cluster", a
     /// client token's name, or nil when no token was needed).
-    package func admit(method: RPCMethodInfo, headers: HTTPHeaders) throws(ConnectError) -> String? {
+    public func admit(method: RPCMethodInfo, headers: HTTPHeaders) throws(ConnectError) -> String? {
         if openServices.contains(method.service) { return nil }
         let presented = Self.bearerToken(headers)
         let isCluster = presented.map { token in clusterToken.map { Self.constantTimeEqual(token, $0) } ?? false } ?? false
@@ -77,7 +77,7 @@ package struct TokenAuthenticator: Sendable {
     }
 
     /// Equality whose running time depends only on the lengths, not on where the strings differ.
-    package static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         var a = a
         var b = b
         return a.withUTF8 { x in
@@ -93,7 +93,7 @@ package struct TokenAuthenticator: Sendable {
 
     /// Parses a client tokens file: one token per line as `name token` or just `token`;
     /// blank lines and `#` comments are ignored.
-    package static func parseClientTokens(_ text: String) throws(ConnectError) -> [String: String] {
+    public static func parseClientTokens(_ text: String) throws(ConnectError) -> [String: String] {
         var tokens: [String: String] = [:]
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingSpaces()

@@ -4,13 +4,13 @@
 /// Guarantees: delays honour cancellation (a deadline or disconnect stops them at once); a delay
 /// over 60 s is `invalid_argument` (nothing parks a handler longer), a zero or negative one means
 /// none; streams are capped at 1000 messages.
-package struct DiagnosticsService: NodeV1.Diagnostics.ServiceProtocol {
+public struct DiagnosticsService: NodeV1.Diagnostics.ServiceProtocol {
     /// The longest delay `Echo` and `Ticks` accept, in milliseconds.
-    package static let maxDelayMilliseconds: Int64 = 60_000
+    public static let maxDelayMilliseconds: Int64 = 60_000
 
-    package init() {}
+    public init() {}
 
-    package func echo(_ request: NodeV1.EchoMessage, context: RPCContext) async throws -> NodeV1.EchoMessage {
+    public func echo(_ request: NodeV1.EchoMessage, context: RPCContext) async throws -> NodeV1.EchoMessage {
         guard request.delayMs <= Self.maxDelayMilliseconds else {
             throw ConnectError(.invalidArgument, "field \"delayMs\" must be at most \(Self.maxDelayMilliseconds) (60 s), got \(request.delayMs)")
         }
@@ -23,7 +23,7 @@ package struct DiagnosticsService: NodeV1.Diagnostics.ServiceProtocol {
         return NodeV1.EchoMessage(message: request.message)
     }
 
-    package func ticks(_ request: NodeV1.TicksRequest, context: RPCContext) async throws -> AsyncThrowingStream<NodeV1.EchoMessage, any Error> {
+    public func ticks(_ request: NodeV1.TicksRequest, context: RPCContext) async throws -> AsyncThrowingStream<NodeV1.EchoMessage, any Error> {
         guard (0...1000).contains(request.count) else {
             throw ConnectError(.invalidArgument, "field \"count\" must be between 0 and 1000")
         }

@@ -1,6 +1,6 @@
 /// Reflection's messages built from the router's own registry.
 extension NodeV1.MethodDescription {
-    package init(_ info: RPCMethodInfo) {
+    public init(_ info: RPCMethodInfo) {
         self.init(name: info.method, requestType: info.request.name, responseType: info.response.name,
                   idempotencyLevel: info.idempotency.rawValue, sideEffectFree: info.isSideEffectFree,
                   serverStreaming: info.kind == .serverStreaming)
@@ -8,13 +8,13 @@ extension NodeV1.MethodDescription {
 }
 
 extension NodeV1.MessageDescription {
-    package init(_ schema: MessageSchema) {
+    public init(_ schema: MessageSchema) {
         self.init(name: schema.name, fields: schema.fields.map(NodeV1.FieldDescription.init))
     }
 }
 
 extension NodeV1.FieldDescription {
-    package init(_ field: FieldSchema) {
+    public init(_ field: FieldSchema) {
         let label = switch field.label {
         case .singular: ""
         case .optional: "optional"

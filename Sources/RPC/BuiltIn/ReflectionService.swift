@@ -1,19 +1,19 @@
 /// `node.v1.Reflection`: the router describing itself (services, methods, message schemas).
 ///
 /// Guarantees: answers from the same registry that routes requests, so it cannot drift from it.
-package struct ReflectionService: NodeV1.Reflection.ServiceProtocol {
+public struct ReflectionService: NodeV1.Reflection.ServiceProtocol {
     /// The registry to describe; the final router, so it includes this service too.
     let registry: @Sendable () -> RPCRouter
 
-    package init(registry: @escaping @Sendable () -> RPCRouter) {
+    public init(registry: @escaping @Sendable () -> RPCRouter) {
         self.registry = registry
     }
 
-    package func listServices(_ request: NodeV1.ListServicesRequest, context: RPCContext) async throws -> NodeV1.ListServicesResponse {
+    public func listServices(_ request: NodeV1.ListServicesRequest, context: RPCContext) async throws -> NodeV1.ListServicesResponse {
         NodeV1.ListServicesResponse(services: Self.describeAll(registry()))
     }
 
-    package func describeService(_ request: NodeV1.DescribeServiceRequest, context: RPCContext) async throws -> NodeV1.DescribeServiceResponse {
+    public func describeService(_ request: NodeV1.DescribeServiceRequest, context: RPCContext) async throws -> NodeV1.DescribeServiceResponse {
         let router = registry()
         guard let service = Self.describeAll(router).first(where: { $0.name == request.service }) else {
             throw ConnectError(.notFound, "no service named \"\(request.service)\"; see ListServices")
@@ -42,7 +42,7 @@ package struct ReflectionService: NodeV1.Reflection.ServiceProtocol {
 
 extension ReflectionService {
     /// Registers reflection on `router`, describing the router as it is after this call.
-    package static func install(on router: inout RPCRouter) {
+    public static func install(on router: inout RPCRouter) {
         let box = RouterBox()
         router.register(ReflectionService { box.router })
         box.set(router)

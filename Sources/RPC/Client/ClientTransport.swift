@@ -1,21 +1,21 @@
 /// Options for one call.
-package struct CallOptions: Sendable {
+public struct CallOptions: Sendable {
     /// Sent as `Connect-Timeout-Ms`; the call fails with `deadline_exceeded` when it passes.
-    package var timeout: Duration?
+    public var timeout: Duration?
     /// Extra request headers (metadata).
-    package var headers: HTTPHeaders
+    public var headers: HTTPHeaders
     /// Whether the transport may resend the request when a reused connection turns out broken
     /// (set for idempotent and side-effect-free methods).
-    package var retryable: Bool
+    public var retryable: Bool
     /// Whether the server is told the timeout (`Connect-Timeout-Ms`, so it can cancel the work).
     /// Off for calls whose timeout is only the caller's patience, such as batched peer calls that
     /// serve many callers: the server then skips its deadline machinery.
-    package var sendTimeoutHeader: Bool
+    public var sendTimeoutHeader: Bool
     /// The encoding of the request and response bodies (`RPCClient` sets its own; the server
     /// answers in the request's codec).
-    package var codec: WireCodec
+    public var codec: WireCodec
 
-    package init(timeout: Duration? = nil, headers: HTTPHeaders = [:], retryable: Bool = false, sendTimeoutHeader: Bool = true,
+    public init(timeout: Duration? = nil, headers: HTTPHeaders = [:], retryable: Bool = false, sendTimeoutHeader: Bool = true,
                 codec: WireCodec = .json) {
         self.codec = codec
         self.timeout = timeout
@@ -26,11 +26,11 @@ package struct CallOptions: Sendable {
 }
 
 /// The raw result of a successful unary call.
-package struct UnaryResponse: Sendable {
-    package var headers: HTTPHeaders
-    package var body: [UInt8]
+public struct UnaryResponse: Sendable {
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
 
-    package init(headers: HTTPHeaders, body: [UInt8]) {
+    public init(headers: HTTPHeaders, body: [UInt8]) {
         self.headers = headers
         self.body = body
     }
@@ -40,7 +40,7 @@ package struct UnaryResponse: Sendable {
 ///
 /// Implementations speak the Connect protocol (JSON codec) and report every failure as a
 /// `ConnectError`: transport failures are `unavailable`, a passed timeout `deadline_exceeded`.
-package protocol ClientTransport: Sendable {
+public protocol ClientTransport: Sendable {
     /// A unary call; `body` is the request message as JSON.
     func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse
 

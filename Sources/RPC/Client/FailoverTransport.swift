@@ -7,22 +7,22 @@ import Synchronization
 /// non-idempotent calls are retried only when the request certainly was not sent; a call that
 /// fails because its server is down or silent (unavailable, deadline exceeded) moves the
 /// preference to the next server, so a paused server does not hold every later call.
-package final class FailoverTransport: ClientTransport {
-    package let transports: [any ClientTransport]
-    package let policy: RetryPolicy
+public final class FailoverTransport: ClientTransport {
+    public let transports: [any ClientTransport]
+    public let policy: RetryPolicy
     private let preferred = Atomic<Int>(0)
     private let random = Mutex(SystemRandomNumberGenerator())
 
-    package init(_ transports: [any ClientTransport], policy: RetryPolicy = RetryPolicy()) {
+    public init(_ transports: [any ClientTransport], policy: RetryPolicy = RetryPolicy()) {
         precondition(!transports.isEmpty, "FailoverTransport needs at least one transport")
         self.transports = transports
         self.policy = policy
     }
 
     /// Index of the server currently preferred.
-    package var current: Int { preferred.load(ordering: .relaxed) }
+    public var current: Int { preferred.load(ordering: .relaxed) }
 
-    package func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
         var lastError = ConnectError(.unavailable, "no attempt made")
         for attempt in 1...max(1, policy.maxAttempts) {
@@ -59,7 +59,7 @@ package final class FailoverTransport: ClientTransport {
         throw lastError
     }
 
-    package func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+    public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         transports[preferred.load(ordering: .relaxed) % transports.count].serverStream(path: path, body: body, options: options)
     }
 }

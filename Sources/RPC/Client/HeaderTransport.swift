@@ -1,18 +1,18 @@
 /// Wraps a transport and sends fixed headers with every call (a client token, the cluster token).
-package struct HeaderTransport: ClientTransport {
-    package let inner: any ClientTransport
-    package let headers: HTTPHeaders
+public struct HeaderTransport: ClientTransport {
+    public let inner: any ClientTransport
+    public let headers: HTTPHeaders
 
-    package init(_ inner: any ClientTransport, headers: HTTPHeaders) {
+    public init(_ inner: any ClientTransport, headers: HTTPHeaders) {
         self.inner = inner
         self.headers = headers
     }
 
-    package func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         try await inner.unary(path: path, body: body, options: with(options))
     }
 
-    package func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+    public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         inner.serverStream(path: path, body: body, options: with(options))
     }
 

@@ -3,18 +3,18 @@
 ///
 /// Guarantees: the call itself is untouched (same result, same error); each finished unary call
 /// is recorded exactly once, under the peer's id. Streams pass through unrecorded.
-package struct MeteredTransport: ClientTransport {
-    package let inner: any ClientTransport
-    package let peer: String
-    package let metrics: MetricsRegistry
+public struct MeteredTransport: ClientTransport {
+    public let inner: any ClientTransport
+    public let peer: String
+    public let metrics: MetricsRegistry
 
-    package init(_ inner: any ClientTransport, peer: String, metrics: MetricsRegistry) {
+    public init(_ inner: any ClientTransport, peer: String, metrics: MetricsRegistry) {
         self.inner = inner
         self.peer = peer
         self.metrics = metrics
     }
 
-    package func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         let started = ContinuousClock.now
         do {
             let response = try await inner.unary(path: path, body: body, options: options)
@@ -26,7 +26,7 @@ package struct MeteredTransport: ClientTransport {
         }
     }
 
-    package func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+    public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         inner.serverStream(path: path, body: body, options: options)
     }
 }

@@ -1,6 +1,6 @@
 extension PooledSocketTransport {
     /// A server-streaming call on its own connection (closed when the stream ends or is dropped).
-    package func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+    public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         let request = Self.serialize(path: path, host: address.description, body: ConnectEnvelope.frame(body),
                                      options: options, streaming: true)
         let address = self.address

@@ -7,11 +7,11 @@ import Synchronization
 /// server is replaced before use; a broken connection is never reused; retryable calls are
 /// retried once on a fresh connection when a reused one fails before any response byte — and
 /// then every idle connection is dropped too (the server most likely restarted: they are all dead).
-package final class PooledSocketTransport: ClientTransport {
-    package let address: SocketAddress
-    package let maxConnections: Int
+public final class PooledSocketTransport: ClientTransport {
+    public let address: SocketAddress
+    public let maxConnections: Int
     /// Idle connections older than this are closed instead of reused (well under the server's idle timeout).
-    package let maxIdle: Duration
+    public let maxIdle: Duration
 
     struct Pool: ~Copyable {
         var idle: [ClientConnection] = []
@@ -22,7 +22,7 @@ package final class PooledSocketTransport: ClientTransport {
     let pool = Mutex(Pool())
     private let hostHeader: String
 
-    package init(address: SocketAddress, maxConnections: Int = 64, maxIdle: Duration = .seconds(30)) {
+    public init(address: SocketAddress, maxConnections: Int = 64, maxIdle: Duration = .seconds(30)) {
         self.address = address
         self.maxConnections = maxConnections
         self.maxIdle = maxIdle
@@ -35,7 +35,7 @@ package final class PooledSocketTransport: ClientTransport {
         }
     }
 
-    package func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         let request = Self.serialize(path: path, host: hostHeader, body: body, options: options, streaming: false)
         // The deadline is enforced by the event loop on each socket wait: no extra tasks per call.
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
@@ -175,7 +175,7 @@ package final class PooledSocketTransport: ClientTransport {
 
     /// The request bytes: request line, Connect headers, metadata, body. (Public so benchmarks
     /// measure the server on exactly what this transport sends.)
-    package static func serialize(path: String, host: String, body: [UInt8], options: CallOptions, streaming: Bool) -> [UInt8] {
+    public static func serialize(path: String, host: String, body: [UInt8], options: CallOptions, streaming: Bool) -> [UInt8] {
         // Appended piece by piece: no intermediate strings on this per-call path.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(192 + path.utf8.count + body.count)

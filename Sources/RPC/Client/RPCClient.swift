@@ -2,22 +2,22 @@
 ///
 /// Guarantees: every failure surfaces as a `ConnectError` with its code; requests and responses
 /// travel in `codec` (errors are JSON either way, as Connect specifies).
-package struct RPCClient: Sendable {
-    package let transport: any ClientTransport
-    package let codec: WireCodec
+public struct RPCClient: Sendable {
+    public let transport: any ClientTransport
+    public let codec: WireCodec
 
-    package init(transport: any ClientTransport, codec: WireCodec = .json) {
+    public init(transport: any ClientTransport, codec: WireCodec = .json) {
         self.transport = transport
         self.codec = codec
     }
 
-    package func call<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
+    public func call<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                         options: CallOptions = CallOptions()) async throws(ConnectError) -> Response {
         try await callWithHeaders(method, request, options: options).message
     }
 
     /// Like `call`, also returning the response headers.
-    package func callWithHeaders<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
+    public func callWithHeaders<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                                    options: CallOptions = CallOptions()) async throws(ConnectError) -> (message: Response, headers: HTTPHeaders) {
         let body = try request.encode(codec: codec)
         var options = try Self.propagatingDeadline(options)
@@ -44,7 +44,7 @@ package struct RPCClient: Sendable {
     }
 
     /// A server-streaming call: the stream yields typed messages and throws the final `ConnectError`.
-    package func stream<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
+    public func stream<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request,
                                           options: CallOptions = CallOptions()) -> AsyncThrowingStream<Response, any Error> {
         let body: [UInt8]
         do { body = try request.encode(codec: codec) } catch {

@@ -5,11 +5,11 @@ import FoundationNetworking
 ///
 /// Convenient and dependable, but costly per call (about 300 µs on loopback): used by `node call`
 /// and selectable for peers so the benchmark can compare it with the pooled socket client.
-package final class URLSessionTransport: ClientTransport {
+public final class URLSessionTransport: ClientTransport {
     let baseURL: String
     private let session: URLSession
 
-    package init(address: SocketAddress) {
+    public init(address: SocketAddress) {
         baseURL = "http://\(address)"
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 64
@@ -36,7 +36,7 @@ package final class URLSessionTransport: ClientTransport {
         return request
     }
 
-    package func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         let request = makeRequest(path: path, body: body, options: options, contentType: options.codec.contentType)
         let data: Data
         let response: URLResponse
@@ -56,7 +56,7 @@ package final class URLSessionTransport: ClientTransport {
         return UnaryResponse(headers: headers, body: Array(data))
     }
 
-    package func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+    public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         let request = makeRequest(path: path, body: ConnectEnvelope.frame(body), options: options,
                                   contentType: options.codec.streamContentType)
         let session = self.session

@@ -2,7 +2,7 @@
 ///
 /// Guarantees: `init(wireName:)` inverts `wireName`; `httpStatus` follows the Connect protocol
 /// reference (note `failed_precondition` → 400, not 412); `rawValue` is the gRPC number.
-package enum ConnectCode: Int, Sendable, CaseIterable, Codable {
+public enum ConnectCode: Int, Sendable, CaseIterable, Codable {
     case canceled = 1
     case unknown = 2
     case invalidArgument = 3
@@ -20,7 +20,7 @@ package enum ConnectCode: Int, Sendable, CaseIterable, Codable {
     case dataLoss = 15
     case unauthenticated = 16
 
-    package var wireName: String {
+    public var wireName: String {
         switch self {
         case .canceled: "canceled"
         case .unknown: "unknown"
@@ -41,12 +41,12 @@ package enum ConnectCode: Int, Sendable, CaseIterable, Codable {
         }
     }
 
-    package init?(wireName: String) {
+    public init?(wireName: String) {
         guard let code = Self.allCases.first(where: { $0.wireName == wireName }) else { return nil }
         self = code
     }
 
-    package var httpStatus: HTTPStatus {
+    public var httpStatus: HTTPStatus {
         switch self {
         case .canceled: HTTPStatus(499)
         case .unknown, .internal, .dataLoss: .internalServerError
@@ -63,7 +63,7 @@ package enum ConnectCode: Int, Sendable, CaseIterable, Codable {
     }
 
     /// The code a client infers from an HTTP status when the body carries none (Connect spec).
-    package static func inferred(fromHTTPStatus status: Int) -> ConnectCode {
+    public static func inferred(fromHTTPStatus status: Int) -> ConnectCode {
         switch status {
         case 400: .internal
         case 401: .unauthenticated
@@ -74,12 +74,12 @@ package enum ConnectCode: Int, Sendable, CaseIterable, Codable {
         }
     }
 
-    package func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(wireName)
     }
 
-    package init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         self = ConnectCode(wireName: name) ?? .unknown
     }

@@ -4,18 +4,18 @@ import Foundation
 ///
 /// Flag `0x01` marks a compressed payload, `0x02` the end-of-stream message, whose JSON payload
 /// carries the final error (if any) and the trailers.
-package enum ConnectEnvelope {
-    package static let compressedFlag: UInt8 = 0x01
-    package static let endStreamFlag: UInt8 = 0x02
+public enum ConnectEnvelope {
+    public static let compressedFlag: UInt8 = 0x01
+    public static let endStreamFlag: UInt8 = 0x02
 
     /// One frame as read from a stream.
-    package struct Frame: Sendable, Equatable {
-        package var flags: UInt8
-        package var payload: [UInt8]
-        package var isEndStream: Bool { flags & ConnectEnvelope.endStreamFlag != 0 }
+    public struct Frame: Sendable, Equatable {
+        public var flags: UInt8
+        public var payload: [UInt8]
+        public var isEndStream: Bool { flags & ConnectEnvelope.endStreamFlag != 0 }
     }
 
-    package static func frame(_ payload: [UInt8], flags: UInt8 = 0) -> [UInt8] {
+    public static func frame(_ payload: [UInt8], flags: UInt8 = 0) -> [UInt8] {
         var out: [UInt8] = [flags]
         let length = UInt32(payload.count)
         out.append(contentsOf: [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)])
@@ -24,7 +24,7 @@ package enum ConnectEnvelope {
     }
 
     /// The end-of-stream frame: `{"error":{…}, "metadata":{name:[values]}}`.
-    package static func endStream(error: ConnectError?, trailers: HTTPHeaders) -> [UInt8] {
+    public static func endStream(error: ConnectError?, trailers: HTTPHeaders) -> [UInt8] {
         var object: [String: Any] = [:]
         if let error, let json = try? JSONSerialization.jsonObject(with: Data(error.jsonBody())) {
             object["error"] = json
@@ -50,7 +50,7 @@ package enum ConnectEnvelope {
     }
 
     /// Parses the end-of-stream payload into an error (nil on success) and trailers.
-    package static func parseEndStream(_ payload: [UInt8]) -> (ConnectError?, HTTPHeaders) {
+    public static func parseEndStream(_ payload: [UInt8]) -> (ConnectError?, HTTPHeaders) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else {
             return (ConnectError(.internal, "malformed end-of-stream message"), [:])
         }
@@ -78,17 +78,17 @@ package enum ConnectEnvelope {
     }
 
     /// Incremental frame parser for a byte stream.
-    package struct FrameReader: Sendable {
+    public struct FrameReader: Sendable {
         var buffer: [UInt8] = []
-        package var maxFrameBytes = 16 * 1024 * 1024
+        public var maxFrameBytes = 16 * 1024 * 1024
 
-        package init() {}
+        public init() {}
 
-        package mutating func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
+        public mutating func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
 
-        package var buffered: Int { buffer.count }
+        public var buffered: Int { buffer.count }
 
-        package mutating func next() throws -> Frame? {
+        public mutating func next() throws -> Frame? {
             guard buffer.count >= 5 else { return nil }
             let length = Int(buffer[1]) << 24 | Int(buffer[2]) << 16 | Int(buffer[3]) << 8 | Int(buffer[4])
             guard length <= maxFrameBytes else { throw ConnectError(.resourceExhausted, "stream message of \(length) bytes is too large") }

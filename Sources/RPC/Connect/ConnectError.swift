@@ -5,42 +5,42 @@ import JSON
 ///
 /// Handlers throw it to answer with that code; clients receive it decoded from the wire.
 /// Guarantees: the JSON form is exactly the Connect error body `{"code","message","details"}`.
-package struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible {
     /// One error detail, as Connect carries it: the message's full type name, the base64 of its
     /// binary protobuf form (`value`), and optionally its JSON (`debug`, written as a JSON object).
-    package struct Detail: Sendable, Equatable, Codable {
-        package var type: String
-        package var value: String
+    public struct Detail: Sendable, Equatable, Codable {
+        public var type: String
+        public var value: String
         /// JSON text of the message; on the wire it is the JSON object itself.
-        package var debug: String?
+        public var debug: String?
 
-        package init(type: String, value: String, debug: String? = nil) {
+        public init(type: String, value: String, debug: String? = nil) {
             self.type = type
             self.value = value
             self.debug = debug
         }
     }
 
-    package var code: ConnectCode
-    package var message: String
-    package var details: [Detail]
+    public var code: ConnectCode
+    public var message: String
+    public var details: [Detail]
     /// Response headers that travel with the error (for example an `etag`).
-    package var metadata: HTTPHeaders
+    public var metadata: HTTPHeaders
     /// Set by client transports when the request certainly never left this process (for example
     /// the connection was refused), so even a non-idempotent call may be retried elsewhere.
-    package var requestNotSent = false
+    public var requestNotSent = false
 
-    package init(_ code: ConnectCode, _ message: String, details: [Detail] = [], metadata: HTTPHeaders = [:]) {
+    public init(_ code: ConnectCode, _ message: String, details: [Detail] = [], metadata: HTTPHeaders = [:]) {
         self.code = code
         self.message = message
         self.details = details
         self.metadata = metadata
     }
 
-    package var description: String { "\(code.wireName): \(message)" }
+    public var description: String { "\(code.wireName): \(message)" }
 
     /// The binary message a detail carries (its `value`, base64 with or without padding).
-    package static func binaryValue(of detail: Detail) -> [UInt8]? {
+    public static func binaryValue(of detail: Detail) -> [UInt8]? {
         let padded = detail.value + String(repeating: "=", count: (4 - detail.value.utf8.count % 4) % 4)
         return Data(base64Encoded: padded).map(Array.init)
     }
@@ -48,7 +48,7 @@ package struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible
     /// The Connect error body (keys sorted, as JSONSerialization wrote them before: tests and
     /// clients compare it byte for byte), written without Foundation: errors are common on some
     /// paths (stale votes) and JSONSerialization cost ≈ 100 µs each.
-    package func jsonBody() -> [UInt8] {
+    public func jsonBody() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + message.utf8.count + details.reduce(0) { $0 + $1.value.utf8.count + ($1.debug?.utf8.count ?? 0) + 48 })
         out.append(contentsOf: #"{"code":"#.utf8)
@@ -80,7 +80,7 @@ package struct ConnectError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Decodes an error body; falls back to the code implied by the HTTP status.
-    package static func fromResponse(status: Int, body: [UInt8], headers: HTTPHeaders = [:]) -> ConnectError {
+    public static func fromResponse(status: Int, body: [UInt8], headers: HTTPHeaders = [:]) -> ConnectError {
         if case .object(let object)? = try? JSONParser.parse(body), case .string(let name)? = object["code"] {
             let code = ConnectCode(wireName: name) ?? .unknown
             var message = ""

@@ -7,11 +7,11 @@ import Foundation
 /// Guarantees: every RPC failure is a Connect error body with one of the 16 codes and its HTTP
 /// status; an unexpected handler error becomes `internal` (its detail goes to the log only);
 /// a request past its `Connect-Timeout-Ms` is answered `deadline_exceeded` and its handler cancelled.
-package struct ConnectResponder: HTTPResponder {
+public struct ConnectResponder: HTTPResponder {
     /// A plain HTTP handler for a non-RPC path.
-    package typealias PlainHandler = @Sendable (HTTPRequest) async -> HTTPResponse
+    public typealias PlainHandler = @Sendable (HTTPRequest) async -> HTTPResponse
 
-    package let router: RPCRouter
+    public let router: RPCRouter
     let metrics: MetricsRegistry
     let logger: Logger
     let maxBodyBytes: Int
@@ -20,9 +20,9 @@ package struct ConnectResponder: HTTPResponder {
     /// to refuse the call (authentication).
     let admit: @Sendable (RPCMethodInfo, HTTPHeaders) throws -> String?
     /// Responses at least this large are gzip-compressed when the client accepts gzip.
-    package var compressionThreshold = 1024
+    public var compressionThreshold = 1024
 
-    package init(router: RPCRouter, metrics: MetricsRegistry, logger: Logger = .disabled,
+    public init(router: RPCRouter, metrics: MetricsRegistry, logger: Logger = .disabled,
                 maxBodyBytes: Int = 4 * 1024 * 1024, plainRoutes: [String: PlainHandler] = [:],
                 admit: @escaping @Sendable (RPCMethodInfo, HTTPHeaders) throws -> String? = { _, _ in nil }) {
         self.router = router
@@ -33,7 +33,7 @@ package struct ConnectResponder: HTTPResponder {
         self.admit = admit
     }
 
-    package func respond(to request: HTTPRequest, peer: SocketAddress?) async -> HTTPResponse {
+    public func respond(to request: HTTPRequest, peer: SocketAddress?) async -> HTTPResponse {
         guard let route = router.route(for: request.path) else {
             if let plain = plainRoutes[String(request.path)] {
                 return await plain(request)

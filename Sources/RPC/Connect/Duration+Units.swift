@@ -1,11 +1,11 @@
 extension Duration {
     /// Whole milliseconds, rounded down (the unit of `Connect-Timeout-Ms`).
-    package var wholeMilliseconds: Int64 {
+    public var wholeMilliseconds: Int64 {
         components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 
     /// Seconds as a floating-point number (metrics and reports).
-    package var secondsValue: Double {
+    public var secondsValue: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -4,8 +4,8 @@ import CNodeSystem
 ///
 /// Guarantees: `inflate` never produces more than `limit` bytes (a zip bomb fails fast);
 /// corrupt input fails with `.invalidArgument`, oversize with `.resourceExhausted`.
-package enum GzipCodec {
-    package static func inflate(_ input: [UInt8], limit: Int) throws(ConnectError) -> [UInt8] {
+public enum GzipCodec {
+    public static func inflate(_ input: [UInt8], limit: Int) throws(ConnectError) -> [UInt8] {
         if input.isEmpty { return [] }
         var stream = z_stream()
         guard cnode_inflate_init_gzip(&stream) == Z_OK else { throw ConnectError(.internal, "zlib inflateInit failed") }
@@ -38,7 +38,7 @@ package enum GzipCodec {
         return output
     }
 
-    package static func deflate(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
+    public static func deflate(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
         guard cnode_deflate_init_gzip(&stream, level) == Z_OK else { return input }
         defer { deflateEnd(&stream) }

@@ -2,20 +2,20 @@
 ///
 /// Names parsed from the wire are stored lower-cased (as HTTP/2 does); lookups lower-case the
 /// query, so `headers["Content-Type"]` and `headers["content-type"]` agree.
-package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    package private(set) var fields: [(name: String, value: String)] = []
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public private(set) var fields: [(name: String, value: String)] = []
 
-    package init() {}
+    public init() {}
 
-    package init(dictionaryLiteral elements: (String, String)...) {
+    public init(dictionaryLiteral elements: (String, String)...) {
         for (name, value) in elements { add(name, value) }
     }
 
-    package static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
     }
 
-    package mutating func add(_ name: String, _ value: String) {
+    public mutating func add(_ name: String, _ value: String) {
         fields.append((Self.lowercased(name), value))
     }
 
@@ -35,38 +35,38 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
     }
 
     /// Replaces every field called `name` with one field.
-    package mutating func set(_ name: String, _ value: String) {
+    public mutating func set(_ name: String, _ value: String) {
         remove(name)
         add(name, value)
     }
 
-    package mutating func remove(_ name: String) {
+    public mutating func remove(_ name: String) {
         let key = Self.lowercased(name)
         fields.removeAll { $0.name == key }
     }
 
     /// The first value of `name`, or `nil`.
-    package subscript(name: String) -> String? {
+    public subscript(name: String) -> String? {
         let key = Self.lowercased(name)
         return fields.first { $0.name == key }?.value
     }
 
     /// Every value of `name`, in order.
-    package func values(_ name: String) -> [String] {
+    public func values(_ name: String) -> [String] {
         let key = Self.lowercased(name)
         return fields.filter { $0.name == key }.map(\.value)
     }
 
-    package func contains(_ name: String) -> Bool { self[name] != nil }
+    public func contains(_ name: String) -> Bool { self[name] != nil }
 
-    package var count: Int { fields.count }
+    public var count: Int { fields.count }
 
-    package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
         fields.makeIterator()
     }
 
     /// `true` when a comma-separated header (`Connection`, `Accept-Encoding`) lists `token`.
-    package func hasToken(_ token: String, in name: String) -> Bool {
+    public func hasToken(_ token: String, in name: String) -> Bool {
         let wanted = token.lowercased()
         return values(name).contains { value in
             value.split(separator: ",").contains {

@@ -1,5 +1,5 @@
 /// Why a request could not be parsed; each case answers with one status and closes the connection.
-package enum HTTPParseError: Error, Equatable, Sendable {
+public enum HTTPParseError: Error, Equatable, Sendable {
     case malformedRequestLine
     case malformedHeader
     case missingHost
@@ -15,7 +15,7 @@ package enum HTTPParseError: Error, Equatable, Sendable {
     /// A line ended with a lone LF or CR instead of CRLF (RFC 9112 §2.2: we reject rather than guess).
     case bareLineEnding
 
-    package var status: HTTPStatus {
+    public var status: HTTPStatus {
         switch self {
         case .malformedRequestLine, .malformedHeader, .missingHost, .invalidContentLength,
              .conflictingFraming, .malformedChunk, .bareLineEnding:
@@ -29,7 +29,7 @@ package enum HTTPParseError: Error, Equatable, Sendable {
         }
     }
 
-    package var message: String {
+    public var message: String {
         switch self {
         case .malformedRequestLine: "malformed request line"
         case .malformedHeader: "malformed header field"

@@ -4,16 +4,16 @@
 /// any byte boundary, `Content-Length` and chunked bodies, and `Expect: 100-continue`.
 /// Guarantees: a request is produced only with its whole body, so bytes of one request can never be
 /// read as the start of the next; after the first error the parser produces nothing more.
-package struct HTTPRequestParser: Sendable {
+public struct HTTPRequestParser: Sendable {
     /// Size limits; exceeding them yields `.requestLineTooLong` (414), `.headerTooLarge` (431)
     /// or `.bodyTooLarge` (413). The request line has its own, larger limit: a Connect GET
     /// carries its whole message in the URL.
-    package struct Limits: Sendable {
-        package var maxHeaderBytes: Int
-        package var maxBodyBytes: Int
-        package var maxRequestLineBytes: Int
+    public struct Limits: Sendable {
+        public var maxHeaderBytes: Int
+        public var maxBodyBytes: Int
+        public var maxRequestLineBytes: Int
 
-        package init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 4 * 1024 * 1024, maxRequestLineBytes: Int = 64 * 1024) {
+        public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 4 * 1024 * 1024, maxRequestLineBytes: Int = 64 * 1024) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
             self.maxRequestLineBytes = maxRequestLineBytes
@@ -21,7 +21,7 @@ package struct HTTPRequestParser: Sendable {
     }
 
     /// What the parser has to say after new bytes.
-    package enum Event: Sendable, Equatable {
+    public enum Event: Sendable, Equatable {
         case request(HTTPRequest)
         /// The client sent `Expect: 100-continue` and waits for `100 Continue` before the body.
         case continueExpected
@@ -46,31 +46,31 @@ package struct HTTPRequestParser: Sendable {
     var body: [UInt8] = []
     var trailerBytes = 0
 
-    package init(limits: Limits = Limits()) {
+    public init(limits: Limits = Limits()) {
         self.limits = limits
     }
 
     /// Appends bytes received from the connection.
-    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         compactIfNeeded()
         buffer.append(contentsOf: bytes)
     }
 
-    package mutating func append(_ bytes: [UInt8]) {
+    public mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }
     }
 
     /// `true` when no partial request is buffered (the connection is between requests).
-    package var isIdle: Bool {
+    public var isIdle: Bool {
         if case .head = phase { return position == buffer.count }
         return false
     }
 
     /// Bytes received but not yet consumed by a complete request.
-    package var bufferedByteCount: Int { buffer.count - position }
+    public var bufferedByteCount: Int { buffer.count - position }
 
     /// The next event, or `nil` when more bytes are needed.
-    package mutating func next() -> Event? {
+    public mutating func next() -> Event? {
         while true {
             switch phase {
             case .failed:
@@ -229,7 +229,7 @@ package struct HTTPRequestParser: Sendable {
 
 extension HTTPRequestParser {
     /// `true` while part of a request head is buffered.
-    package var isReadingHead: Bool {
+    public var isReadingHead: Bool {
         if case .head = phase { return position < buffer.count }
         return false
     }

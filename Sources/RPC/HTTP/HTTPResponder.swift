@@ -1,4 +1,4 @@
 /// Turns a request into a response. The server calls it once per request, in order per connection.
-package protocol HTTPResponder: Sendable {
+public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, peer: SocketAddress?) async -> HTTPResponse
 }

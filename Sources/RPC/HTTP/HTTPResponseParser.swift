@@ -2,21 +2,21 @@
 ///
 /// Pure: feed bytes, take events. Handles `Content-Length`, chunked bodies (delivered chunk by
 /// chunk, so streams can be consumed as they arrive) and bodies delimited by connection close.
-package struct HTTPResponseParser: Sendable {
-    package struct Head: Sendable {
-        package var status: Int
-        package var headers: HTTPHeaders
+public struct HTTPResponseParser: Sendable {
+    public struct Head: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
         /// Whether the server will keep the connection open after this response.
-        package var keepAlive: Bool
+        public var keepAlive: Bool
     }
 
-    package enum Event: Sendable {
+    public enum Event: Sendable {
         case head(Head)
         case body([UInt8])
         case end
     }
 
-    package struct ParseError: Error, Sendable { package let message: String }
+    public struct ParseError: Error, Sendable { public let message: String }
 
     enum Phase {
         case head
@@ -33,11 +33,11 @@ package struct HTTPResponseParser: Sendable {
     var position = 0
     var phase = Phase.head
     /// Set for responses to HEAD or other bodiless requests.
-    package var expectsNoBody = false
+    public var expectsNoBody = false
 
-    package init() {}
+    public init() {}
 
-    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if position == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             position = 0
@@ -45,10 +45,10 @@ package struct HTTPResponseParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
-    package mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+    public mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
 
     /// The connection reached end of file: completes a close-delimited body.
-    package mutating func finishAtEOF() -> Event? {
+    public mutating func finishAtEOF() -> Event? {
         if case .untilClose = phase {
             phase = .done
             return .end
@@ -57,12 +57,12 @@ package struct HTTPResponseParser: Sendable {
     }
 
     /// Prepares for the next response on the same connection.
-    package mutating func reset() {
+    public mutating func reset() {
         phase = .head
         expectsNoBody = false
     }
 
-    package mutating func next() throws(ParseError) -> Event? {
+    public mutating func next() throws(ParseError) -> Event? {
         while true {
             switch phase {
             case .done:

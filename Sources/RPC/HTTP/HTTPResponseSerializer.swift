@@ -1,8 +1,8 @@
 /// Turns a response head (and a complete body) into wire bytes.
-package enum HTTPResponseSerializer {
+public enum HTTPResponseSerializer {
     /// Serializes status line and headers; adds `Content-Length` or `Transfer-Encoding: chunked`
     /// and `Connection: close` when `keepAlive` is false.
-    package static func head(_ response: HTTPResponse, keepAlive: Bool, minorVersion: Int = 1) -> [UInt8] {
+    public static func head(_ response: HTTPResponse, keepAlive: Bool, minorVersion: Int = 1) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         out.append(contentsOf: "HTTP/1.\(minorVersion) \(response.status.code) \(response.status.reason)\r\n".utf8)
@@ -28,14 +28,14 @@ package enum HTTPResponseSerializer {
     }
 
     /// Head and body in one buffer, so a small response is one `write`.
-    package static func serialize(_ response: HTTPResponse, keepAlive: Bool, minorVersion: Int = 1, includeBody: Bool = true) -> [UInt8] {
+    public static func serialize(_ response: HTTPResponse, keepAlive: Bool, minorVersion: Int = 1, includeBody: Bool = true) -> [UInt8] {
         var out = head(response, keepAlive: keepAlive, minorVersion: minorVersion)
         if includeBody { out.append(contentsOf: response.bodyBytes) }
         return out
     }
 
     /// One chunk of a chunked body; an empty chunk is the terminator.
-    package static func chunk(_ bytes: [UInt8]) -> [UInt8] {
+    public static func chunk(_ bytes: [UInt8]) -> [UInt8] {
         var out = Array(String(bytes.count, radix: 16).utf8)
         out.append(contentsOf: [13, 10])
         out.append(contentsOf: bytes)

@@ -8,10 +8,10 @@ import Synchronization
 /// in-flight requests finish within `drainTimeout`, then closes what is left; `run()` returns then.
 /// Guarantees: responses on a connection are written in request order; every socket has
 /// `TCP_NODELAY`; slow or idle clients are disconnected by the configured timeouts.
-package final class HTTPServer: Sendable {
-    package let configuration: HTTPServerConfiguration
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
     /// The address actually bound (the real port when configured with port 0).
-    package let localAddress: SocketAddress
+    public let localAddress: SocketAddress
     let responder: any HTTPResponder
     let metrics: MetricsRegistry
     let logger: Logger
@@ -20,7 +20,7 @@ package final class HTTPServer: Sendable {
     let connections = ConnectionRegistry()
     private let shutdownRequested = Atomic<Bool>(false)
 
-    package init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
                 metrics: MetricsRegistry = MetricsRegistry(), logger: Logger = .disabled) throws(SocketError) {
         self.configuration = configuration
         self.responder = responder
@@ -38,7 +38,7 @@ package final class HTTPServer: Sendable {
     }
 
     /// Accepts and serves connections until a graceful shutdown completes.
-    package func run() async throws {
+    public func run() async throws {
         do {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await self.sweep() }
@@ -51,14 +51,14 @@ package final class HTTPServer: Sendable {
     }
 
     /// Stops accepting; in-flight requests finish, idle connections close. Safe to call repeatedly.
-    package func beginGracefulShutdown() {
+    public func beginGracefulShutdown() {
         guard !shutdownRequested.exchange(true, ordering: .acquiringAndReleasing) else { return }
         logger.info("graceful shutdown started", [("connections", "\(connections.count)")])
         connections.beginDraining()
         loop.deregister(listener)
     }
 
-    package var isShuttingDown: Bool { shutdownRequested.load(ordering: .acquiring) }
+    public var isShuttingDown: Bool { shutdownRequested.load(ordering: .acquiring) }
 
     private func acceptLoop(group: inout ThrowingDiscardingTaskGroup<any Error>) async throws {
         defer { listener.close() }

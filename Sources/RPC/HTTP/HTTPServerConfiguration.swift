@@ -1,21 +1,21 @@
 /// Where the server listens and the limits it enforces.
-package struct HTTPServerConfiguration: Sendable {
-    package var address: SocketAddress
-    package var limits: HTTPRequestParser.Limits
+public struct HTTPServerConfiguration: Sendable {
+    public var address: SocketAddress
+    public var limits: HTTPRequestParser.Limits
     /// A request head must arrive completely within this time after its first byte (slowloris).
-    package var headerReadTimeout: Duration
+    public var headerReadTimeout: Duration
     /// A request body must arrive within this time after its head.
-    package var bodyReadTimeout: Duration
+    public var bodyReadTimeout: Duration
     /// An idle keep-alive connection is closed after this time.
-    package var idleTimeout: Duration
+    public var idleTimeout: Duration
     /// A response the client does not read is abandoned after this time.
-    package var writeTimeout: Duration
+    public var writeTimeout: Duration
     /// Connections beyond this number are answered 503 and closed.
-    package var maxConnections: Int
+    public var maxConnections: Int
     /// On graceful shutdown, in-flight requests get this long to finish.
-    package var drainTimeout: Duration
+    public var drainTimeout: Duration
 
-    package init(
+    public init(
         address: SocketAddress,
         limits: HTTPRequestParser.Limits = .init(),
         headerReadTimeout: Duration = .seconds(10),

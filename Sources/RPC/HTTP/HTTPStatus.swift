@@ -1,31 +1,31 @@
 /// An HTTP status code with its reason phrase.
-package struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
-    package let code: Int
+public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
+    public let code: Int
 
-    package init(_ code: Int) { self.code = code }
+    public init(_ code: Int) { self.code = code }
 
-    package static let `continue` = HTTPStatus(100)
-    package static let ok = HTTPStatus(200)
-    package static let badRequest = HTTPStatus(400)
-    package static let unauthorized = HTTPStatus(401)
-    package static let forbidden = HTTPStatus(403)
-    package static let notFound = HTTPStatus(404)
-    package static let methodNotAllowed = HTTPStatus(405)
-    package static let requestTimeout = HTTPStatus(408)
-    package static let conflict = HTTPStatus(409)
-    package static let contentTooLarge = HTTPStatus(413)
-    package static let uriTooLong = HTTPStatus(414)
-    package static let unsupportedMediaType = HTTPStatus(415)
-    package static let expectationFailed = HTTPStatus(417)
-    package static let tooManyRequests = HTTPStatus(429)
-    package static let headerFieldsTooLarge = HTTPStatus(431)
-    package static let internalServerError = HTTPStatus(500)
-    package static let notImplemented = HTTPStatus(501)
-    package static let serviceUnavailable = HTTPStatus(503)
-    package static let gatewayTimeout = HTTPStatus(504)
-    package static let httpVersionNotSupported = HTTPStatus(505)
+    public static let `continue` = HTTPStatus(100)
+    public static let ok = HTTPStatus(200)
+    public static let badRequest = HTTPStatus(400)
+    public static let unauthorized = HTTPStatus(401)
+    public static let forbidden = HTTPStatus(403)
+    public static let notFound = HTTPStatus(404)
+    public static let methodNotAllowed = HTTPStatus(405)
+    public static let requestTimeout = HTTPStatus(408)
+    public static let conflict = HTTPStatus(409)
+    public static let contentTooLarge = HTTPStatus(413)
+    public static let uriTooLong = HTTPStatus(414)
+    public static let unsupportedMediaType = HTTPStatus(415)
+    public static let expectationFailed = HTTPStatus(417)
+    public static let tooManyRequests = HTTPStatus(429)
+    public static let headerFieldsTooLarge = HTTPStatus(431)
+    public static let internalServerError = HTTPStatus(500)
+    public static let notImplemented = HTTPStatus(501)
+    public static let serviceUnavailable = HTTPStatus(503)
+    public static let gatewayTimeout = HTTPStatus(504)
+    public static let httpVersionNotSupported = HTTPStatus(505)
 
-    package var reason: String {
+    public var reason: String {
         switch code {
         case 100: "Continue"
         case 200: "OK"
@@ -52,5 +52,5 @@ package struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    package var description: String { "\(code) \(reason)" }
+    public var description: String { "\(code) \(reason)" }
 }

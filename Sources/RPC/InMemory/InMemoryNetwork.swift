@@ -10,8 +10,8 @@ import ReplicaMath
 /// Guarantees: for a given seed, the n-th message on a link (from → to) always gets the same
 /// decision, so a run that sends the same messages in the same order is reproduced exactly;
 /// `trace` records every decision for printing when a test fails.
-package final class InMemoryNetwork: Sendable {
-    package let seed: UInt64
+public final class InMemoryNetwork: Sendable {
+    public let seed: UInt64
 
     struct State: ~Copyable {
         var nodes: [String: any HTTPResponder] = [:]
@@ -26,12 +26,12 @@ package final class InMemoryNetwork: Sendable {
 
     private let state = Mutex(State())
 
-    package init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.seed = seed
     }
 
     /// Adds or replaces (restarts) a node.
-    package func attach(_ id: String, responder: any HTTPResponder) {
+    public func attach(_ id: String, responder: any HTTPResponder) {
         state.withLock { state in
             state.nodes[id] = responder
             state.crashed.remove(id)
@@ -39,7 +39,7 @@ package final class InMemoryNetwork: Sendable {
     }
 
     /// The node stops answering and loses its responder (its in-memory state).
-    package func crash(_ id: String) {
+    public func crash(_ id: String) {
         state.withLock { state in
             state.crashed.insert(id)
             state.nodes[id] = nil
@@ -48,33 +48,33 @@ package final class InMemoryNetwork: Sendable {
 
     /// Makes a node silent, as a `SIGSTOP`ped process is: messages to it are lost, so calls to it
     /// wait for their timeout instead of failing at once. `resume` ends it.
-    package func pause(_ id: String) {
+    public func pause(_ id: String) {
         _ = state.withLock { $0.paused.insert(id) }
     }
 
-    package func resume(_ id: String) {
+    public func resume(_ id: String) {
         _ = state.withLock { $0.paused.remove(id) }
     }
 
     /// Splits the network: nodes talk only within their group. Nodes in no group are isolated.
-    package func partition(_ groups: [Set<String>]) {
+    public func partition(_ groups: [Set<String>]) {
         state.withLock { $0.groups = groups }
     }
 
-    package func heal() {
+    public func heal() {
         state.withLock { $0.groups = [] }
     }
 
-    package var faults: FaultModel {
+    public var faults: FaultModel {
         get { state.withLock { $0.faults } }
         set { state.withLock { $0.faults = newValue } }
     }
 
     /// Every decision so far, in order.
-    package var trace: [String] { state.withLock { $0.trace } }
+    public var trace: [String] { state.withLock { $0.trace } }
 
     /// A client transport from `from` to `to`.
-    package func transport(from: String, to: String) -> InMemoryTransport {
+    public func transport(from: String, to: String) -> InMemoryTransport {
         InMemoryTransport(network: self, from: from, to: to)
     }
 

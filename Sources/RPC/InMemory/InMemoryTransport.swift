@@ -2,12 +2,12 @@
 ///
 /// A lost message is silence: the call waits for its timeout (`deadline_exceeded`), as over a
 /// real network; an unreachable node (crashed or partitioned) fails at once with `unavailable`.
-package struct InMemoryTransport: ClientTransport {
+public struct InMemoryTransport: ClientTransport {
     let network: InMemoryNetwork
-    package let from: String
-    package let to: String
+    public let from: String
+    public let to: String
 
-    package func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+    public func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
         let request = makeRequest(path: path, body: body, options: options, streaming: false)
         do {
             return try await ConnectResponder.withDeadline(options.timeout) {
@@ -48,7 +48,7 @@ package struct InMemoryTransport: ClientTransport {
         while true { try await Task.sleep(for: .seconds(3600)) }
     }
 
-    package func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+    public func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
         let request = makeRequest(path: path, body: ConnectEnvelope.frame(body), options: options, streaming: true)
         let (decision, responder) = network.decide(from: from, to: to, path: path)
         return AsyncThrowingStream.producing { continuation in

@@ -6,14 +6,14 @@ import Synchronization
 ///
 /// Guarantees: while a watcher exists, the watched signals are ignored by default handling and
 /// each arrival yields one element.
-package final class SignalWatcher: Sendable {
-    package let signals: AsyncStream<Int32>
+public final class SignalWatcher: Sendable {
+    public let signals: AsyncStream<Int32>
     private let sources: Mutex<[any DispatchSourceSignal]>
 
     /// Watches SIGINT and SIGTERM.
-    package convenience init() { self.init(signals: [SIGINT, SIGTERM]) }
+    public convenience init() { self.init(signals: [SIGINT, SIGTERM]) }
 
-    package init(signals numbers: [Int32]) {
+    public init(signals numbers: [Int32]) {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         signals = stream
         sources = Mutex(numbers.map { number in

@@ -5,16 +5,16 @@ import Synchronization
 ///
 /// Value type: `with(_:_:)` returns a copy carrying more metadata. Messages are autoclosures, so a
 /// filtered-out message is never built. Lines are logfmt (`ts=… level=… msg=… key=value`) or JSON.
-package struct Logger: Sendable {
-    package enum Level: Int, Sendable, Comparable, CaseIterable {
+public struct Logger: Sendable {
+    public enum Level: Int, Sendable, Comparable, CaseIterable {
         case trace, debug, info, notice, warning, error, critical
 
-        package init?(name: String) {
+        public init?(name: String) {
             guard let level = Self.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
             self = level
         }
 
-        package var name: String {
+        public var name: String {
             switch self {
             case .trace: "trace"
             case .debug: "debug"
@@ -26,19 +26,19 @@ package struct Logger: Sendable {
             }
         }
 
-        package static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
+        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    package enum Format: String, Sendable, CaseIterable {
+    public enum Format: String, Sendable, CaseIterable {
         case logfmt, json
     }
 
-    package var level: Level
-    package var format: Format
-    package private(set) var metadata: [(String, String)]
+    public var level: Level
+    public var format: Format
+    public private(set) var metadata: [(String, String)]
     let sink: any LogSink
 
-    package init(level: Level = .info, format: Format = .logfmt, metadata: [(String, String)] = [], sink: any LogSink = StandardErrorSink.shared) {
+    public init(level: Level = .info, format: Format = .logfmt, metadata: [(String, String)] = [], sink: any LogSink = StandardErrorSink.shared) {
         self.level = level
         self.format = format
         self.metadata = metadata
@@ -46,29 +46,29 @@ package struct Logger: Sendable {
     }
 
     /// A logger that writes nothing.
-    package static let disabled = Logger(level: .critical, sink: DiscardingSink())
+    public static let disabled = Logger(level: .critical, sink: DiscardingSink())
 
-    package func with(_ key: String, _ value: String) -> Logger {
+    public func with(_ key: String, _ value: String) -> Logger {
         var copy = self
         copy.metadata.append((key, value))
         return copy
     }
 
-    package func log(_ level: Level, _ message: @autoclosure () -> String, _ fields: [(String, String)] = []) {
+    public func log(_ level: Level, _ message: @autoclosure () -> String, _ fields: [(String, String)] = []) {
         guard level >= self.level else { return }
         sink.write(render(level, message(), metadata + fields))
     }
 
-    package func trace(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.trace, message(), fields) }
-    package func debug(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.debug, message(), fields) }
-    package func info(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.info, message(), fields) }
-    package func notice(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.notice, message(), fields) }
-    package func warning(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.warning, message(), fields) }
-    package func error(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.error, message(), fields) }
-    package func critical(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.critical, message(), fields) }
+    public func trace(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.trace, message(), fields) }
+    public func debug(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.debug, message(), fields) }
+    public func info(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.info, message(), fields) }
+    public func notice(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.notice, message(), fields) }
+    public func warning(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.warning, message(), fields) }
+    public func error(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.error, message(), fields) }
+    public func critical(_ message: @autoclosure () -> String, _ fields: [(String, String)] = []) { log(.critical, message(), fields) }
 
     /// Whether a message at `level` would be written (to skip building costly fields).
-    package func isEnabled(_ level: Level) -> Bool { level >= self.level }
+    public func isEnabled(_ level: Level) -> Bool { level >= self.level }
 
     func render(_ level: Level, _ message: String, _ fields: [(String, String)]) -> String {
         // RFC 3339 in UTC with milliseconds, e.g. 2026-12-03T21:08:02.997Z.
@@ -118,29 +118,29 @@ package struct Logger: Sendable {
 }
 
 /// Where rendered log lines go.
-package protocol LogSink: Sendable {
+public protocol LogSink: Sendable {
     func write(_ line: String)
 }
 
 /// Writes each line to standard error, one `write` per line so concurrent lines never interleave.
-package struct StandardErrorSink: LogSink {
-    package static let shared = StandardErrorSink()
-    package func write(_ line: String) {
+public struct StandardErrorSink: LogSink {
+    public static let shared = StandardErrorSink()
+    public func write(_ line: String) {
         let bytes = Array((line + "\n").utf8)
         bytes.withUnsafeBytes { _ = Foundation.write(2, $0.baseAddress, $0.count) }
     }
 }
 
 /// Drops every line.
-package struct DiscardingSink: LogSink {
-    package init() {}
-    package func write(_ line: String) {}
+public struct DiscardingSink: LogSink {
+    public init() {}
+    public func write(_ line: String) {}
 }
 
 /// Keeps lines in memory (tests read them back).
-package final class MemoryLogSink: LogSink {
+public final class MemoryLogSink: LogSink {
     private let lines = Mutex<[String]>([])
-    package init() {}
-    package func write(_ line: String) { lines.withLock { $0.append(line) } }
-    package var recorded: [String] { lines.withLock { $0 } }
+    public init() {}
+    public func write(_ line: String) { lines.withLock { $0.append(line) } }
+    public var recorded: [String] { lines.withLock { $0 } }
 }

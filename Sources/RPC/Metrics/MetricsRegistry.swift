@@ -6,9 +6,9 @@ import Synchronization
 /// Our metric names start with `replnode_` (`node_` would collide with node_exporter's); the
 /// standard `process_*` metrics are included, and a `replnode_build_info` gauge once
 /// `setBuildInfo` is called.
-package final class MetricsRegistry: Sendable {
+public final class MetricsRegistry: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
-    package static let latencyBuckets: [Double] = [
+    public static let latencyBuckets: [Double] = [
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
     ]
 
@@ -41,10 +41,10 @@ package final class MetricsRegistry: Sendable {
 
     private let buildInfo = Mutex<[(String, String)]>([])
 
-    package init() { _ = ProcessMetrics.startTime }
+    public init() { _ = ProcessMetrics.startTime }
 
     /// Labels of the `replnode_build_info` gauge (always 1), e.g. version and role.
-    package func setBuildInfo(_ labels: [(String, String)]) {
+    public func setBuildInfo(_ labels: [(String, String)]) {
         buildInfo.withLock { $0 = labels }
     }
 
@@ -52,17 +52,17 @@ package final class MetricsRegistry: Sendable {
 
     /// Adds whole metric families rendered at each scrape (text format, HELP and TYPE included),
     /// e.g. a histogram kept elsewhere.
-    package func addFamilies(_ render: @escaping @Sendable () -> String) {
+    public func addFamilies(_ render: @escaping @Sendable () -> String) {
         families.withLock { $0.append(render) }
     }
 
     /// Adds a value read at each render (`type` "gauge" or "counter"), e.g. storage health.
-    package func addGauge(_ name: String, help: String, type: String = "gauge", _ value: @escaping @Sendable () -> Double) {
+    public func addGauge(_ name: String, help: String, type: String = "gauge", _ value: @escaping @Sendable () -> Double) {
         gauges.withLock { $0.append((name, help, type, value)) }
     }
 
     /// Records one finished RPC.
-    package func recordRPC(method: String, code: String, seconds: Double) {
+    public func recordRPC(method: String, code: String, seconds: Double) {
         state.withLock { state in
             state.requests[method, default: [:]][code, default: 0] += 1
             // Updated in place: copying the histogram out would copy its buckets on every call.
@@ -72,7 +72,7 @@ package final class MetricsRegistry: Sendable {
     }
 
     /// Records one finished call to a peer (see `MeteredTransport`).
-    package func recordPeerCall(peer: String, method: String, code: String, seconds: Double) {
+    public func recordPeerCall(peer: String, method: String, code: String, seconds: Double) {
         state.withLock { state in
             state.peerCalls[peer, default: [:]][method, default: [:]][code, default: 0] += 1
             let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 })
@@ -81,25 +81,25 @@ package final class MetricsRegistry: Sendable {
     }
 
     /// Records a request answered at the HTTP level (400, 404, 405, 413, 415, 431…).
-    package func recordHTTPStatus(_ status: Int) {
+    public func recordHTTPStatus(_ status: Int) {
         state.withLock { $0.httpErrors[status, default: 0] += 1 }
     }
 
-    package func connectionOpened() {
+    public func connectionOpened() {
         state.withLock {
             $0.openConnections += 1
             $0.acceptedConnections += 1
         }
     }
 
-    package func connectionClosed() { state.withLock { $0.openConnections -= 1 } }
-    package func addBytesIn(_ count: Int) { state.withLock { $0.bytesIn += UInt64(count) } }
-    package func addBytesOut(_ count: Int) { state.withLock { $0.bytesOut += UInt64(count) } }
+    public func connectionClosed() { state.withLock { $0.openConnections -= 1 } }
+    public func addBytesIn(_ count: Int) { state.withLock { $0.bytesIn += UInt64(count) } }
+    public func addBytesOut(_ count: Int) { state.withLock { $0.bytesOut += UInt64(count) } }
 
-    package var openConnections: Int { state.withLock { $0.openConnections } }
+    public var openConnections: Int { state.withLock { $0.openConnections } }
 
     /// The Prometheus text exposition.
-    package func render() -> String {
+    public func render() -> String {
         let snapshot = state.withLock { $0 }
         var out = ""
         out += "# HELP replnode_rpc_requests_total RPCs handled, by method and Connect code.\n"

@@ -5,13 +5,13 @@ import Foundation
 ///
 /// Guarantees: never throws; a value that cannot be read (no `/proc`) is left out of the output
 /// rather than reported as zero.
-package enum ProcessMetrics {
+public enum ProcessMetrics {
     /// Seconds since the epoch when this process started (recorded on first use, which
     /// `MetricsRegistry.init` makes happen at start-up).
     static let startTime = Date().timeIntervalSince1970
 
     /// The metrics in Prometheus text format.
-    package static func render() -> String {
+    public static func render() -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ value: Double?) {
             guard let value else { return }

@@ -1,17 +1,17 @@
 /// The shape of a proto3 message as the router, reflection and OpenAPI see it.
 ///
 /// Generated with each message from `Protocols/*.proto` (ProtoGen).
-package struct MessageSchema: Sendable {
+public struct MessageSchema: Sendable {
     /// Fully qualified proto name, e.g. `node.v1.CheckRequest`.
-    package let name: String
-    package let fields: [FieldSchema]
+    public let name: String
+    public let fields: [FieldSchema]
     /// The message's comment in its .proto file (empty if none).
-    package let comment: String
+    public let comment: String
 
     /// Both spellings of every field name to its position (messages are decoded per request).
     private let positions: [String: Int]
 
-    package init(_ name: String, _ fields: [FieldSchema], comment: String = "") {
+    public init(_ name: String, _ fields: [FieldSchema], comment: String = "") {
         self.name = name
         self.fields = fields
         self.comment = comment
@@ -24,33 +24,33 @@ package struct MessageSchema: Sendable {
     }
 
     /// The field whose proto or JSON name is `key`.
-    package func field(named key: String) -> FieldSchema? {
+    public func field(named key: String) -> FieldSchema? {
         positions[key].map { fields[$0] }
     }
 }
 
 /// One field of a message.
-package struct FieldSchema: Sendable {
-    package enum Label: Sendable { case singular, optional, repeated }
+public struct FieldSchema: Sendable {
+    public enum Label: Sendable { case singular, optional, repeated }
 
     /// The proto field name (snake_case).
-    package let name: String
+    public let name: String
     /// The proto3 JSON name (lowerCamelCase).
-    package let jsonName: String
-    package let number: Int
-    package let type: FieldType
-    package let label: Label
+    public let jsonName: String
+    public let number: Int
+    public let type: FieldType
+    public let label: Label
     /// The service rejects requests without it (`invalid_argument`); proto3 itself has no
     /// required fields, so this only shapes validation docs and the OpenAPI schema.
-    package let required: Bool
+    public let required: Bool
     /// Documented constraints the service enforces (regular expression; inclusive range).
-    package var pattern: String?
-    package var minimum: Int64?
-    package var maximum: Int64?
+    public var pattern: String?
+    public var minimum: Int64?
+    public var maximum: Int64?
     /// The field's comment in its .proto file (empty if none).
-    package var comment: String
+    public var comment: String
 
-    package init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false,
+    public init(_ name: String, _ number: Int, _ type: FieldType, _ label: Label = .singular, required: Bool = false,
                 pattern: String? = nil, minimum: Int64? = nil, maximum: Int64? = nil, comment: String = "") {
         self.comment = comment
         self.name = name
@@ -65,7 +65,7 @@ package struct FieldSchema: Sendable {
     }
 
     /// protoc's JSON name rule: drop underscores, upper-case the letter after each.
-    package static func lowerCamel(_ name: String) -> String {
+    public static func lowerCamel(_ name: String) -> String {
         var out = ""
         var upper = false
         for ch in name {
@@ -78,7 +78,7 @@ package struct FieldSchema: Sendable {
 }
 
 /// The type of a field.
-package indirect enum FieldType: Sendable {
+public indirect enum FieldType: Sendable {
     case string, bool, int32, uint32, int64, uint64, double, bytes
     /// Scalars whose binary form differs (zigzag varints, fixed widths, 32-bit floats) while their
     /// JSON form is that of `jsonForm`.
@@ -89,7 +89,7 @@ package indirect enum FieldType: Sendable {
     case map(key: FieldType, value: FieldType)
 
     /// The name as written in a .proto file.
-    package var protoName: String {
+    public var protoName: String {
         switch self {
         case .string: "string"
         case .bool: "bool"
@@ -116,7 +116,7 @@ package indirect enum FieldType: Sendable {
 extension FieldType {
     /// The type with the same proto3 JSON form (sint32 and sfixed32 as int32, fixed64 as uint64,
     /// float as double…); other types are their own.
-    package var jsonForm: FieldType {
+    public var jsonForm: FieldType {
         switch self {
         case .sint32, .sfixed32: .int32
         case .sint64, .sfixed64: .int64
@@ -129,11 +129,11 @@ extension FieldType {
 }
 
 /// The values of a proto3 enum.
-package struct EnumSchema: Sendable {
-    package let name: String
-    package let values: [(name: String, number: Int32)]
+public struct EnumSchema: Sendable {
+    public let name: String
+    public let values: [(name: String, number: Int32)]
 
-    package init(_ name: String, _ values: [(name: String, number: Int32)]) {
+    public init(_ name: String, _ values: [(name: String, number: Int32)]) {
         self.name = name
         self.values = values
     }

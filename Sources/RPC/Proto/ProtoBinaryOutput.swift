@@ -3,12 +3,12 @@
 /// Guarantees: the field writers write unconditionally (the generated code leaves out
 /// defaults); negative int32 and int64 are ten-byte varints, as the spec requires; embedded
 /// messages are length-prefixed without being encoded twice.
-package enum ProtoBinaryOutput {
-    package static func tag(_ number: Int, _ wireType: WireType, _ out: inout [UInt8]) {
+public enum ProtoBinaryOutput {
+    public static func tag(_ number: Int, _ wireType: WireType, _ out: inout [UInt8]) {
         varint(UInt64(number) << 3 | UInt64(wireType.rawValue), &out)
     }
 
-    package static func varint(_ value: UInt64, _ out: inout [UInt8]) {
+    public static func varint(_ value: UInt64, _ out: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -17,41 +17,41 @@ package enum ProtoBinaryOutput {
         out.append(UInt8(value))
     }
 
-    package static func string(_ number: Int, _ value: String, _ out: inout [UInt8]) {
+    public static func string(_ number: Int, _ value: String, _ out: inout [UInt8]) {
         tag(number, .lengthDelimited, &out)
         varint(UInt64(value.utf8.count), &out)
         out.append(contentsOf: value.utf8)
     }
 
-    package static func bytes(_ number: Int, _ value: [UInt8], _ out: inout [UInt8]) {
+    public static func bytes(_ number: Int, _ value: [UInt8], _ out: inout [UInt8]) {
         tag(number, .lengthDelimited, &out)
         varint(UInt64(value.count), &out)
         out.append(contentsOf: value)
     }
 
-    package static func bool(_ number: Int, _ value: Bool, _ out: inout [UInt8]) { tag(number, .varint, &out); boolValue(value, &out) }
-    package static func int32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .varint, &out); int32Value(value, &out) }
-    package static func int64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .varint, &out); int64Value(value, &out) }
-    package static func uint32(_ number: Int, _ value: UInt32, _ out: inout [UInt8]) { tag(number, .varint, &out); uint32Value(value, &out) }
-    package static func uint64(_ number: Int, _ value: UInt64, _ out: inout [UInt8]) { tag(number, .varint, &out); uint64Value(value, &out) }
-    package static func double(_ number: Int, _ value: Double, _ out: inout [UInt8]) { tag(number, .fixed64, &out); doubleValue(value, &out) }
+    public static func bool(_ number: Int, _ value: Bool, _ out: inout [UInt8]) { tag(number, .varint, &out); boolValue(value, &out) }
+    public static func int32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .varint, &out); int32Value(value, &out) }
+    public static func int64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .varint, &out); int64Value(value, &out) }
+    public static func uint32(_ number: Int, _ value: UInt32, _ out: inout [UInt8]) { tag(number, .varint, &out); uint32Value(value, &out) }
+    public static func uint64(_ number: Int, _ value: UInt64, _ out: inout [UInt8]) { tag(number, .varint, &out); uint64Value(value, &out) }
+    public static func double(_ number: Int, _ value: Double, _ out: inout [UInt8]) { tag(number, .fixed64, &out); doubleValue(value, &out) }
 
-    package static func float(_ number: Int, _ value: Float, _ out: inout [UInt8]) { tag(number, .fixed32, &out); floatValue(value, &out) }
-    package static func sint32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .varint, &out); sint32Value(value, &out) }
-    package static func sint64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .varint, &out); sint64Value(value, &out) }
-    package static func fixed32(_ number: Int, _ value: UInt32, _ out: inout [UInt8]) { tag(number, .fixed32, &out); fixed32Value(value, &out) }
-    package static func fixed64(_ number: Int, _ value: UInt64, _ out: inout [UInt8]) { tag(number, .fixed64, &out); fixed64Value(value, &out) }
-    package static func sfixed32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .fixed32, &out); sfixed32Value(value, &out) }
-    package static func sfixed64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .fixed64, &out); sfixed64Value(value, &out) }
+    public static func float(_ number: Int, _ value: Float, _ out: inout [UInt8]) { tag(number, .fixed32, &out); floatValue(value, &out) }
+    public static func sint32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .varint, &out); sint32Value(value, &out) }
+    public static func sint64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .varint, &out); sint64Value(value, &out) }
+    public static func fixed32(_ number: Int, _ value: UInt32, _ out: inout [UInt8]) { tag(number, .fixed32, &out); fixed32Value(value, &out) }
+    public static func fixed64(_ number: Int, _ value: UInt64, _ out: inout [UInt8]) { tag(number, .fixed64, &out); fixed64Value(value, &out) }
+    public static func sfixed32(_ number: Int, _ value: Int32, _ out: inout [UInt8]) { tag(number, .fixed32, &out); sfixed32Value(value, &out) }
+    public static func sfixed64(_ number: Int, _ value: Int64, _ out: inout [UInt8]) { tag(number, .fixed64, &out); sfixed64Value(value, &out) }
 
-    package static func enumeration<E: ProtoEnum>(_ number: Int, _ value: E, _ out: inout [UInt8]) {
+    public static func enumeration<E: ProtoEnum>(_ number: Int, _ value: E, _ out: inout [UInt8]) {
         tag(number, .varint, &out)
         enumerationValue(value, &out)
     }
 
     /// An embedded message: tag, length, body. The length is reserved as one byte and widened in
     /// place when the body turns out longer than 127 bytes.
-    package static func message<M: GeneratedMessage>(_ number: Int, _ value: M, _ out: inout [UInt8]) {
+    public static func message<M: GeneratedMessage>(_ number: Int, _ value: M, _ out: inout [UInt8]) {
         tag(number, .lengthDelimited, &out)
         let lengthAt = out.count
         out.append(0)
@@ -67,30 +67,30 @@ package enum ProtoBinaryOutput {
     }
 
     // Values without a tag (what packed fields hold).
-    package static func boolValue(_ value: Bool, _ out: inout [UInt8]) { out.append(value ? 1 : 0) }
-    package static func int32Value(_ value: Int32, _ out: inout [UInt8]) { varint(UInt64(bitPattern: Int64(value)), &out) }
-    package static func int64Value(_ value: Int64, _ out: inout [UInt8]) { varint(UInt64(bitPattern: value), &out) }
-    package static func uint32Value(_ value: UInt32, _ out: inout [UInt8]) { varint(UInt64(value), &out) }
-    package static func uint64Value(_ value: UInt64, _ out: inout [UInt8]) { varint(value, &out) }
-    package static func enumerationValue<E: ProtoEnum>(_ value: E, _ out: inout [UInt8]) { varint(UInt64(bitPattern: Int64(value.number)), &out) }
+    public static func boolValue(_ value: Bool, _ out: inout [UInt8]) { out.append(value ? 1 : 0) }
+    public static func int32Value(_ value: Int32, _ out: inout [UInt8]) { varint(UInt64(bitPattern: Int64(value)), &out) }
+    public static func int64Value(_ value: Int64, _ out: inout [UInt8]) { varint(UInt64(bitPattern: value), &out) }
+    public static func uint32Value(_ value: UInt32, _ out: inout [UInt8]) { varint(UInt64(value), &out) }
+    public static func uint64Value(_ value: UInt64, _ out: inout [UInt8]) { varint(value, &out) }
+    public static func enumerationValue<E: ProtoEnum>(_ value: E, _ out: inout [UInt8]) { varint(UInt64(bitPattern: Int64(value.number)), &out) }
 
-    package static func doubleValue(_ value: Double, _ out: inout [UInt8]) { fixed64Value(value.bitPattern, &out) }
-    package static func floatValue(_ value: Float, _ out: inout [UInt8]) { fixed32Value(value.bitPattern, &out) }
-    package static func sint32Value(_ value: Int32, _ out: inout [UInt8]) { varint(ProtoZigZag.encode32(value), &out) }
-    package static func sint64Value(_ value: Int64, _ out: inout [UInt8]) { varint(ProtoZigZag.encode64(value), &out) }
-    package static func sfixed32Value(_ value: Int32, _ out: inout [UInt8]) { fixed32Value(UInt32(bitPattern: value), &out) }
-    package static func sfixed64Value(_ value: Int64, _ out: inout [UInt8]) { fixed64Value(UInt64(bitPattern: value), &out) }
+    public static func doubleValue(_ value: Double, _ out: inout [UInt8]) { fixed64Value(value.bitPattern, &out) }
+    public static func floatValue(_ value: Float, _ out: inout [UInt8]) { fixed32Value(value.bitPattern, &out) }
+    public static func sint32Value(_ value: Int32, _ out: inout [UInt8]) { varint(ProtoZigZag.encode32(value), &out) }
+    public static func sint64Value(_ value: Int64, _ out: inout [UInt8]) { varint(ProtoZigZag.encode64(value), &out) }
+    public static func sfixed32Value(_ value: Int32, _ out: inout [UInt8]) { fixed32Value(UInt32(bitPattern: value), &out) }
+    public static func sfixed64Value(_ value: Int64, _ out: inout [UInt8]) { fixed64Value(UInt64(bitPattern: value), &out) }
 
-    package static func fixed32Value(_ value: UInt32, _ out: inout [UInt8]) {
+    public static func fixed32Value(_ value: UInt32, _ out: inout [UInt8]) {
         for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
-    package static func fixed64Value(_ value: UInt64, _ out: inout [UInt8]) {
+    public static func fixed64Value(_ value: UInt64, _ out: inout [UInt8]) {
         for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 
     /// A packed repeated numeric field; empty writes nothing.
-    package static func packed<T>(_ number: Int, _ values: [T], _ out: inout [UInt8], _ write: (T, inout [UInt8]) -> Void) {
+    public static func packed<T>(_ number: Int, _ values: [T], _ out: inout [UInt8], _ write: (T, inout [UInt8]) -> Void) {
         guard !values.isEmpty else { return }
         var body: [UInt8] = []
         for value in values { write(value, &body) }
@@ -98,7 +98,7 @@ package enum ProtoBinaryOutput {
     }
 
     /// A map field: one entry message (key 1, value 2) per key, in sorted key order.
-    package static func map<K: Comparable, V>(_ number: Int, _ map: [K: V], _ out: inout [UInt8],
+    public static func map<K: Comparable, V>(_ number: Int, _ map: [K: V], _ out: inout [UInt8],
                                              key: (Int, K, inout [UInt8]) -> Void, value: (Int, V, inout [UInt8]) -> Void) {
         for entry in map.sorted(by: { $0.key < $1.key }) {
             var body: [UInt8] = []

@@ -14,12 +14,12 @@ import JSON
 /// scalars are both read; work is linear in the input;
 /// int64 and uint64 come out as JSON strings, enums by name (by number when unknown), bytes as
 /// base64.
-package enum ProtoBinaryReader {
-    package static let maxDepth = 64
+public enum ProtoBinaryReader {
+    public static let maxDepth = 64
     static let maxFieldNumber: UInt64 = (1 << 29) - 1
 
     /// The proto3 JSON text of the binary `bytes` of a `schema` message.
-    package static func json(from bytes: [UInt8], schema: MessageSchema) throws(ConnectError) -> [UInt8] {
+    public static func json(from bytes: [UInt8], schema: MessageSchema) throws(ConnectError) -> [UInt8] {
         JSONWriter.bytes(.object(try object(bytes, 0..<bytes.count, schema: schema, depth: 0)))
     }
 

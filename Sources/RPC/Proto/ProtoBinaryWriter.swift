@@ -8,9 +8,9 @@ import JSON
 /// scalars and enums are packed; map entries are messages of key 1 and value 2; int64 is read
 /// from a JSON string or number; a key the schema lacks or a value that does not fit its field
 /// is `internal` (our own encoders never produce one), never a trap.
-package enum ProtoBinaryWriter {
+public enum ProtoBinaryWriter {
     /// The binary form of the JSON text `json` of a `schema` message.
-    package static func binary(fromJSON json: [UInt8], schema: MessageSchema) throws(ConnectError) -> [UInt8] {
+    public static func binary(fromJSON json: [UInt8], schema: MessageSchema) throws(ConnectError) -> [UInt8] {
         let value: JSONValue
         do { value = try JSONParser.parse(json) } catch { throw ConnectError(.internal, "response is not JSON: \(error)") }
         guard case .object(let object) = value else { throw mismatch("not an object", schema.name) }

@@ -5,8 +5,8 @@ import JSON
 /// Guarantees: decoding failures are `ConnectError(.invalidArgument)` with a message naming the
 /// problem (bad JSON, wrong type, unknown or missing field); an empty body decodes as `{}`.
 /// Encoding writes fields in the order the message writes them (its .proto order).
-package enum ProtoJSONCodec {
-    package static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(ConnectError) -> T {
+public enum ProtoJSONCodec {
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(ConnectError) -> T {
         try decodeSlowly(T.self, from: try parse(bytes))
     }
 
@@ -38,7 +38,7 @@ package enum ProtoJSONCodec {
         }
     }
 
-    package static func encode<T: Encodable>(_ value: T) throws(ConnectError) -> [UInt8] {
+    public static func encode<T: Encodable>(_ value: T) throws(ConnectError) -> [UInt8] {
         if let writable = value as? any ProtoJSONWritable { return encodeWritable(writable) }
         do {
             return try JSONValueEncoder.bytes(value)
@@ -48,7 +48,7 @@ package enum ProtoJSONCodec {
     }
 
     /// `encode` for a message that writes its own JSON (no dynamic cast).
-    package static func encodeWritable(_ value: some ProtoJSONWritable) -> [UInt8] {
+    public static func encodeWritable(_ value: some ProtoJSONWritable) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         value.writeJSON(into: &out)

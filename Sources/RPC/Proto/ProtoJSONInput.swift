@@ -1,4 +1,4 @@
-package import JSON
+public import JSON
 import Foundation
 
 /// Reads proto3 JSON values into Swift values for generated messages.
@@ -8,23 +8,23 @@ import Foundation
 /// by name or number, bytes as standard or URL-safe base64, padded or not, doubles as numbers or
 /// `"NaN"`, `"Infinity"`, `"-Infinity"`. Guarantees: every failure is `invalid_argument` naming
 /// the field; nothing traps on hostile input.
-package enum ProtoJSONInput {
+public enum ProtoJSONInput {
     /// The message's JSON object (`schema` is read only to word the error).
-    package static func object(_ value: JSONValue, _ schema: @autoclosure () -> MessageSchema) throws(ConnectError) -> JSONObject {
+    public static func object(_ value: JSONValue, _ schema: @autoclosure () -> MessageSchema) throws(ConnectError) -> JSONObject {
         guard case .object(let object) = value else { throw ConnectError(.invalidArgument, "\(schema().name) must be a JSON object") }
         return object
     }
 
     /// Which fields were given, to refuse a field given under both its names. (A bit per field:
     /// no allocation for the first 64 fields, which is every message we have.)
-    package struct Seen {
+    public struct Seen {
         private var low: UInt64 = 0
         private var high: Set<Int> = []
 
-        package init() {}
+        public init() {}
 
         /// `schema` is read only to word the error.
-        package mutating func insert(_ index: Int, _ key: String, _ schema: @autoclosure () -> MessageSchema) throws(ConnectError) {
+        public mutating func insert(_ index: Int, _ key: String, _ schema: @autoclosure () -> MessageSchema) throws(ConnectError) {
             let fresh: Bool
             if index < 64 {
                 fresh = low & (1 << UInt64(index)) == 0
@@ -41,11 +41,11 @@ package enum ProtoJSONInput {
         }
     }
 
-    package static func unknown(_ key: String, _ schema: MessageSchema) -> ConnectError {
+    public static func unknown(_ key: String, _ schema: MessageSchema) -> ConnectError {
         ConnectError(.invalidArgument, "unknown field \"\(key)\" in \(schema.name)")
     }
 
-    package static func missing(_ field: String) -> ConnectError {
+    public static func missing(_ field: String) -> ConnectError {
         ConnectError(.invalidArgument, "missing required field \"\(field)\"")
     }
 
@@ -53,17 +53,17 @@ package enum ProtoJSONInput {
         ConnectError(.invalidArgument, "field \"\(field)\": expected \(what)")
     }
 
-    package static func string(_ value: JSONValue, _ field: String) throws(ConnectError) -> String {
+    public static func string(_ value: JSONValue, _ field: String) throws(ConnectError) -> String {
         guard case .string(let text) = value else { throw expected("a string", field) }
         return text
     }
 
-    package static func bool(_ value: JSONValue, _ field: String) throws(ConnectError) -> Bool {
+    public static func bool(_ value: JSONValue, _ field: String) throws(ConnectError) -> Bool {
         guard case .bool(let flag) = value else { throw expected("a boolean", field) }
         return flag
     }
 
-    package static func int64(_ value: JSONValue, _ field: String) throws(ConnectError) -> Int64 {
+    public static func int64(_ value: JSONValue, _ field: String) throws(ConnectError) -> Int64 {
         switch value {
         case .number(let text), .string(let text):
             if let exact = Int64(text) ?? exactInteger(text).flatMap({ Int64(exactly: $0) }) { return exact }
@@ -73,7 +73,7 @@ package enum ProtoJSONInput {
         }
     }
 
-    package static func uint64(_ value: JSONValue, _ field: String) throws(ConnectError) -> UInt64 {
+    public static func uint64(_ value: JSONValue, _ field: String) throws(ConnectError) -> UInt64 {
         switch value {
         case .number(let text), .string(let text):
             if let exact = UInt64(text) ?? exactInteger(text).flatMap({ UInt64(exactly: $0) }) { return exact }
@@ -83,19 +83,19 @@ package enum ProtoJSONInput {
         }
     }
 
-    package static func int32(_ value: JSONValue, _ field: String) throws(ConnectError) -> Int32 {
+    public static func int32(_ value: JSONValue, _ field: String) throws(ConnectError) -> Int32 {
         let wide = try int64(value, field)
         guard let narrow = Int32(exactly: wide) else { throw ConnectError(.invalidArgument, "field \"\(field)\": \(wide) is out of range for int32") }
         return narrow
     }
 
-    package static func uint32(_ value: JSONValue, _ field: String) throws(ConnectError) -> UInt32 {
+    public static func uint32(_ value: JSONValue, _ field: String) throws(ConnectError) -> UInt32 {
         let wide = try int64(value, field)
         guard let narrow = UInt32(exactly: wide) else { throw ConnectError(.invalidArgument, "field \"\(field)\": \(wide) is out of range for uint32") }
         return narrow
     }
 
-    package static func double(_ value: JSONValue, _ field: String) throws(ConnectError) -> Double {
+    public static func double(_ value: JSONValue, _ field: String) throws(ConnectError) -> Double {
         switch value {
         case .number(let text):
             if let number = Double(text) { return number }
@@ -111,7 +111,7 @@ package enum ProtoJSONInput {
         throw expected("a number", field)
     }
 
-    package static func float(_ value: JSONValue, _ field: String) throws(ConnectError) -> Float {
+    public static func float(_ value: JSONValue, _ field: String) throws(ConnectError) -> Float {
         let wide = try double(value, field)
         guard wide.isNaN || wide.isInfinite || abs(wide) <= Double(Float.greatestFiniteMagnitude) else {
             throw ConnectError(.invalidArgument, "field \"\(field)\": \(wide) is out of range for float")
@@ -119,7 +119,7 @@ package enum ProtoJSONInput {
         return Float(wide)
     }
 
-    package static func bytes(_ value: JSONValue, _ field: String) throws(ConnectError) -> [UInt8] {
+    public static func bytes(_ value: JSONValue, _ field: String) throws(ConnectError) -> [UInt8] {
         guard case .string(let text) = value else { throw expected("base64 text", field) }
         guard let data = Data(base64Encoded: text) ?? Data(base64Encoded: base64Standard(text)) else {
             throw ConnectError(.invalidArgument, "field \"\(field)\" is not base64")
@@ -140,7 +140,7 @@ package enum ProtoJSONInput {
     }
 
     /// A repeated field: a list whose items each `element` reads; null means empty.
-    package static func list<T>(_ value: JSONValue, _ field: String,
+    public static func list<T>(_ value: JSONValue, _ field: String,
                                _ element: (JSONValue, String) throws(ConnectError) -> T) throws(ConnectError) -> [T] {
         guard case .array(let items) = value else { throw expected("a list", field) }
         var result: [T] = []
@@ -153,7 +153,7 @@ package enum ProtoJSONInput {
     }
 
     /// A map field: an object whose keys `key` and values `value` read.
-    package static func map<K: Hashable, V>(_ value: JSONValue, _ field: String,
+    public static func map<K: Hashable, V>(_ value: JSONValue, _ field: String,
                                            key: (String, String) throws(ConnectError) -> K,
                                            value element: (JSONValue, String) throws(ConnectError) -> V) throws(ConnectError) -> [K: V] {
         guard case .object(let object) = value else { throw expected("an object", field) }
@@ -169,13 +169,13 @@ package enum ProtoJSONInput {
         return result
     }
 
-    package static func stringKey(_ key: String, _ field: String) throws(ConnectError) -> String { key }
-    package static func boolKey(_ key: String, _ field: String) throws(ConnectError) -> Bool {
+    public static func stringKey(_ key: String, _ field: String) throws(ConnectError) -> String { key }
+    public static func boolKey(_ key: String, _ field: String) throws(ConnectError) -> Bool {
         guard key == "true" || key == "false" else { throw ConnectError(.invalidArgument, "field \"\(field)\": key \"\(key)\" is not a boolean") }
         return key == "true"
     }
-    package static func int64Key(_ key: String, _ field: String) throws(ConnectError) -> Int64 { try int64(.string(key), field) }
-    package static func uint64Key(_ key: String, _ field: String) throws(ConnectError) -> UInt64 { try uint64(.string(key), field) }
-    package static func int32Key(_ key: String, _ field: String) throws(ConnectError) -> Int32 { try int32(.string(key), field) }
-    package static func uint32Key(_ key: String, _ field: String) throws(ConnectError) -> UInt32 { try uint32(.string(key), field) }
+    public static func int64Key(_ key: String, _ field: String) throws(ConnectError) -> Int64 { try int64(.string(key), field) }
+    public static func uint64Key(_ key: String, _ field: String) throws(ConnectError) -> UInt64 { try uint64(.string(key), field) }
+    public static func int32Key(_ key: String, _ field: String) throws(ConnectError) -> Int32 { try int32(.string(key), field) }
+    public static func uint32Key(_ key: String, _ field: String) throws(ConnectError) -> UInt32 { try uint32(.string(key), field) }
 }

@@ -1,29 +1,29 @@
-package import JSON
+public import JSON
 
 /// A message that writes its own proto3 JSON bytes, skipping the `Encodable` path on hot calls.
 ///
 /// Guarantees (the conformer's duty, checked by tests comparing both paths): `writeJSON` writes
 /// exactly the bytes `encode(to:)` produces through `JSONValueEncoder`.
-package protocol ProtoJSONWritable: Encodable {
+public protocol ProtoJSONWritable: Encodable {
     func writeJSON(into out: inout [UInt8])
 }
 
 /// Writes one object's fields with proto3 JSON's rules (defaults omitted), in call order.
-package struct ProtoJSONObjectWriter: ~Copyable {
+public struct ProtoJSONObjectWriter: ~Copyable {
     private var first = true
 
     /// Starts an object in `out`.
-    package init(_ out: inout [UInt8]) {
+    public init(_ out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
     }
 
     /// Ends the object.
-    package consuming func finish(_ out: inout [UInt8]) {
+    public consuming func finish(_ out: inout [UInt8]) {
         out.append(UInt8(ascii: "}"))
     }
 
     /// Writes `"name":` (with the separating comma when needed).
-    package mutating func key(_ name: StaticString, _ out: inout [UInt8]) {
+    public mutating func key(_ name: StaticString, _ out: inout [UInt8]) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         out.append(UInt8(ascii: "\""))
@@ -32,20 +32,20 @@ package struct ProtoJSONObjectWriter: ~Copyable {
         out.append(UInt8(ascii: ":"))
     }
 
-    package mutating func string(_ name: StaticString, _ value: String, _ out: inout [UInt8]) {
+    public mutating func string(_ name: StaticString, _ value: String, _ out: inout [UInt8]) {
         guard !value.isEmpty else { return }
         key(name, &out)
         JSONWriter.writeString(value, into: &out)
     }
 
-    package mutating func bool(_ name: StaticString, _ value: Bool, _ out: inout [UInt8]) {
+    public mutating func bool(_ name: StaticString, _ value: Bool, _ out: inout [UInt8]) {
         guard value else { return }
         key(name, &out)
         out.append(contentsOf: "true".utf8)
     }
 
     /// int64: a decimal string.
-    package mutating func int64(_ name: StaticString, _ value: Int64, _ out: inout [UInt8]) {
+    public mutating func int64(_ name: StaticString, _ value: Int64, _ out: inout [UInt8]) {
         guard value != 0 else { return }
         key(name, &out)
         out.append(UInt8(ascii: "\""))
@@ -53,14 +53,14 @@ package struct ProtoJSONObjectWriter: ~Copyable {
         out.append(UInt8(ascii: "\""))
     }
 
-    package mutating func int32(_ name: StaticString, _ value: Int32, _ out: inout [UInt8]) {
+    public mutating func int32(_ name: StaticString, _ value: Int32, _ out: inout [UInt8]) {
         guard value != 0 else { return }
         key(name, &out)
         out.append(contentsOf: String(value).utf8)
     }
 
     /// A message field (always present when written).
-    package mutating func message(_ name: StaticString, _ value: some ProtoJSONWritable, _ out: inout [UInt8]) {
+    public mutating func message(_ name: StaticString, _ value: some ProtoJSONWritable, _ out: inout [UInt8]) {
         key(name, &out)
         value.writeJSON(into: &out)
     }
@@ -68,19 +68,19 @@ package struct ProtoJSONObjectWriter: ~Copyable {
     /// A repeated message field; empty is omitted. (Inlinable, like `strings`, so callers get a
     /// specialized copy instead of looking up generic metadata on every call.)
     @inlinable
-    package mutating func messages<T: ProtoJSONWritable>(_ name: StaticString, _ values: [T], _ out: inout [UInt8]) {
+    public mutating func messages<T: ProtoJSONWritable>(_ name: StaticString, _ values: [T], _ out: inout [UInt8]) {
         list(name, values, &out) { value, out in value.writeJSON(into: &out) }
     }
 
     /// A repeated string field; empty is omitted.
     @inlinable
-    package mutating func strings(_ name: StaticString, _ values: [String], _ out: inout [UInt8]) {
+    public mutating func strings(_ name: StaticString, _ values: [String], _ out: inout [UInt8]) {
         list(name, values, &out) { value, out in JSONWriter.writeString(value, into: &out) }
     }
 
     /// A repeated field of any element type; empty is omitted.
     @inlinable
-    package mutating func list<T>(_ name: StaticString, _ values: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
+    public mutating func list<T>(_ name: StaticString, _ values: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
         guard !values.isEmpty else { return }
         key(name, &out)
         out.append(UInt8(ascii: "["))

@@ -1,9 +1,9 @@
-package import JSON
+public import JSON
 /// A message that travels as proto3 JSON or binary protobuf and can describe its own schema.
 ///
 /// Every message of our services is a `GeneratedMessage` (ProtoGen writes its codecs); the
 /// defaults here, through `Codable` and the schema transcoder, serve any other type.
-package protocol ProtoMessage: Codable, Sendable {
+public protocol ProtoMessage: Codable, Sendable {
     static var schema: MessageSchema { get }
     /// Reads the message from proto3 JSON bytes.
     static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self
@@ -17,31 +17,31 @@ package protocol ProtoMessage: Codable, Sendable {
 }
 
 extension ProtoMessage {
-    package static func decodeBinary(_ bytes: [UInt8]) throws(ConnectError) -> Self {
+    public static func decodeBinary(_ bytes: [UInt8]) throws(ConnectError) -> Self {
         try decodeJSON(try ProtoBinaryReader.json(from: bytes, schema: schema))
     }
 
-    package func encodeBinary() throws(ConnectError) -> [UInt8] {
+    public func encodeBinary() throws(ConnectError) -> [UInt8] {
         try ProtoBinaryWriter.binary(fromJSON: try encodeJSON(), schema: Self.schema)
     }
 
-    package static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self {
+    public static func decodeJSON(_ bytes: [UInt8]) throws(ConnectError) -> Self {
         try ProtoJSONCodec.decode(Self.self, from: bytes)
     }
 
-    package func encodeJSON() throws(ConnectError) -> [UInt8] {
+    public func encodeJSON() throws(ConnectError) -> [UInt8] {
         try ProtoJSONCodec.encode(self)
     }
 }
 
 extension ProtoMessage where Self: ProtoJSONWritable {
-    package func encodeJSON() throws(ConnectError) -> [UInt8] {
+    public func encodeJSON() throws(ConnectError) -> [UInt8] {
         ProtoJSONCodec.encodeWritable(self)
     }
 }
 
 /// A proto3 enum: encoded as its value name, decoded from the name or the number.
-package protocol ProtoEnum: Codable, Sendable, Hashable, CaseIterable {
+public protocol ProtoEnum: Codable, Sendable, Hashable, CaseIterable {
     static var protoName: String { get }
     /// The value's name in the .proto file, e.g. `SERVING`.
     var name: String { get }
@@ -49,21 +49,21 @@ package protocol ProtoEnum: Codable, Sendable, Hashable, CaseIterable {
 }
 
 extension ProtoEnum {
-    package static var schema: EnumSchema {
+    public static var schema: EnumSchema {
         EnumSchema(protoName, allCases.map { ($0.name, $0.number) })
     }
 
-    package init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         try self.init(protoEnumFrom: decoder)
     }
 
-    package func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         try encodeProtoEnum(to: encoder)
     }
 
     /// Decodes the value's name or number (what `init(from:)` does; generated enums, which also
     /// have raw values, call it explicitly so that the raw-value coding is not chosen).
-    package init(protoEnumFrom decoder: any Decoder) throws {
+    public init(protoEnumFrom decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let name = try? container.decode(String.self) {
             guard let value = Self.allCases.first(where: { $0.name == name }) else {
@@ -86,11 +86,11 @@ extension ProtoEnum {
     }
 
     /// Encodes the value's name.
-    package func encodeProtoEnum(to encoder: any Encoder) throws {
+    public func encodeProtoEnum(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(name)
     }
 }
 
 /// A coding key for any field name.
-package typealias ProtoKey = JSONKey
+public typealias ProtoKey = JSONKey

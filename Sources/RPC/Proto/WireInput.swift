@@ -1,5 +1,5 @@
 /// The protobuf wire types (the low three bits of a field's tag).
-package enum WireType: UInt8, Sendable {
+public enum WireType: UInt8, Sendable {
     case varint = 0
     case fixed64 = 1
     case lengthDelimited = 2
@@ -13,13 +13,13 @@ package enum WireType: UInt8, Sendable {
 /// Guarantees: never reads outside `position..<end`; every malformed case (a varint longer than
 /// ten bytes, a length past the end, a truncated fixed-width value, groups) is an
 /// `invalid_argument` error, never a trap.
-package struct WireInput {
+public struct WireInput {
     let bytes: [UInt8]
     var position: Int
     let end: Int
 
     /// The whole of `bytes`.
-    package init(_ bytes: [UInt8]) {
+    public init(_ bytes: [UInt8]) {
         self.init(bytes: bytes, position: 0, end: bytes.count)
     }
 
@@ -29,11 +29,11 @@ package struct WireInput {
         self.end = end
     }
 
-    package var atEnd: Bool { position >= end }
+    public var atEnd: Bool { position >= end }
 
     /// The next field's number and wire type; a number outside 1…2²⁹−1 or an unknown wire type
     /// is `invalid_argument`.
-    package mutating func tag(_ message: String) throws(ConnectError) -> (number: Int, wireType: WireType) {
+    public mutating func tag(_ message: String) throws(ConnectError) -> (number: Int, wireType: WireType) {
         let key = try varint(message)
         let number = key >> 3
         guard number >= 1, number <= ProtoBinaryReader.maxFieldNumber, let wireType = WireType(rawValue: UInt8(key & 7)) else {
@@ -43,7 +43,7 @@ package struct WireInput {
     }
 
     /// A length-delimited value as its own bounded input (sharing the bytes, not copying them).
-    package mutating func nested(_ wireType: WireType, _ field: String) throws(ConnectError) -> WireInput {
+    public mutating func nested(_ wireType: WireType, _ field: String) throws(ConnectError) -> WireInput {
         guard wireType == .lengthDelimited else { throw ProtoBinaryReader.invalid("wire type \(wireType.rawValue) does not fit a length-delimited field", field) }
         let range = try lengthDelimited(field)
         return WireInput(bytes: bytes, position: range.lowerBound, end: range.upperBound)
@@ -91,7 +91,7 @@ package struct WireInput {
     }
 
     /// Skips an unknown field's value.
-    package mutating func skip(_ wireType: WireType, _ field: String) throws(ConnectError) {
+    public mutating func skip(_ wireType: WireType, _ field: String) throws(ConnectError) {
         switch wireType {
         case .varint: _ = try varint(field)
         case .fixed64: _ = try fixed64(field)

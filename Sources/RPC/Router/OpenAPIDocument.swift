@@ -5,10 +5,10 @@ import Foundation
 ///
 /// Request schemas are as permissive as proto3 JSON parsing (both field spellings, `null`,
 /// int64 as string or integer, enums by name or number); response schemas are canonical.
-package enum OpenAPIDocument {
+public enum OpenAPIDocument {
     /// - Parameter security: the bearer token each service needs (declared per operation, with
     ///   the schemes in `components.securitySchemes`); nil for none.
-    package static func generate(_ router: RPCRouter, title: String, version: String,
+    public static func generate(_ router: RPCRouter, title: String, version: String,
                                 security: (String) -> TokenAuthenticator.Requirement? = { _ in nil }) -> [UInt8] {
         var paths: [String: Any] = [:]
         var schemas: [String: Any] = ["connect.error": errorSchema()]

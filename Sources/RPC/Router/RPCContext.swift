@@ -4,17 +4,17 @@ import Synchronization
 ///
 /// Guarantees: `deadline` is the client's `Connect-Timeout-Ms` converted to an instant when the
 /// request arrived; headers set here are sent with the response (also with error responses).
-package final class RPCContext: Sendable {
-    package let method: RPCMethodInfo
+public final class RPCContext: Sendable {
+    public let method: RPCMethodInfo
     /// Request headers (lower-cased names): the call's metadata.
-    package let requestHeaders: HTTPHeaders
-    package let peer: SocketAddress?
-    package let deadline: ContinuousClock.Instant?
+    public let requestHeaders: HTTPHeaders
+    public let peer: SocketAddress?
+    public let deadline: ContinuousClock.Instant?
     /// Who is calling, as established by authentication ("cluster", a client token's name), if anyone.
-    package let principal: String?
+    public let principal: String?
     private let outgoing = Mutex<(headers: HTTPHeaders, trailers: HTTPHeaders)>(([:], [:]))
 
-    package init(method: RPCMethodInfo, requestHeaders: HTTPHeaders = [:], peer: SocketAddress? = nil,
+    public init(method: RPCMethodInfo, requestHeaders: HTTPHeaders = [:], peer: SocketAddress? = nil,
                 deadline: ContinuousClock.Instant? = nil, principal: String? = nil) {
         self.method = method
         self.requestHeaders = requestHeaders
@@ -25,29 +25,29 @@ package final class RPCContext: Sendable {
 
     /// The context of the RPC the current task is handling, if any: peer calls made on its
     /// behalf take their deadline from it.
-    @TaskLocal package static var current: RPCContext?
+    @TaskLocal public static var current: RPCContext?
 
     /// Starts `work` that serves many calls (a peer batch): on the caller's event loop, so the
     /// replies on its sockets need no thread hop, and outside the caller's RPC context, so it
     /// inherits no one caller's deadline.
-    package static func detach(_ work: @escaping @Sendable () async -> Void) {
+    public static func detach(_ work: @escaping @Sendable () async -> Void) {
         Task(executorPreference: EventLoop.current) { await $current.withValue(nil) { await work() } }
     }
 
     /// Time left before the deadline, or nil when the call has none.
-    package var remaining: Duration? {
+    public var remaining: Duration? {
         deadline.map { $0 - ContinuousClock.now }
     }
 
-    package func setResponseHeader(_ name: String, _ value: String) {
+    public func setResponseHeader(_ name: String, _ value: String) {
         outgoing.withLock { $0.headers.set(name, value) }
     }
 
     /// A trailer; unary Connect sends it as a `trailer-<name>` header.
-    package func setTrailer(_ name: String, _ value: String) {
+    public func setTrailer(_ name: String, _ value: String) {
         outgoing.withLock { $0.trailers.set(name, value) }
     }
 
-    package var responseHeaders: HTTPHeaders { outgoing.withLock { $0.headers } }
-    package var responseTrailers: HTTPHeaders { outgoing.withLock { $0.trailers } }
+    public var responseHeaders: HTTPHeaders { outgoing.withLock { $0.headers } }
+    public var responseTrailers: HTTPHeaders { outgoing.withLock { $0.trailers } }
 }

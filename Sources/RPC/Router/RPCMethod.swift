@@ -1,5 +1,5 @@
 /// Whether calling a method twice has the same effect as once (proto `idempotency_level`).
-package enum Idempotency: String, Sendable, Codable {
+public enum Idempotency: String, Sendable, Codable {
     /// May change state; never retried automatically, never callable with GET.
     case sideEffects = "IDEMPOTENCY_UNKNOWN"
     /// Changes state, but repeating it is harmless; retried by clients.
@@ -9,7 +9,7 @@ package enum Idempotency: String, Sendable, Codable {
 }
 
 /// How responses flow.
-package enum RPCKind: String, Sendable, Codable {
+public enum RPCKind: String, Sendable, Codable {
     case unary
     case serverStreaming
 }
@@ -18,17 +18,17 @@ package enum RPCKind: String, Sendable, Codable {
 ///
 /// The same value is used by servers to register a handler and by clients to call it, so the two
 /// cannot disagree on types. `path` is the Connect URL path `/<package>.<Service>/<Method>`.
-package struct RPCMethod<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
-    package let service: String
-    package let method: String
-    package let idempotency: Idempotency
-    package let kind: RPCKind
+public struct RPCMethod<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
+    public let service: String
+    public let method: String
+    public let idempotency: Idempotency
+    public let kind: RPCKind
     /// `/<package>.<Service>/<Method>`, made once (clients send it on every call).
-    package let path: String
+    public let path: String
     /// The method's comment in its .proto file (empty if none).
-    package let comment: String
+    public let comment: String
 
-    package init(_ service: String, _ method: String, idempotency: Idempotency = .sideEffects, kind: RPCKind = .unary, comment: String = "") {
+    public init(_ service: String, _ method: String, idempotency: Idempotency = .sideEffects, kind: RPCKind = .unary, comment: String = "") {
         self.comment = comment
         self.service = service
         self.method = method
@@ -37,25 +37,25 @@ package struct RPCMethod<Request: ProtoMessage, Response: ProtoMessage>: Sendabl
         path = "/\(service)/\(method)"
     }
 
-    package var info: RPCMethodInfo {
+    public var info: RPCMethodInfo {
         RPCMethodInfo(service: service, method: method, idempotency: idempotency, kind: kind,
                       request: Request.schema, response: Response.schema, comment: comment)
     }
 }
 
 /// The untyped description of a registered method, for reflection and OpenAPI.
-package struct RPCMethodInfo: Sendable {
-    package let service: String
-    package let method: String
-    package let idempotency: Idempotency
-    package let kind: RPCKind
-    package let request: MessageSchema
-    package let response: MessageSchema
+public struct RPCMethodInfo: Sendable {
+    public let service: String
+    public let method: String
+    public let idempotency: Idempotency
+    public let kind: RPCKind
+    public let request: MessageSchema
+    public let response: MessageSchema
     /// The method's comment in its .proto file (empty if none).
-    package var comment: String = ""
+    public var comment: String = ""
 
-    package var path: String { "/\(service)/\(method)" }
-    package var isSideEffectFree: Bool { idempotency == .noSideEffects }
+    public var path: String { "/\(service)/\(method)" }
+    public var isSideEffectFree: Bool { idempotency == .noSideEffects }
     /// Connect allows GET only for side-effect-free unary methods.
-    package var allowsGET: Bool { isSideEffectFree && kind == .unary }
+    public var allowsGET: Bool { isSideEffectFree && kind == .unary }
 }

@@ -1,5 +1,5 @@
 /// A service: a set of methods registered on a router.
-package protocol RPCService: Sendable {
+public protocol RPCService: Sendable {
     func register(on router: inout RPCRouter)
 }
 
@@ -7,11 +7,11 @@ package protocol RPCService: Sendable {
 ///
 /// Guarantees: one handler per path (registering a path twice is a programming error);
 /// `methods` lists services and methods in registration order.
-package struct RPCRouter: Sendable {
+public struct RPCRouter: Sendable {
     /// A unary handler over encoded bytes (request and response in the codec given).
-    package typealias UnaryHandler = @Sendable ([UInt8], WireCodec, RPCContext) async throws -> [UInt8]
+    public typealias UnaryHandler = @Sendable ([UInt8], WireCodec, RPCContext) async throws -> [UInt8]
     /// A server-streaming handler producing encoded messages (in the codec given).
-    package typealias StreamHandler = @Sendable ([UInt8], WireCodec, RPCContext) async throws -> AsyncThrowingStream<[UInt8], any Error>
+    public typealias StreamHandler = @Sendable ([UInt8], WireCodec, RPCContext) async throws -> AsyncThrowingStream<[UInt8], any Error>
 
     struct Route: Sendable {
         let info: RPCMethodInfo
@@ -20,12 +20,12 @@ package struct RPCRouter: Sendable {
     }
 
     private(set) var routes: [String: Route] = [:]
-    package private(set) var methods: [RPCMethodInfo] = []
+    public private(set) var methods: [RPCMethodInfo] = []
 
-    package init() {}
+    public init() {}
 
     /// Registers a unary method.
-    package mutating func register<Request, Response>(
+    public mutating func register<Request, Response>(
         _ method: RPCMethod<Request, Response>,
         handler: @escaping @Sendable (Request, RPCContext) async throws -> Response
     ) {
@@ -38,7 +38,7 @@ package struct RPCRouter: Sendable {
     }
 
     /// Registers a server-streaming method: the handler returns the stream of responses.
-    package mutating func register<Request, Response>(
+    public mutating func register<Request, Response>(
         streaming method: RPCMethod<Request, Response>,
         handler: @escaping @Sendable (Request, RPCContext) async throws -> AsyncThrowingStream<Response, any Error>
     ) {
@@ -49,7 +49,7 @@ package struct RPCRouter: Sendable {
         }))
     }
 
-    package mutating func register(_ service: any RPCService) {
+    public mutating func register(_ service: any RPCService) {
         service.register(on: &self)
     }
 
@@ -64,13 +64,13 @@ package struct RPCRouter: Sendable {
     }
 
     /// Service names in registration order.
-    package var serviceNames: [String] {
+    public var serviceNames: [String] {
         var seen: Set<String> = []
         return methods.map(\.service).filter { seen.insert($0).inserted }
     }
 
     /// Every message schema reachable from the registered methods, by name.
-    package var messageSchemas: [String: MessageSchema] {
+    public var messageSchemas: [String: MessageSchema] {
         var found: [String: MessageSchema] = [:]
         func visit(_ schema: MessageSchema) {
             guard found[schema.name] == nil else { return }

@@ -19,11 +19,11 @@ import Glibc
 /// its calls from connection tasks on the same loop need no thread hop.
 /// Code running on a loop must not block (no fsync, no sleep): it would stall every socket; the
 /// one exception is an idle hook (`whenIdle`), which runs between iterations.
-package final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
+public final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
     /// The process-wide loops, one per core; `next()` spreads connections over them.
     /// Created on first use: `configure(count:)` if it was called, else `NODE_EVENT_LOOPS`, else
     /// one per core (at most 16).
-    package static let group: [EventLoop] = {
+    public static let group: [EventLoop] = {
         let configured = requestedCount.load(ordering: .acquiring)
         let fallback = Int(ProcessInfo.processInfo.environment["NODE_EVENT_LOOPS"] ?? "") ?? ProcessInfo.processInfo.activeProcessorCount
         let count = max(1, min(configured > 0 ? configured : fallback, 16))
@@ -38,27 +38,27 @@ package final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
     /// Sets how many loops `group` will have. Only effective before the first use of any loop
     /// (processes call it at start-up): several processes sharing a machine do best with the
     /// cores divided among them, since every extra thread adds cross-thread wake-ups.
-    package static func configure(count: Int) {
+    public static func configure(count: Int) {
         requestedCount.store(count, ordering: .releasing)
     }
 
     /// Loops for each of `processes` processes sharing this machine: its cores divided among them.
-    package static func share(among processes: Int) -> Int {
+    public static func share(among processes: Int) -> Int {
         max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, processes))
     }
 
     /// The loop for the next connection (round-robin).
-    package static func next() -> EventLoop {
+    public static func next() -> EventLoop {
         group[counter.add(1, ordering: .relaxed).oldValue % group.count]
     }
 
     /// The first loop, for code that does not care which.
-    package static var shared: EventLoop { group[0] }
+    public static var shared: EventLoop { group[0] }
 
     /// The loop whose thread is running the caller, if any. Work started from a handler with
     /// this as its executor preference (and sockets it opens here) stays on one thread: no
     /// cross-thread wake-up when their replies arrive.
-    package static var current: EventLoop? {
+    public static var current: EventLoop? {
         guard let pointer = cnode_current_loop() else { return nil }
         // Loops are created once per process (`group`) and never freed, so the pointer stays valid.
         return Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue()
@@ -101,7 +101,7 @@ package final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
     }
 
     /// Thrown by a socket wait whose deadline passed.
-    package struct WaitTimeout: Error, Sendable {}
+    public struct WaitTimeout: Error, Sendable {}
 
     struct Waits: ~Copyable {
         var table: [Int32: Registration] = [:]
@@ -149,17 +149,17 @@ package final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
     /// socket events are already waiting: the hook must not block then (hand the work to another
     /// thread). Otherwise the loop was about to sleep, and the hook may block briefly (an fsync);
     /// jobs it enqueues run before the loop sleeps.
-    package static func whenIdle(_ hook: @escaping @Sendable (_ busy: Bool) -> Void) {
+    public static func whenIdle(_ hook: @escaping @Sendable (_ busy: Bool) -> Void) {
         for loop in group { loop.idleHooks.withLock { $0.append(hook) } }
     }
 
     // MARK: - TaskExecutor and SerialExecutor
 
-    package func checkIsolated() {
+    public func checkIsolated() {
         precondition(EventLoop.current === self, "expected to run on \(self)")
     }
 
-    package func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         let wake = jobs.withLock { jobs -> Bool in
             jobs.queue.append(unowned)
@@ -252,7 +252,7 @@ package final class EventLoop: TaskExecutor, SerialExecutor, Sendable {
     /// in this loop: a task running here sleeps and wakes without the global timer thread
     /// (`Task.sleep` registers with dispatch's manager thread: two cross-thread wake-ups, which a
     /// deadline per RPC paid even when the call finished long before it).
-    package func sleep(until deadline: ContinuousClock.Instant) async throws {
+    public func sleep(until deadline: ContinuousClock.Instant) async throws {
         let token = waits.withLock { waits in
             defer { waits.nextToken += 1 }
             return waits.nextToken

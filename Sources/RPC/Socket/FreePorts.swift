@@ -10,8 +10,8 @@ import Foundation
 /// leaves no room below it, the kernel's `bind(0)` answer is used.
 ///
 /// Guarantees: the ports are distinct and were free when returned.
-package enum FreePorts {
-    package static func pick(_ count: Int, host: String) throws -> [Int] {
+public enum FreePorts {
+    public static func pick(_ count: Int, host: String) throws -> [Int] {
         var ports: [Int] = []
         var sockets: [Int32] = []
         defer { sockets.forEach { close($0) } }

@@ -8,8 +8,8 @@ import Glibc
 ///
 /// Guarantees: every socket is `O_NONBLOCK` and close-on-exec; stream sockets have `TCP_NODELAY`;
 /// reads and writes retry on `EINTR` and report `EAGAIN` as `.wouldBlock` instead of throwing.
-package struct Socket: Sendable, Hashable {
-    package let fd: Int32
+public struct Socket: Sendable, Hashable {
+    public let fd: Int32
 
     init(fd: Int32) { self.fd = fd }
 

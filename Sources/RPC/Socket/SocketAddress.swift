@@ -5,14 +5,14 @@ import Glibc
 /// An IPv4 or IPv6 address and port, parsed from `host:port` or `[v6]:port`.
 ///
 /// Guarantees: `description` round-trips through `init(parsing:)`; IPv6 hosts are printed in brackets.
-package struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
-    package enum Family: Sendable { case ipv4, ipv6 }
+public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
+    public enum Family: Sendable { case ipv4, ipv6 }
 
-    package let host: String
-    package let port: UInt16
-    package let family: Family
+    public let host: String
+    public let port: UInt16
+    public let family: Family
 
-    package init(host: String, port: UInt16) throws(AddressError) {
+    public init(host: String, port: UInt16) throws(AddressError) {
         self.host = host
         self.port = port
         var v4 = in_addr()
@@ -27,7 +27,7 @@ package struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080` (as 127.0.0.1) or `:8080` (all IPv4 interfaces).
-    package init(parsing text: String) throws(AddressError) {
+    public init(parsing text: String) throws(AddressError) {
         var rest = Substring(text)
         if rest.hasPrefix("http://") { rest = rest.dropFirst(7) }
         while rest.hasSuffix("/") { rest = rest.dropLast() }
@@ -57,7 +57,7 @@ package struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
         try self.init(host: host, port: port)
     }
 
-    package var description: String {
+    public var description: String {
         family == .ipv6 ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
@@ -118,8 +118,8 @@ package struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// An address that could not be parsed, with the reason.
-package struct AddressError: Error, Sendable, CustomStringConvertible {
-    package let text: String
-    package let reason: String
-    package var description: String { "invalid address '\(text)': \(reason)" }
+public struct AddressError: Error, Sendable, CustomStringConvertible {
+    public let text: String
+    public let reason: String
+    public var description: String { "invalid address '\(text)': \(reason)" }
 }

@@ -3,11 +3,11 @@ import Glibc
 #endif
 
 /// A failed socket system call: which call, the errno it set and its text.
-package struct SocketError: Error, Equatable, Sendable, CustomStringConvertible {
-    package let call: String
-    package let errno: Int32
+public struct SocketError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let call: String
+    public let errno: Int32
 
-    package init(_ call: String, errno: Int32) {
+    public init(_ call: String, errno: Int32) {
         self.call = call
         self.errno = errno
     }
@@ -17,7 +17,7 @@ package struct SocketError: Error, Equatable, Sendable, CustomStringConvertible 
         SocketError(call, errno: Glibc.errno)
     }
 
-    package var description: String {
+    public var description: String {
         "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
     }
 }

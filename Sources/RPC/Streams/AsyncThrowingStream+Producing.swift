@@ -9,7 +9,7 @@ extension AsyncThrowingStream where Failure == any Error {
     ///
     /// Guarantees: the stream finishes when `produce` returns, with its error if it throws; the
     /// task is cancelled as soon as the consumer stops iterating or drops the stream.
-    package static func producing(on loop: EventLoop? = EventLoop.current, bufferingPolicy: Continuation.BufferingPolicy = .unbounded,
+    public static func producing(on loop: EventLoop? = EventLoop.current, bufferingPolicy: Continuation.BufferingPolicy = .unbounded,
                                  _ produce: @escaping @Sendable (Continuation) async throws -> Void) -> Self {
         let (stream, continuation) = makeStream(bufferingPolicy: bufferingPolicy)
         let task = Task(executorPreference: loop) {
@@ -25,7 +25,7 @@ extension AsyncThrowingStream where Failure == any Error {
     }
 
     /// `upstream` with `transform` applied to every element (in a task, as `producing`).
-    package static func mapping<Upstream: AsyncSequence & Sendable>(_ upstream: Upstream, on loop: EventLoop? = EventLoop.current,
+    public static func mapping<Upstream: AsyncSequence & Sendable>(_ upstream: Upstream, on loop: EventLoop? = EventLoop.current,
                                                                    _ transform: @escaping @Sendable (Upstream.Element) throws -> Element)
         -> Self where Upstream.Element: Sendable {
         producing(on: loop) { continuation in
