@@ -23,6 +23,13 @@ extension Bulletin {
         return Image(items: newItems, requestOrder: requestOrder, requestItems: requestItems, requestCursor: requestCursor, maxRequests: maxRequests)
     }
 
+    /// An image holding `items` (in the order given) and the request-id ring as it stands: what
+    /// an image needs beyond items whose encoding is already at hand. Restoring does not depend
+    /// on the items' order.
+    public func image(of items: [BulletinItem]) -> Image {
+        Image(items: items, requestOrder: requestOrder, requestItems: requestItems, requestCursor: requestCursor, maxRequests: maxRequests)
+    }
+
     public init(image: Image) {
         self.init(maxRequests: image.maxRequests)
         for item in image.items { insert(item) }

@@ -83,17 +83,31 @@ struct BulletinReplicaSnapshotTests {
             ids.append(item.id)
         }
         #expect(try await replica.store((1...12).map { BulletinReplicaTests.item($0) }) == 12)
+        let before = replica.copyOfBulletin()
         log.close()
         let (again, reopened, recovery) = try open()
-        defer { reopened.close() }
         #expect(recovery.snapshot != nil, "an image of the board was written")
         // Images after the 10th and the 20th item (each waits for as many records as the last
         // image held): only the 17 items after the second are replayed.
         #expect(recovery.records.count == 17, "\(recovery.records.count) records replayed")
         #expect(again.read { $0.count } == 37)
+        // Images are built by increments (items in the order added): the restored board is the
+        // same board, request-id ring and version vector included.
+        #expect(again.copyOfBulletin().image == before.image)
+        #expect(again.vector == before.vector)
         #expect(again.read { board in ids.allSatisfy { board.item($0) != nil } })
         // The request ids came back with the image: a retried post finds its item.
         let retried = try await again.accept(BulletinDraft(kind: .article, author: "a", title: "t3", body: "b", requestId: "r3", createdAtMs: 1))
         #expect(retried.id == ids[3])
+        // The first image after a restart holds the recovered items too.
+        for index in 25..<35 {
+            _ = try await again.accept(BulletinDraft(kind: .article, author: "a", title: "t\(index)", body: "b", requestId: "r\(index)", createdAtMs: 1))
+        }
+        let second = again.copyOfBulletin()
+        reopened.close()
+        let (third, log3, recovery3) = try open()
+        defer { log3.close() }
+        #expect(recovery3.records.isEmpty, "an image after the 10th item since the restart")
+        #expect(third.copyOfBulletin().image == second.image && third.read { $0.count } == 47)
     }
 }

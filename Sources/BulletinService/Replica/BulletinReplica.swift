@@ -23,6 +23,9 @@ public final class BulletinReplica: Sendable {
         /// Sequential-mode snapshots grow by increments: the encoded items with ids up to
         /// `imagedThrough`, and which board they belong to (a restore starts a new one).
         var imaged = ImageCache()
+        /// Quorum and read-your-writes modes: items added since the last image of the log, in
+        /// the order added (the next image encodes only these; `imaged` holds the rest encoded).
+        var unimaged: [BulletinItem] = []
     }
 
     struct ImageCache {
@@ -49,7 +52,9 @@ public final class BulletinReplica: Sendable {
             if let image = recovery.snapshot { board = Bulletin(image: try Bulletin.Image(encoded: image)) }
             for bytes in recovery.records { board.insert(try JSONValueDecoder.decode(BulletinItem.self, from: bytes)) }
         }
-        state = Mutex(State(board: board, records: DurableRecords(log: log, snapshotEvery: snapshotEvery)))
+        var initial = State(board: board, records: DurableRecords(log: log, snapshotEvery: snapshotEvery))
+        if log != nil { initial.unimaged = Array(board.items(after: 0)) }
+        state = Mutex(initial)
     }
 
     /// Gives `draft` an id and this replica's next sequence number and stores it (or returns
@@ -101,7 +106,10 @@ public final class BulletinReplica: Sendable {
 
     private func add(_ item: BulletinItem, _ state: inout State) throws -> Bool {
         guard state.board.insert(item) else { return false }
-        if log != nil { state.records.append(try JSONValueEncoder.bytes(item)) }
+        if log != nil {
+            state.records.append(try JSONValueEncoder.bytes(item))
+            state.unimaged.append(item)
+        }
         for watcher in state.watchers.values { watcher.yield(item) }
         if !state.waiters.isEmpty {
             let vector = state.board.vector
@@ -113,11 +121,16 @@ public final class BulletinReplica: Sendable {
         return true
     }
 
-    /// An image of the board replaces the records before it, when due.
+    /// An image of the board replaces the records before it, when due. Only the items added
+    /// since the last image are encoded (the rest are reused encoded), so the replica's lock is
+    /// held for a copy of the earlier image's bytes, not for encoding the whole board.
     private func snapshotIfDue(_ state: inout State) {
         guard state.records.isSnapshotDue else { return }
-        let board = state.board
-        state.records.snapshotIfDue(size: board.count) { board.image.encoded() }
+        let built = state.board.image(of: state.unimaged).encoded(after: state.imaged.items, itemCount: state.imaged.count)
+        state.records.snapshotIfDue(size: state.board.count) { built.image }
+        state.imaged.items = built.items
+        state.imaged.count = built.itemCount
+        state.unimaged = []
     }
 
     /// Reads the board.
