@@ -56,14 +56,12 @@ public final class ReplicaState: Sendable {
     static let replacedMemory = RegisterReplica.defaultReplacedMemory
 
     let log: WriteAheadLog?
-    let snapshotEvery: Int
     let state: Mutex<State>
     /// Open unless recovery found damage that is not rebuilt yet.
     public let rebuild: StorageRebuild
 
     public init(log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil, snapshotEvery: Int = 200_000) throws {
         self.log = log
-        self.snapshotEvery = snapshotEvery
         rebuild = StorageRebuild(log: log, damage: recovery?.damage)
         var replica = RegisterReplica()
         if let recovery {

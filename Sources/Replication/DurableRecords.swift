@@ -53,9 +53,4 @@ public struct DurableRecords: Sendable {
         sinceSnapshot = 0
         imagedSize = size
     }
-
-    /// Waits until the log is durable up to `lsn` (at once without a log, or for LSN 0).
-    public func durable(_ lsn: UInt64) async throws {
-        if let log, lsn > 0 { try await log.sync(upTo: lsn) }
-    }
 }

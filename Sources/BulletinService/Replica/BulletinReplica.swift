@@ -14,8 +14,8 @@ import Synchronization
 public final class BulletinReplica: Sendable {
     struct State: ~Copyable {
         var board = Bulletin()
-        /// Quorum and read-your-writes modes: every item a record, the board's image every
-        /// `snapshotEvery` of them (sequential mode has no log of its own here).
+        /// Quorum and read-your-writes modes: every item a record, the board's image when
+        /// `DurableRecords` says (sequential mode has no log of its own here).
         var records: DurableRecords
         var watchers: [Int: AsyncStream<BulletinItem>.Continuation] = [:]
         var waiters: [Int: (vector: VersionVector, resume: CheckedContinuation<Bool, Never>)] = [:]
@@ -40,8 +40,8 @@ public final class BulletinReplica: Sendable {
     let nodeIndex: Int64
     private let state: Mutex<State>
 
-    /// - Parameter snapshotEvery: items logged between images of the board (quorum and
-    ///   read-your-writes modes; the log's older segments are deleted after each image).
+    /// - Parameter snapshotEvery: the fewest items logged between images of the board (quorum and
+    ///   read-your-writes modes; see `DurableRecords`; the log's older segments go after each image).
     public init(origin: String, nodeIndex: Int, log: WriteAheadLog?, recovery: WriteAheadLog.Recovery? = nil,
                 snapshotEvery: Int = 100_000) throws {
         self.origin = origin
