@@ -25,7 +25,7 @@ enum RecordFile {
         while bytes.count - offset >= headerBytes {
             let length = Int(readUInt32(bytes, offset))
             let crc = readUInt32(bytes, offset + 4)
-            // Records are never empty: a zero header is the preallocated space after the last one.
+            // Records are never empty: a zero header is the zero-filled space after the last one.
             guard length > 0, length <= maxRecordBytes, bytes.count - offset - headerBytes >= length else { break }
             let payloadStart = offset + headerBytes
             let valid = bytes.withUnsafeBytes { raw in

@@ -1,6 +1,6 @@
 /// The byte layout of write-ahead log segments (format 2). Pure: encoding and decoding only.
 ///
-/// A segment is a header, then batches, then zeros (space preallocated for later batches):
+/// A segment is a header, then batches, then zeros (space written ahead for later batches: `SegmentWriter+Prewrite`):
 ///
 ///     header (32 B): "NODEWAL2" · index u64 · firstLSN u64 · skipped u32 · crc32c of the first 28 bytes
 ///     batch:  kind u32 · payload length u32 · firstLSN u64 · count u32 · payload crc32c u32 ·

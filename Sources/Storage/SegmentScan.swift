@@ -2,7 +2,7 @@
 ///
 /// Guarantees: `records` are exactly the intact batches from the start, in order, with
 /// consecutive LSNs from `expectedLSN`; anything else is classified, never returned as data:
-/// - `clean`: the batches end at the end of the file or where only zeros (preallocated space) follow;
+/// - `clean`: the batches end at the end of the file or where only zeros (space written ahead) follow;
 /// - `sealed`: a seal ends the segment (the next must exist);
 /// - `torn`: the newest segment's last batch is incomplete (it extends past the file, or one of the
 ///   disk sectors it covers was never written: still all zeros) and no intact batch follows it:
@@ -141,7 +141,7 @@ struct SegmentScan: Equatable {
         return true
     }
 
-    /// Bytes from `offset` up to the last non-zero byte (what was written, not the preallocated zeros).
+    /// Bytes from `offset` up to the last non-zero byte (what was written, not the zeros written ahead).
     static func writtenBytes(_ bytes: UnsafeRawBufferPointer, from offset: Int) -> Int {
         var end = bytes.count
         while end > offset, bytes[end - 1] == 0 { end -= 1 }

@@ -18,11 +18,12 @@ final class SegmentWriter: Sendable {
     static let snapshotName = "snapshot"
 
     let directory: String
-    private let tail = Mutex(Tail())
+    let tail = Mutex(Tail())
 
     /// The open segment: its descriptor, index, logical size (where the next batch goes),
-    /// allocated size (zeros past the logical end, preallocated so that an fsync after a write
-    /// need not also record a new file size) and the LSN the next batch starts at.
+    /// allocated size (zeros past the logical end, written and synced ahead of time so that a
+    /// batch overwrites space the file system already holds as written: see
+    /// `SegmentWriter+Prewrite`) and the LSN the next batch starts at.
     struct Tail {
         var fd: Int32 = -1
         var index: UInt64 = 0
@@ -35,10 +36,9 @@ final class SegmentWriter: Sendable {
         /// after a failure starts again.
         var committedSize = 0
         var committedLSN: UInt64 = 1
+        /// No pre-writing before the logical size reaches this (after a failed attempt).
+        var prewriteAfter = 0
     }
-
-    /// How much more space to preallocate each time the segment fills up.
-    static let preallocationChunk = 4 << 20
 
     init(directory: String) {
         self.directory = directory
@@ -46,7 +46,7 @@ final class SegmentWriter: Sendable {
 
     var currentSize: Int { tail.withLock { $0.size } }
     var nextLSN: UInt64 { tail.withLock { $0.nextLSN } }
-    private var current: Tail { tail.withLock { $0 } }
+    var current: Tail { tail.withLock { $0 } }
 
     static func segmentName(_ index: UInt64) -> String {
         "wal-" + String(repeating: "0", count: max(0, 16 - String(index).count)) + String(index) + ".log"
@@ -93,21 +93,13 @@ final class SegmentWriter: Sendable {
     }
 
     /// Writes one batch of `records` (LSNs from `firstLSN`, which must continue the log) at the
-    /// logical end, preallocating ahead when the segment is full (that space is made durable by a
-    /// full fsync once per chunk, not once per write).
+    /// logical end: into pre-written space when there is enough (`prewrite()`), otherwise
+    /// extending the file (the sync then also records the new size).
     func write(_ records: some Collection<[UInt8]>, firstLSN: UInt64) throws(StorageError) {
-        var open = current
+        let open = current
         precondition(firstLSN == open.nextLSN, "write-ahead log batches must continue the log")
         var bytes: [UInt8] = []
         SegmentFormat.appendBatch(records, firstLSN: firstLSN, to: &bytes)
-        if open.size + bytes.count > open.allocated {
-            let target = max(open.size + bytes.count, open.allocated + Self.preallocationChunk)
-            // Where the file system cannot preallocate, writes simply extend the file.
-            if posix_fallocate(open.fd, off_t(open.allocated), off_t(target - open.allocated)) == 0 {
-                try RecordFile.fsync(open.fd, path: open.name)
-                open.allocated = target
-            }
-        }
         try RecordFile.writeAll(open.fd, bytes, at: open.size, path: open.name)
         let written = bytes.count
         let count = UInt64(records.count)
@@ -119,7 +111,7 @@ final class SegmentWriter: Sendable {
     }
 
     /// Makes what was written durable: `fdatasync`, which also records a new file size when the
-    /// write went past the preallocated space.
+    /// write went past the pre-written space.
     func sync() throws(StorageError) {
         let open = current
         try RecordFile.fdatasync(open.fd, path: open.name)
@@ -209,7 +201,7 @@ final class SegmentWriter: Sendable {
         for index in listSegments(directory) where index < firstSegment { unlink(directory + "/" + segmentName(index)) }
     }
 
-    /// Closes the segment, first cutting off its preallocated zeros (a crash instead leaves them,
+    /// Closes the segment, first cutting off its pre-written zeros (a crash instead leaves them,
     /// which recovery recognises as the clean end).
     func close() {
         tail.withLock { tail in

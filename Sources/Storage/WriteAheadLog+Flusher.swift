@@ -85,6 +85,8 @@ extension WriteAheadLog {
                 wakeFlusher()
                 return
             }
+            // The flusher thread also writes zeros ahead (an event loop must not sit in that either).
+            if options.fsync != .never, segments.wantsPrewrite { wakeFlusher() }
         }
     }
 
@@ -101,6 +103,7 @@ extension WriteAheadLog {
         enum Next { case sleep, again, stop, retry }
         while true {
             flushPending()
+            prewriteAhead()
             let next = state.withLock { state -> Next in
                 if state.failure != nil { return .stop }
                 if state.writeError != nil, !state.closing { return .retry }
@@ -152,6 +155,31 @@ extension WriteAheadLog {
         while state.withLock({ $0.flushing }) { usleep(50) }
         segments.close()
         stopped.signal()
+    }
+
+    /// Writes zeros ahead of the log's end when they run low (`SegmentWriter+Prewrite`), as the
+    /// flushing thread between batches: appends queued meanwhile wait for it (≈ 1 ms once per
+    /// MiB of log), and are drained by this thread afterwards. A failure (a full disk) is only
+    /// counted: the batches then extend the file themselves, and report the error if they fail.
+    func prewriteAhead() {
+        guard options.fsync != .never, segments.wantsPrewrite else { return }
+        let owns = state.withLock { state -> Bool in
+            guard !state.flushing, !state.closed, state.failure == nil, state.writeError == nil else { return false }
+            state.flushing = true
+            return true
+        }
+        guard owns else { return }
+        let failed: Bool
+        do {
+            try segments.prewrite()
+            failed = false
+        } catch {
+            failed = true
+        }
+        state.withLock { state in
+            state.flushing = false
+            if failed { state.prewriteErrors += 1 } else { state.prewrites += 1 }
+        }
     }
 
     /// Writes a snapshot's bytes off the flushing thread, one snapshot after the other: a large

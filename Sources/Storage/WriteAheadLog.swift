@@ -56,7 +56,7 @@ public final class WriteAheadLog: Sendable {
         /// The latest snapshot, if any; `records` follow it.
         public var snapshot: [UInt8]?
         public var records: [[UInt8]]
-        /// Bytes of a torn last write that were cut off (written bytes, not preallocated zeros).
+        /// Bytes of a torn last write that were cut off (written bytes, not the zeros written ahead).
         public var droppedBytes: Int
         /// Segments set aside (renamed `*.damaged`) because of damage.
         public var removedSegments: [String]
@@ -116,6 +116,9 @@ public final class WriteAheadLog: Sendable {
         var fsyncs = 0
         var writes = 0
         var snapshotErrors = 0
+        /// Chunks of zeros written ahead, and attempts that failed (`prewriteAhead`).
+        var prewrites = 0
+        var prewriteErrors = 0
     }
 
     public let directory: String
@@ -231,6 +234,8 @@ public final class WriteAheadLog: Sendable {
 
     /// Number of fsyncs so far (tests check group commit with it).
     public var fsyncCount: Int { state.withLock { $0.fsyncs } }
+    /// Chunks of zeros written ahead of the log's end so far (tests).
+    public var prewriteCount: Int { state.withLock { $0.prewrites } }
     /// Number of write batches so far.
     public var writeCount: Int { state.withLock { $0.writes } }
 

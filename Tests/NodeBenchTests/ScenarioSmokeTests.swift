@@ -46,12 +46,13 @@ struct ScenarioSmokeTests {
         }
     }
 
-    /// Every raw commit kind and the log with 1–3 writers produce figures; the temporary files go.
+    /// Every raw commit kind and the log (4 KiB records, and 100 B with 1–3 writers) produce figures; the temporary files go.
     @Test func diskMeasuresTheFloorAndTheLog() async throws {
         let reports = try await NodeBench.run(options("disk") { $0.duration = .milliseconds(300); $0.warmup = .milliseconds(50) })
         #expect(reports.map(\.name) == ["disk raw append 4KiB+fdatasync", "disk raw fallocated 4KiB+fdatasync",
-                                        "disk raw prewritten 4KiB+fdatasync", "disk wal append+sync writers=1",
-                                        "disk wal append+sync writers=2", "disk wal append+sync writers=3"])
+                                        "disk raw prewritten 4KiB+fdatasync", "disk wal 4KiB+sync writers=1",
+                                        "disk wal 100B+sync writers=1", "disk wal 100B+sync writers=2",
+                                        "disk wal 100B+sync writers=3"])
         for report in reports { #expect(report.result.histogram.total > 0 && report.result.errors.isEmpty, "\(report.name)") }
         #expect(reports[3].note.contains("of a pre-written overwrite's"))
         let left = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("node-bench-disk-") }
