@@ -129,31 +129,27 @@ struct RegisterServiceTests {
         await cluster.shutdown()
     }
 
-    /// A read whose quorum disagrees must write back before answering. With that phase switched
-    /// off, a read can see a new value and a later read the old one: the checker must say so.
-    @Test func theCheckerCatchesAReadWithoutWriteBack() async throws {
-        for skip in [false, true] {
-            let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 6, skipWriteBack: skip)
-            let recorder = HistoryRecorder()
-            await recorder.perform(process: 0, key: "x", write: "old", client: cluster.client("c0", to: "n1"), timeout: .seconds(60))
-            // A write that reached only n1 (its coordinator crashed after storing locally).
-            let n1 = try #require(await cluster.replicas["n1"])
-            let current = n1.read("x")?.version ?? .zero
-            try await n1.store([("x", Entry(version: current.next(by: "crashed-writer"), value: "new"))])
-            await recorder.record(RegisterOperation(process: 1, key: "x", kind: .write("new"), invoke: recorder.now(), complete: 0, outcome: .unknown))
-            // n1's quorum {n1, n2} sees "new"; then n1 is cut off and n3's quorum {n2, n3} answers.
-            cluster.network.partition([["n1", "n2", "c1"], ["n3"]])
-            await recorder.perform(process: 2, key: "x", write: nil, client: cluster.client("c1", to: "n1"), timeout: .seconds(60))
-            cluster.network.partition([["n1"], ["n2", "n3", "c2"]])
-            await recorder.perform(process: 3, key: "x", write: nil, client: cluster.client("c2", to: "n3"), timeout: .seconds(60))
-            let verdict = LinearizabilityChecker.check(await recorder.operations)
-            if skip {
-                guard case .violation = verdict else { Issue.record("mutation not caught: \(verdict)"); continue }
-            } else {
-                #expect(verdict == .linearizable)
-            }
-            await cluster.shutdown()
-        }
+    /// A read whose quorum disagrees writes back before answering, so a later read through a
+    /// different majority sees the same value. (A read that skips the write-back is caught by the
+    /// checker in `RegisterCoreTests.RegisterSimulationTests`, where that fault lives.)
+    @Test func aReadWritesBackWhatOnlyOneReplicaHolds() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 6)
+        let recorder = HistoryRecorder()
+        await recorder.perform(process: 0, key: "x", write: "old", client: cluster.client("c0", to: "n1"), timeout: .seconds(60))
+        // A write that reached only n1 (its coordinator crashed after storing locally).
+        let n1 = try #require(await cluster.replicas["n1"])
+        let current = n1.read("x")?.version ?? .zero
+        try await n1.store([("x", Entry(version: current.next(by: "crashed-writer"), value: "new"))])
+        await recorder.record(RegisterOperation(process: 1, key: "x", kind: .write("new"), invoke: recorder.now(), complete: 0, outcome: .unknown))
+        // n1's quorum {n1, n2} sees "new"; then n1 is cut off and n3's quorum {n2, n3} answers.
+        cluster.network.partition([["n1", "n2", "c1"], ["n3"]])
+        await recorder.perform(process: 2, key: "x", write: nil, client: cluster.client("c1", to: "n1"), timeout: .seconds(60))
+        cluster.network.partition([["n1"], ["n2", "n3", "c2"]])
+        await recorder.perform(process: 3, key: "x", write: nil, client: cluster.client("c2", to: "n3"), timeout: .seconds(60))
+        let operations = await recorder.operations
+        #expect(operations.suffix(2).map(\.kind) == [.read("new"), .read("new")])
+        #expect(LinearizabilityChecker.check(operations) == .linearizable)
+        await cluster.shutdown()
     }
 
     @Test func antiEntropyCatchesUpAReplicaThatMissedWrites() async throws {

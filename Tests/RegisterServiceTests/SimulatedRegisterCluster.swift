@@ -17,24 +17,19 @@ actor SimulatedRegisterCluster {
     let ids: [String]
     let members: [ClusterMembership.Member]
     let directory: String
-    let skipWriteBack: Bool
     let oneRoundWrites: Bool
-    let acknowledgeRefusedOffers: Bool
     let peerTimeout: Duration
     private var logs: [String: WriteAheadLog] = [:]
     private(set) var replicas: [String: ReplicaState] = [:]
     nonisolated var nodeIDs: [String] { ids }
 
-    init(replicas count: Int, seed: UInt64, skipWriteBack: Bool = false, oneRoundWrites: Bool = true,
-         acknowledgeRefusedOffers: Bool = false, peerTimeout: Duration = .seconds(10)) async throws {
+    init(replicas count: Int, seed: UInt64, oneRoundWrites: Bool = true, peerTimeout: Duration = .seconds(10)) async throws {
         self.oneRoundWrites = oneRoundWrites
-        self.acknowledgeRefusedOffers = acknowledgeRefusedOffers
         self.peerTimeout = peerTimeout
         network = InMemoryNetwork(seed: seed)
         ids = (1...count).map { "n\($0)" }
         members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9000 + $0)")) }
         directory = NSTemporaryDirectory() + "register-sim-\(UUID().uuidString)"
-        self.skipWriteBack = skipWriteBack
         for id in ids { try start(id) }
     }
 
@@ -44,8 +39,7 @@ actor SimulatedRegisterCluster {
         let membership = try ClusterMembership(members: members, selfID: id)
         let peers = PeerTransports(network: network, membership: membership, clusterToken: "t")
         let coordinator = RegisterCoordinator(membership: membership, replica: replica, peers: peers,
-                                              peerTimeout: peerTimeout, oneRoundWrites: oneRoundWrites,
-                                              skipWriteBack: skipWriteBack, acknowledgeRefusedOffers: acknowledgeRefusedOffers)
+                                              peerTimeout: peerTimeout, oneRoundWrites: oneRoundWrites)
         var router = RPCRouter()
         router.register(RegisterService(coordinator: coordinator))
         router.register(ReplicaService(replica: replica))

@@ -6,11 +6,14 @@ import TestSupport
 @testable import RegisterService
 import ReplicaMath
 
-/// ABD over the in-memory network with seeded faults: every history must be linearizable.
+/// ABD's shell (`RegisterCoordinator` over `ReplicaCalls`, `ReplicaState` and real logs) on the
+/// in-memory network with seeded faults, in real time: every history must be linearizable. The
+/// protocol itself is checked on many more seeds, replayably, by `RegisterCoreTests`'
+/// `RegisterSimulationTests` (virtual time); these seeds check that the shell performs it.
 /// Seeds run one at a time: in parallel, hundreds of simulated clusters on two cores would turn
 /// every operation into a timeout and test nothing.
 @Suite(.serialized, .timeLimit(.minutes(5)))
-struct RegisterSimulationTests {
+struct RegisterNetworkSimulationTests {
     static func simulate(replicas: Int, seed: UInt64, oneRoundWrites: Bool = true) async throws -> (LinearizabilityChecker.Verdict, [String]) {
         let cluster = try await SimulatedRegisterCluster(replicas: replicas, seed: seed, oneRoundWrites: oneRoundWrites, peerTimeout: .milliseconds(200))
         cluster.network.faults = FaultModel(dropRate: 0.03, duplicateRate: 0.03, delay: .zero ... .milliseconds(2))
@@ -76,7 +79,7 @@ struct RegisterSimulationTests {
         return (verdict, failedFinals)
     }
 
-    @Test(arguments: 0..<120)
+    @Test(arguments: 0..<30)
     func threeReplicasStayLinearizable(seed: UInt64) async throws {
         let (verdict, failedFinals) = try await Self.simulate(replicas: 3, seed: seed)
         #expect(verdict == .linearizable, "seed \(seed): \(verdict)")
@@ -84,7 +87,7 @@ struct RegisterSimulationTests {
     }
 
     /// Writes that always query first (`--write-rounds 2`), as with five replicas.
-    @Test(arguments: 2000..<2040)
+    @Test(arguments: 2000..<2010)
     func threeReplicasWithTwoPhaseWritesStayLinearizable(seed: UInt64) async throws {
         let (verdict, failedFinals) = try await Self.simulate(replicas: 3, seed: seed, oneRoundWrites: false)
         #expect(verdict == .linearizable, "seed \(seed): \(verdict)")
@@ -92,14 +95,14 @@ struct RegisterSimulationTests {
     }
 
     /// Four replicas: one-round writes with a majority of three.
-    @Test(arguments: 3000..<3040)
+    @Test(arguments: 3000..<3010)
     func fourReplicasStayLinearizable(seed: UInt64) async throws {
         let (verdict, failedFinals) = try await Self.simulate(replicas: 4, seed: seed)
         #expect(verdict == .linearizable, "seed \(seed): \(verdict)")
         #expect(failedFinals.isEmpty, "seed \(seed): final reads failed after healing: \(failedFinals)")
     }
 
-    @Test(arguments: 1000..<1080)
+    @Test(arguments: 1000..<1020)
     func fiveReplicasStayLinearizable(seed: UInt64) async throws {
         let (verdict, failedFinals) = try await Self.simulate(replicas: 5, seed: seed)
         #expect(verdict == .linearizable, "seed \(seed): \(verdict)")
