@@ -141,7 +141,7 @@ let package = Package(
         // Test helpers shared by test targets (never linked into `node`).
         .target(
             name: "TestSupport",
-            dependencies: ["ReplicaMath", "RPC", "RegisterCore", "ReplicatedLog", "LogReplica"],
+            dependencies: ["ReplicaMath", "RPC", "RegisterCore", "BulletinCore", "ReplicatedLog", "LogReplica"],
             swiftSettings: swiftSettings
         ),
         // The `node` command line: parse into a value, then run.
@@ -233,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BulletinCoreTests",
-            dependencies: ["BulletinCore"],
+            dependencies: ["BulletinCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

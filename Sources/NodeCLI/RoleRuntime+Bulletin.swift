@@ -30,7 +30,7 @@ extension RoleRuntime {
             rebuild = board.log.rebuild
             mode = board
         case .quorum:
-            let replica = try BulletinReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
+            let replica = try BulletinReplica(origin: Self.origin(membership.selfID), nodeIndex: nodeIndex, log: log, recovery: recovery,
                                            snapshotEvery: Int(options.snapshotEvery))
             let board = QuorumBulletin(replica: replica, peers: peers, readQuorum: options.readQuorum ?? membership.quorum,
                                     writeQuorum: options.writeQuorum ?? membership.quorum, peerTimeout: options.peerTimeout,
@@ -38,7 +38,7 @@ extension RoleRuntime {
             repairs = board.antiEntropy.counts
             mode = board
         case .readYourWrites:
-            let replica = try BulletinReplica(origin: membership.selfID, nodeIndex: nodeIndex, log: log, recovery: recovery,
+            let replica = try BulletinReplica(origin: Self.origin(membership.selfID), nodeIndex: nodeIndex, log: log, recovery: recovery,
                                            snapshotEvery: Int(options.snapshotEvery))
             let board = LocalFirstBulletin(replica: replica, peers: peers, peerTimeout: options.peerTimeout,
                                         antiEntropyInterval: options.antiEntropyInterval, logger: logger)
@@ -70,5 +70,14 @@ extension RoleRuntime {
             HTTPResponse(status: .ok, headers: ["content-type": "image/svg+xml", "cache-control": "max-age=86400"], body: BulletinPage.favicon)
         }
         return runtime
+    }
+
+    /// The name a quorum or read-your-writes replica gives the items it writes: its id and a
+    /// token new at every start. A coordinator sends a post to its peers while its own copy
+    /// reaches the disk; after a crash that lost that copy, the same name would number its next
+    /// post as the lost one (which a peer may hold), and the replicas would never agree again
+    /// (found by `BulletinSimulationTests`).
+    static func origin(_ id: String) -> String {
+        id + "." + String(UInt64.random(in: 1..<(1 << 40)), radix: 36)
     }
 }

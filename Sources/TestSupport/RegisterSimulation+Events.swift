@@ -41,16 +41,9 @@ extension RegisterSimulation {
                 record(found.value, outcome: .unknown, read: nil)
             }
         case .nemesis(let round):
-            var victims = ids
-            victims.shuffle(using: &random)
-            victims = Array(victims.prefix(max(1, (ids.count - 1) / 2)))
+            let victims = SimulatedNemesis.victims(of: ids, using: &random)
             if round % 2 == 0 {
-                for victim in victims {
-                    for other in ids where !victims.contains(other) {
-                        blocked.insert(victim + ">" + other)
-                        blocked.insert(other + ">" + victim)
-                    }
-                }
+                blocked = SimulatedNemesis.partition(victims, from: ids)
             } else {
                 for victim in victims { crash(victim) }
             }

@@ -58,20 +58,20 @@ public struct LocalFirstBulletin: ConsistencyMode {
 
     func find(_ id: Int64, session: VersionVector) async throws -> BulletinItem? {
         try await catchUp(to: session)
-        if let item = replica.read({ $0.item(id) }) { return item }
+        if let item = try await replica.readDurably({ $0.item(id) }) { return item }
         // A parent this replica has not heard of yet may exist elsewhere: pull once.
         await antiEntropy.pullAll(timeout: .seconds(2))
-        return replica.read { $0.item(id) }
+        return try await replica.readDurably { $0.item(id) }
     }
 
     public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
         try await catchUp(to: session)
-        return replica.read { $0.page(before: cursor, size: size) }
+        return try await replica.readDurably { $0.page(before: cursor, size: size) }
     }
 
     public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
         try await catchUp(to: session)
-        return replica.read { $0.thread(id) }
+        return try await replica.readDurably { $0.thread(id) }
     }
 
     public func sync() async throws -> Int { await antiEntropy.pullAll() }

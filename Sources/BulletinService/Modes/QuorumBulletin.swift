@@ -102,19 +102,19 @@ public struct QuorumBulletin: ConsistencyMode {
     }
 
     func find(_ id: Int64, session: VersionVector) async throws -> BulletinItem? {
-        try await merged(BulletinV1.ReadRequest(threadId: id), local: replica.read { $0.threadItems(id) }).item(id)
+        try await merged(BulletinV1.ReadRequest(threadId: id), local: try await replica.readDurably { $0.threadItems(id) }).item(id)
     }
 
     /// One article more than the page is read from every replica: the merged board then knows
     /// whether older articles exist, and so whether to hand out a next-page token.
     public func page(before cursor: Int64?, size: Int, session: VersionVector) async throws -> (articles: [ArticleSummary], next: Int64?) {
-        let local = replica.read { $0.pageItems(before: cursor, size: size + 1) }
+        let local = try await replica.readDurably { $0.pageItems(before: cursor, size: size + 1) }
         let board = try await merged(BulletinV1.ReadRequest(before: cursor ?? 0, pageSize: Int32(size + 1)), local: local)
         return board.page(before: cursor, size: size)
     }
 
     public func thread(_ id: Int64, session: VersionVector) async throws -> ArticleThread? {
-        let local = replica.read { $0.threadItems(id) }
+        let local = try await replica.readDurably { $0.threadItems(id) }
         return try await merged(BulletinV1.ReadRequest(threadId: id), local: local).thread(id)
     }
 

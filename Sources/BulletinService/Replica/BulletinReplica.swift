@@ -138,6 +138,15 @@ public final class BulletinReplica: Sendable {
         state.withLock { body($0.board) }
     }
 
+    /// Reads the board, answering once everything the read could show is durable (the log up to
+    /// where it was when read): a reader never sees an item that a crash could take back, such
+    /// as a quorum-mode post whose coordinator has not synced it yet.
+    public func readDurably<T>(_ body: (borrowing Bulletin) -> T) async throws -> T {
+        let (value, lsn) = state.withLock { state in (body(state.board), state.records.lastLSN) }
+        try await durable(lsn)
+        return value
+    }
+
     /// The board as it is now (copy-on-write: cheap until either changes).
     public func copyOfBulletin() -> Bulletin {
         state.withLock { $0.board }

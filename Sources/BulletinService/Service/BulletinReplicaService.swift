@@ -21,13 +21,13 @@ public struct BulletinReplicaService: BulletinV1.Replica.ServiceProtocol {
         guard request.limit >= 0 else { throw ConnectError(.invalidArgument, "field \"limit\" must not be negative") }
         let limit = request.limit > 0 ? Int(request.limit) : 5000
         let digest = request.boardDigest
-        let items = replica.read { $0.missing(from: digest, limit: limit + 1) }
+        let items = try await replica.readDurably { $0.missing(from: digest, limit: limit + 1) }
         return BulletinV1.PullResponse(items: .init(Array(items.prefix(limit))), more: items.count > limit)
     }
 
     public func read(_ request: BulletinV1.ReadRequest, context: RPCContext) async throws -> BulletinV1.ReadResponse {
         let size = Int(min(max(request.pageSize, 1), 1000))
-        if request.threadId != 0 { return BulletinV1.ReadResponse(items: .init(replica.read { $0.threadItems(request.threadId) })) }
-        return BulletinV1.ReadResponse(items: .init(replica.read { $0.pageItems(before: request.before == 0 ? nil : request.before, size: size) }))
+        if request.threadId != 0 { return BulletinV1.ReadResponse(items: .init(try await replica.readDurably { $0.threadItems(request.threadId) })) }
+        return BulletinV1.ReadResponse(items: .init(try await replica.readDurably { $0.pageItems(before: request.before == 0 ? nil : request.before, size: size) }))
     }
 }

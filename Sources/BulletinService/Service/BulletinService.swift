@@ -66,7 +66,7 @@ public struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
         let page = try await mode.page(before: cursor, size: request.pageSize == 0 ? 20 : Int(request.pageSize), session: session)
         return BulletinV1.ListResponse(articles: page.articles.map { BulletinV1.Article($0.article, replyCount: $0.replyCount) },
                                        nextPageToken: page.next.map(String.init) ?? "",
-                                       session: session.merging(mode.replica.vector).token)
+                                       session: session.merging(try await mode.replica.readDurably { $0.vector }).token)
     }
 
     public func get(_ request: BulletinV1.GetRequest, context: RPCContext) async throws -> BulletinV1.GetResponse {
@@ -76,12 +76,12 @@ public struct BulletinService: BulletinV1.Bulletin.ServiceProtocol {
             throw ConnectError(.notFound, "no article or reply with id \(request.id)")
         }
         return BulletinV1.GetResponse(article: BulletinV1.Article(thread.article, replyCount: thread.replyCount),
-                                      replies: thread.replies.map(BulletinV1.Reply.init), session: session.merging(mode.replica.vector).token)
+                                      replies: thread.replies.map(BulletinV1.Reply.init), session: session.merging(try await mode.replica.readDurably { $0.vector }).token)
     }
 
     public func sync(_ request: BulletinV1.SyncRequest, context: RPCContext) async throws -> BulletinV1.SyncResponse {
         let pulled = try await mode.sync()
-        return BulletinV1.SyncResponse(pulled: Int32(clamping: pulled), session: mode.replica.vector.token)
+        return BulletinV1.SyncResponse(pulled: Int32(clamping: pulled), session: try await mode.replica.readDurably { $0.vector }.token)
     }
 
     public func watch(_ request: BulletinV1.WatchRequest, context: RPCContext) async throws -> AsyncThrowingStream<BulletinV1.WatchEvent, any Error> {
