@@ -195,6 +195,12 @@ public final class WriteAheadLog: Sendable {
         }
     }
 
+    /// Whether everything up to `lsn` is durable already (no waiting: for callers that must not
+    /// leave their thread when there is nothing to wait for).
+    public func isDurable(upTo lsn: UInt64) -> Bool {
+        state.withLock { $0.failure == nil && $0.durableLSN >= lsn }
+    }
+
     /// Like `sync`, but calls `done` (with the log's error, if any) instead of suspending a task:
     /// at once when already durable, otherwise on the thread that made it durable.
     public func whenDurable(upTo lsn: UInt64, inline: Bool = true, _ done: @escaping @Sendable ((any Error)?) -> Void) {

@@ -141,9 +141,11 @@ public final class BulletinReplica: Sendable {
     /// Reads the board, answering once everything the read could show is durable (the log up to
     /// where it was when read): a reader never sees an item that a crash could take back, such
     /// as a quorum-mode post whose coordinator has not synced it yet.
-    public func readDurably<T>(_ body: (borrowing Bulletin) -> T) async throws -> T {
+    /// Runs on the caller's executor (an event loop stays on its thread) and waits only when
+    /// something it shows is not durable yet.
+    nonisolated(nonsending) public func readDurably<T>(_ body: (borrowing Bulletin) -> T) async throws -> T {
         let (value, lsn) = state.withLock { state in (body(state.board), state.records.lastLSN) }
-        try await durable(lsn)
+        if let log, lsn > 0, !log.isDurable(upTo: lsn) { try await log.sync(upTo: lsn) }
         return value
     }
 
