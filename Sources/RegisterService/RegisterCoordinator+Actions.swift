@@ -32,6 +32,7 @@ extension RegisterCoordinator {
                 if let prepared = driver.withLock({ $0.prepared.removeValue(forKey: operation) }) { replica.abandon(prepared) }
             case .complete(let operation, let result):
                 let waiter = driver.withLock { driver -> CheckedContinuation<RegisterCoordinatorCore.Outcome, any Error>? in
+                    driver.running.remove(operation)
                     if let waiter = driver.waiters.removeValue(forKey: operation) { return waiter }
                     if driver.abandoned.remove(operation) == nil { driver.early[operation] = result }
                     return nil

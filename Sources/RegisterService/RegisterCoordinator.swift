@@ -26,7 +26,9 @@ public final class RegisterCoordinator: Sendable {
         var waiters: [RegisterCoordinatorCore.OperationID: CheckedContinuation<RegisterCoordinatorCore.Outcome, any Error>] = [:]
         /// Completed before their caller waited.
         var early: [RegisterCoordinatorCore.OperationID: Result<RegisterCoordinatorCore.Outcome, RegisterCoordinatorCore.Failure>] = [:]
-        /// Callers that stopped waiting: their completion is dropped.
+        /// Operations started and not completed yet.
+        var running: Set<RegisterCoordinatorCore.OperationID> = []
+        /// Callers that stopped waiting for a running operation: its completion is dropped.
         var abandoned: Set<RegisterCoordinatorCore.OperationID> = []
         /// This node's copies of offered entries, by operation.
         var prepared: [RegisterCoordinatorCore.OperationID: ReplicaState.PreparedEntry] = [:]
@@ -72,18 +74,20 @@ public final class RegisterCoordinator: Sendable {
     func run(_ start: (inout RegisterCoordinatorCore) -> RegisterCoordinatorCore.OperationID) async throws -> RegisterCoordinatorCore.Outcome {
         let (id, actions) = driver.withLock { driver in
             let id = start(&driver.core)
+            driver.running.insert(id)
             return (id, driver.core.takeActions())
         }
         perform(actions)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RegisterCoordinatorCore.Outcome, any Error>) in
                 let ready = driver.withLock { driver -> Result<RegisterCoordinatorCore.Outcome, any Error>? in
-                    if let result = driver.early.removeValue(forKey: id) {
-                        driver.abandoned.remove(id)
-                        return result.mapError(Self.error)
+                    if let result = driver.early.removeValue(forKey: id) { return result.mapError(Self.error) }
+                    // Cancelled before waiting (the handler may already have run, and the
+                    // operation may have completed since): the completion, if still to come, is dropped.
+                    if Task.isCancelled {
+                        if driver.running.contains(id) { driver.abandoned.insert(id) }
+                        return .failure(CancellationError())
                     }
-                    // Cancelled before waiting: the completion, when it comes, is dropped.
-                    if driver.abandoned.contains(id) { return .failure(CancellationError()) }
                     driver.waiters[id] = continuation
                     return nil
                 }
@@ -91,7 +95,7 @@ public final class RegisterCoordinator: Sendable {
             }
         } onCancel: {
             let waiter = driver.withLock { driver in
-                driver.abandoned.insert(id)
+                if driver.running.contains(id) { driver.abandoned.insert(id) }
                 return driver.waiters.removeValue(forKey: id)
             }
             waiter?.resume(throwing: CancellationError())

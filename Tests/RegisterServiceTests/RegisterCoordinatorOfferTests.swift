@@ -1,5 +1,6 @@
 import RegisterCore
 import RPC
+import Synchronization
 import Testing
 import TestSupport
 @testable import RegisterService
@@ -37,6 +38,28 @@ struct RegisterCoordinatorOfferTests {
         #expect(operations.map(\.outcome) == [.ok, .ok, .ok])
         #expect(LinearizabilityChecker.check(operations) == .linearizable)
         #expect(operations.last?.kind == .read("new"))
+        await cluster.shutdown()
+    }
+
+    /// A caller cancelled while its write waits (both peers paused: silent) hears at once; the write
+    /// runs on to its own end (the peers' timeout), its completion is dropped, and nothing of
+    /// it stays behind in the coordinator.
+    @Test func aCancelledCallerHearsAtOnceAndLeavesNothingBehind() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 15, peerTimeout: .milliseconds(300))
+        let coordinator = try #require(await cluster.coordinators["n1"])
+        cluster.network.pause("n2")
+        cluster.network.pause("n3")
+        let call = Task { try await coordinator.write("k", value: "v", requestID: nil) }
+        for _ in 0..<200 where coordinator.driver.withLock({ $0.waiters.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        for _ in 0..<2000 where coordinator.driver.withLock({ !$0.running.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        let left = coordinator.driver.withLock { ($0.running.count, $0.waiters.count, $0.early.count, $0.abandoned.count, $0.prepared.count) }
+        #expect(left == (0, 0, 0, 0, 0))
+        #expect(coordinator.driver.withLock { $0.core.running } == 0)
+        cluster.network.resume("n2")
+        cluster.network.resume("n3")
+        #expect(try await coordinator.write("k", value: "w", requestID: nil).counter > 0)
         await cluster.shutdown()
     }
 

@@ -21,6 +21,7 @@ actor SimulatedRegisterCluster {
     let peerTimeout: Duration
     private var logs: [String: WriteAheadLog] = [:]
     private(set) var replicas: [String: ReplicaState] = [:]
+    private(set) var coordinators: [String: RegisterCoordinator] = [:]
     nonisolated var nodeIDs: [String] { ids }
 
     init(replicas count: Int, seed: UInt64, oneRoundWrites: Bool = true, peerTimeout: Duration = .seconds(10)) async throws {
@@ -48,6 +49,7 @@ actor SimulatedRegisterCluster {
                                                        admit: { try auth.admit(method: $0, headers: $1) }))
         logs[id] = log
         replicas[id] = replica
+        coordinators[id] = coordinator
     }
 
     func crash(_ id: String) {
