@@ -37,13 +37,13 @@ extension BulletinSimulation {
         case .nemesis(let round):
             let victims = SimulatedNemesis.victims(of: ids, using: &random)
             if round % 2 == 0 {
-                blocked = SimulatedNemesis.partition(victims, from: ids)
+                network.blocked = SimulatedNemesis.partition(victims, from: ids)
             } else {
                 for victim in victims { crash(victim) }
             }
             schedule(.heal, after: 20 + below(100))
         case .heal:
-            blocked = []
+            network.blocked = []
             for id in ids where nodes[id]?.up == false { restart(id) }
         }
     }
@@ -89,9 +89,7 @@ extension BulletinSimulation {
     }
 
     mutating func transmit(_ event: Event, from: String, to: String) {
-        guard !blocked.contains(from + ">" + to), !(faultsOn && random.chance(settings.dropRate)) else { return }
-        schedule(event, after: 1 + below(settings.maxDelay))
-        if faultsOn, random.chance(settings.duplicateRate) { schedule(event, after: 1 + below(settings.maxDelay)) }
+        for delay in network.delays(from: from, to: to, using: &random) { schedule(event, after: delay) }
     }
 
     /// Anti-entropy: `id` asks `peer` for what its digest lacks.

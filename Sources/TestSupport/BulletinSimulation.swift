@@ -27,9 +27,8 @@ public struct BulletinSimulation: Sendable {
         public var replicas = 3
         public var clients = 4
         public var operationsPerClient = 16
-        public var dropRate = 0.03
-        public var duplicateRate = 0.03
-        public var maxDelay: UInt64 = 8
+        /// Drops, duplicates and delays (the simulation's own generator throws the dice).
+        public var network = SimulatedNetwork()
         public var maxFlush: UInt64 = 4
         public var requestTimeout: UInt64 = 60
         public var clientTimeout: UInt64 = 400
@@ -118,8 +117,7 @@ public struct BulletinSimulation: Sendable {
     var queue = EventQueue<Event>()
     let ids: [String]
     var nodes: [String: Node] = [:]
-    var blocked: Set<String> = []
-    var faultsOn = true
+    var network: SimulatedNetwork
     var calls: [UInt64: Call] = [:]
     var nextOperation: UInt64 = 1
     /// Anti-entropy pulls in flight (their answers are stored, not returned to anyone).
@@ -136,6 +134,7 @@ public struct BulletinSimulation: Sendable {
 
     public init(seed: UInt64, settings: Settings = Settings()) {
         self.settings = settings
+        network = settings.network
         random = SeededGenerator(seed: seed)
         ids = (1...settings.replicas).map { "n\($0)" }
         for (index, id) in ids.enumerated() { nodes[id] = Node(index: Int64(index + 1)) }
@@ -151,8 +150,8 @@ public struct BulletinSimulation: Sendable {
         }
         schedule(.antiEntropy, after: settings.antiEntropyEvery)
         drain()
-        blocked = []
-        faultsOn = false
+        network.blocked = []
+        network.faulty = false
         for id in ids where nodes[id]?.up == false { restart(id) }
         drain()
         for _ in 0..<3 {

@@ -52,8 +52,8 @@ extension RegisterSimulation {
     /// Heals every fault, lets the cluster settle, then reads every key through every node, one
     /// read at a time (each must succeed: a majority is up and the network is clean).
     mutating func finish() {
-        blocked = []
-        faultsOn = false
+        network.blocked = []
+        network.faulty = false
         for id in ids where nodes[id]?.up == false { restart(id) }
         drain(limit: 2_000_000)
         var process = 1000

@@ -43,13 +43,13 @@ extension RegisterSimulation {
         case .nemesis(let round):
             let victims = SimulatedNemesis.victims(of: ids, using: &random)
             if round % 2 == 0 {
-                blocked = SimulatedNemesis.partition(victims, from: ids)
+                network.blocked = SimulatedNemesis.partition(victims, from: ids)
             } else {
                 for victim in victims { crash(victim) }
             }
             schedule(.heal(round: round), after: 20 + below(100))
         case .heal:
-            blocked = []
+            network.blocked = []
             for id in ids where nodes[id]?.up == false { restart(id) }
         }
     }
@@ -130,9 +130,7 @@ extension RegisterSimulation {
     /// Sends `event` over the network: dropped, delayed (reordered) or duplicated by the dice,
     /// lost across a partition.
     mutating func transmit(_ event: Event, from: String, to: String) {
-        guard !blocked.contains(from + ">" + to), !(faultsOn && random.chance(settings.dropRate)) else { return }
-        schedule(event, after: 1 + below(settings.maxDelay))
-        if faultsOn, random.chance(settings.duplicateRate) { schedule(event, after: 1 + below(settings.maxDelay)) }
+        for delay in network.delays(from: from, to: to, using: &random) { schedule(event, after: delay) }
     }
 
     /// Loses the node's volatile state: its coordinator, its answers not yet flushed, what it did

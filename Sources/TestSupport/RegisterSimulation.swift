@@ -20,10 +20,8 @@ public struct RegisterSimulation: Sendable {
         public var operationsPerClient = 20
         public var keys = ["a", "b", "c"]
         public var oneRoundWrites = true
-        public var dropRate = 0.03
-        public var duplicateRate = 0.03
-        /// Message delay: 1 + uniform 0..<maxDelay ticks (a tick is a virtual 100 µs).
-        public var maxDelay: UInt64 = 8
+        /// Drops, duplicates and delays (the simulation's own generator throws the dice).
+        public var network = SimulatedNetwork()
         /// A flush takes 1 + uniform 0..<maxFlush ticks.
         public var maxFlush: UInt64 = 4
         public var requestTimeout: UInt64 = 60
@@ -77,14 +75,13 @@ public struct RegisterSimulation: Sendable {
     var queue = EventQueue<Event>()
     let ids: [String]
     var nodes: [String: Node] = [:]
-    var blocked: Set<String> = []
+    var network: SimulatedNetwork
     /// Per node, the client operations its coordinator runs, by operation id.
     var inFlight: [String: [UInt64: Pending]] = [:]
     /// Reads (operation ids per node) whose write-back `skipWriteBack` fakes.
     var readOperations: Set<String> = []
     var clientSerial: [Int] = []
     var clientBusy: [Bool] = []
-    var faultsOn = true
     public internal(set) var history: [RegisterOperation] = []
     public internal(set) var trace: [String] = []
     /// Final reads that did not succeed (`key@node`): a cluster that does not recover.
@@ -93,6 +90,7 @@ public struct RegisterSimulation: Sendable {
     public init(seed: UInt64, settings: Settings = Settings()) {
         self.seed = seed
         self.settings = settings
+        network = settings.network
         random = SeededGenerator(seed: seed)
         ids = (1...settings.replicas).map { "n\($0)" }
         for id in ids { nodes[id] = Node(core: Self.core(id, members: ids, boot: 0, settings: settings)) }
