@@ -16,13 +16,7 @@ extension ReplicaState {
     /// `store` of one entry for a caller that is not a task: `done` runs (with the error, if any)
     /// once the entry, or the newer one kept instead, is durable.
     public func store(_ key: String, _ entry: Entry, _ done: @escaping @Sendable ((any Error)?) -> Void) {
-        let logged = Result<UInt64, any Error> {
-            try state.withLock { state -> UInt64 in
-                _ = apply(key, entry, to: &state)
-                try snapshotIfDue(&state)
-                return state.records.lastLSN
-            }
-        }
+        let logged = Result<UInt64, any Error> { try keep(CollectionOfOne((key, entry))).lsn }
         switch logged {
         case .failure(let error):
             done(error)

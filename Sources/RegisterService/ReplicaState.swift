@@ -96,14 +96,20 @@ public final class ReplicaState: Sendable {
     /// Stores the entries that are newer than what is stored; returns how many, once durable.
     @discardableResult
     public func store(_ items: [(String, Entry)]) async throws -> Int {
-        let (stored, lsn) = try state.withLock { state -> (Int, UInt64) in
+        let (stored, lsn) = try keep(items)
+        if let log, lsn > 0 { try await log.sync(upTo: lsn) }
+        return stored
+    }
+
+    /// Stores the newer of `items` and logs them; returns how many, and the log position that
+    /// makes them (and whatever newer entry was kept instead) durable.
+    func keep(_ items: some Sequence<(String, Entry)>) throws -> (stored: Int, lsn: UInt64) {
+        try state.withLock { state -> (Int, UInt64) in
             var stored = 0
             for (key, entry) in items where apply(key, entry, to: &state) { stored += 1 }
             try snapshotIfDue(&state)
             return (stored, state.records.lastLSN)
         }
-        if let log, lsn > 0 { try await log.sync(upTo: lsn) }
-        return stored
     }
 
     /// A one-round write's offer (see `OfferRound`): stores each entry unless a newer version is

@@ -1,4 +1,5 @@
 public import BulletinCore
+import RPC
 
 /// One consistency mode's answers to the bulletin API. `session` is the caller's session
 /// vector (empty when none was given).
@@ -15,4 +16,15 @@ public protocol ConsistencyMode: Sendable {
     func sync() async throws -> Int
     /// Background work (anti-entropy, elections); runs until cancelled.
     func run() async
+}
+
+extension ConsistencyMode {
+    /// A reply posted as this mode posts, in the thread of `parent` (`not_found` when there is
+    /// none): for the modes whose replies are posts once the parent is found.
+    func postReply(_ draft: BulletinDraft, parent: BulletinItem?, session: VersionVector) async throws -> BulletinItem {
+        guard let parent else { throw ConnectError(.notFound, "parent \(draft.parentId) does not exist") }
+        var draft = draft
+        draft.articleId = parent.articleId
+        return try await post(draft, session: session)
+    }
 }

@@ -48,12 +48,7 @@ public struct LocalFirstBulletin: ConsistencyMode {
     }
 
     public func reply(_ draft: BulletinDraft, session: VersionVector) async throws -> BulletinItem {
-        guard let parent = try await find(draft.parentId, session: session) else {
-            throw ConnectError(.notFound, "parent \(draft.parentId) does not exist")
-        }
-        var draft = draft
-        draft.articleId = parent.articleId
-        return try await post(draft, session: session)
+        try await postReply(draft, parent: find(draft.parentId, session: session), session: session)
     }
 
     func find(_ id: Int64, session: VersionVector) async throws -> BulletinItem? {
