@@ -152,7 +152,7 @@ public final class ConsensusNode: Sendable {
         return stream
     }
 
-    static func version(ofETag etag: String) -> UInt64? {
+    public static func version(ofETag etag: String) -> UInt64? {
         var text = Substring(etag)
         if text.hasPrefix("W/") { text = text.dropFirst(2) }
         text = text.drop { $0 == "\"" }

@@ -64,6 +64,30 @@ public final class PoolMachine: ReplicatedStateMachine {
         }
     }
 
+    public static var admitsByContent: Bool { true }
+
+    /// A vote waits behind pending changes to its pool, and one whose etag the pool has already
+    /// passed is refused at once with the pool as applied: etags only grow, so applying it could
+    /// only refuse it too (and a refused vote changes nothing). Other commands on a pool hold up
+    /// the votes behind them.
+    public func admission(of command: PoolCommand) -> LogAdmission<PoolOutput> {
+        switch command {
+        case .vote(let poolId, let member, let token, let principal, let round, let value, let etag, let now):
+            let refusal: PoolOutput? = book.withLock { book in
+                guard case .failure(let rejection) = book.vote(poolID: poolId, member: member, presentedToken: token, principal: principal,
+                                                               round: round, value: value, etag: etag, now: now),
+                      case .stale = rejection, let pool = book.pools[poolId],
+                      let seen = ConsensusNode.version(ofETag: etag), seen < pool.version else { return nil }
+                return .rejected(rejection, current: pool)
+            }
+            return refusal.map { .answer($0) } ?? .proposeAfter(key: poolId)
+        case .join(_, let poolId?, _, _, _, _), .leave(let poolId, _, _, _, _), .create(let poolId?, _, _, _, _, _):
+            return .propose(touching: poolId)
+        case .join, .create, .expire:
+            return .propose(touching: nil)
+        }
+    }
+
     public func snapshot() -> @Sendable () throws -> [UInt8] {
         let copy = book.withLock { $0 }
         return { try JSONValueEncoder.bytes(copy) }

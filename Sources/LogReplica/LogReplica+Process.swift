@@ -53,12 +53,14 @@ extension LogReplica {
             await process()
         }
         route(ready.messages, caller: caller, into: &reply)
+        // Commands held back behind what just applied went into the log: persist and send them.
+        if effects.proposedMore { await process() }
         return reply
     }
 
     /// Answers waiters and observers.
     func deliver(_ effects: LogReplicaCore<Machine>.Effects) {
-        for (ticket, result) in effects.completed {
+        for (ticket, result, _) in effects.completed {
             let outcome = result.mapError { $0 as any Error }
             if let waiter = waiters.removeValue(forKey: ticket) {
                 waiter.continuation.resume(with: outcome)

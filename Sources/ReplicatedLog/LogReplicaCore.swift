@@ -11,7 +11,9 @@
 /// majority and in every later leader's log; a read completes only once the machine has applied
 /// at least a read index a majority confirmed after the read was asked; the machine only ever
 /// sees committed commands, in log order, exactly once per replica incarnation (or a snapshot
-/// standing for a prefix of them).
+/// standing for a prefix of them). A leader lets commands in as the machine's `admission` says
+/// (see `LogReplicaCore+Admission`): a command answered without the log gets the output applying
+/// it would have given, and one held back is proposed later, never judged twice.
 public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     public typealias Ticket = UInt64
 
@@ -29,7 +31,8 @@ public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     /// and serialize `snapshotDue` (then call `snapshotTaken`).
     public struct Effects: Sendable {
         public var ready: RaftReady
-        public var completed: [(ticket: Ticket, result: Result<Machine.Output, Failure>)] = []
+        /// With the index the command committed at (nil: answered without a log entry).
+        public var completed: [(ticket: Ticket, result: Result<Machine.Output, Failure>, index: UInt64?)] = []
         /// Reads that may be answered now, with the read index they were confirmed at.
         public var readsDone: [(ticket: Ticket, index: UInt64)] = []
         public var readsFailed: [(ticket: Ticket, failure: Failure)] = []
@@ -40,6 +43,8 @@ public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
         public var undecodable: [UInt64] = []
         /// A snapshot from the leader that the machine could not restore (a bug elsewhere).
         public var restoreError: String?
+        /// Held-back commands went into the log: take effects again to persist and send them.
+        public var proposedMore = false
     }
 
     public internal(set) var raft: RaftNode
@@ -47,7 +52,13 @@ public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     let codec: any CommandCodec
     /// Applied entries between snapshots (0: never).
     public var snapshotEvery: UInt64
-    var proposals: [UInt64: (term: UInt64, ticket: Ticket)] = [:]
+    var proposals: [UInt64: Proposal] = [:]
+    /// Admission (see `LogReplicaCore+Admission`): proposals of `pendingTerm` pending per key,
+    /// commands held until their key is free, and answers given since the last effects.
+    var pendingByKey: [String: Int] = [:]
+    var pendingTerm: UInt64 = 0
+    var heldBack: [String: [HeldCommand]] = [:]
+    var decided: [(ticket: Ticket, result: Result<Machine.Output, Failure>, index: UInt64?)] = []
     /// Reads asked here, confirmed or not, by ticket (the ticket is the read's id in the log).
     var readsAwaitingConfirmation: Set<Ticket> = []
     /// Confirmed reads (or a leader's read index a follower got), waiting for the machine.
@@ -65,20 +76,20 @@ public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
 
     // MARK: - Events
 
-    /// Proposes `command`; nil when appended (the ticket completes in a later `Effects`).
+    /// Proposes `command`; nil when taken (appended, held back or answered: the ticket completes
+    /// in a later `Effects`).
     public mutating func propose(_ command: Machine.Command, ticket: Ticket) throws -> Failure? {
-        propose(encoded: try codec.encode(command), ticket: ticket)
+        let data = try codec.encode(command)
+        guard Machine.admitsByContent else { return append(data, ticket: ticket, key: nil) }
+        return admit(command, data: data, ticket: ticket)
     }
 
     /// Proposes an already encoded command (forwarded by a follower).
     public mutating func propose(encoded data: [UInt8], ticket: Ticket) -> Failure? {
-        switch raft.propose(data) {
-        case .appended(let index, let term):
-            proposals[index] = (term, ticket)
-            return nil
-        case .notLeader(let leader):
-            return .notLeader(leader: leader)
+        guard Machine.admitsByContent, raft.isLeader, let command = try? codec.decode(Machine.Command.self, from: data) else {
+            return append(data, ticket: ticket, key: nil)
         }
+        return admit(command, data: data, ticket: ticket)
     }
 
     /// Asks for a linearizable read at this replica, which must lead; nil when pending.
@@ -120,12 +131,12 @@ public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
         if let snapshot = effects.ready.snapshot {
             do { try machine.restore(snapshot.data) } catch { effects.restoreError = "\(error)" }
             // Proposals inside the snapshot: their outcome here is unknown.
-            for (index, proposal) in proposals where index <= snapshot.index {
-                proposals[index] = nil
-                effects.completed.append((proposal.ticket, .failure(.leadershipChanged)))
+            for index in proposals.keys.sorted() where index <= snapshot.index {
+                if let proposal = removeProposal(at: index) { effects.completed.append((proposal.ticket, .failure(.leadershipChanged), nil)) }
             }
         }
         for entry in effects.ready.committed { apply(entry, into: &effects) }
+        settleHeldBack(into: &effects)
         for read in effects.ready.reads where readsAwaitingConfirmation.remove(read.id) != nil {
             readsAwaitingApply.append((read.index, read.id))
         }
@@ -143,19 +154,20 @@ public struct LogReplicaCore<Machine: ReplicatedStateMachine>: Sendable {
     }
 
     mutating func apply(_ entry: LogEntry, into effects: inout Effects) {
-        let proposal = proposals.removeValue(forKey: entry.index)
+        let proposal = removeProposal(at: entry.index)
         guard !entry.isNoOp else {
-            if let proposal { effects.completed.append((proposal.ticket, .failure(.leadershipChanged))) }
+            if let proposal { effects.completed.append((proposal.ticket, .failure(.leadershipChanged), nil)) }
             return
         }
         guard let command = try? codec.decode(Machine.Command.self, from: entry.data) else {
             effects.undecodable.append(entry.index)
-            if let proposal { effects.completed.append((proposal.ticket, .failure(.leadershipChanged))) }
+            if let proposal { effects.completed.append((proposal.ticket, .failure(.leadershipChanged), nil)) }
             return
         }
         let output = machine.apply(command, index: entry.index)
         effects.applied.append((entry.index, command, output))
         guard let proposal else { return }
-        effects.completed.append((proposal.ticket, proposal.term == entry.term ? .success(output) : .failure(.leadershipChanged)))
+        effects.completed.append(proposal.term == entry.term ? (proposal.ticket, .success(output), entry.index)
+                                                             : (proposal.ticket, .failure(.leadershipChanged), nil))
     }
 }

@@ -34,8 +34,8 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
         /// Written but not yet durable (lost by a crash), with the messages waiting for it.
         var buffered: [Write] = []
         var downUntil = 0
-        /// Proposals made here: ticket → index, term and the command.
-        var tickets: [Ticket: (index: UInt64, term: UInt64, command: Machine.Command)] = [:]
+        /// Commands submitted here, by ticket (the core says where each committed).
+        var tickets: [Ticket: Machine.Command] = [:]
     }
 
     struct InFlight {
@@ -70,7 +70,7 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
     public private(set) var acknowledged: [UInt64: Machine.Command] = [:]
     public private(set) var acknowledgements: [(command: Machine.Command, output: Machine.Output)] = []
     public private(set) var violations: [String] = []
-    public private(set) var counts = (snapshotsTaken: 0, snapshotsInstalled: 0, transfers: 0, crashes: 0)
+    public private(set) var counts = (snapshotsTaken: 0, snapshotsInstalled: 0, transfers: 0, crashes: 0, answeredWithoutLog: 0)
     /// Deliberately broken shells, to prove the checks notice: one sends Raft acknowledgements
     /// before they are durable; the other answers clients as soon as a command is appended at
     /// the leader, before it is committed.
@@ -111,9 +111,10 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
         guard let leader, var core = replicas[leader]?.core, let bytes = try? codec.encode(command) else { return false }
         let ticket = nextTicket
         nextTicket += 1
+        let before = core.raft.log.lastIndex
         guard core.propose(encoded: bytes, ticket: ticket) == nil else { return false }
-        replicas[leader]?.tickets[ticket] = (core.raft.log.lastIndex, core.raft.term, command)
-        if acknowledgeOnAppend { answeredEarly[core.raft.log.lastIndex, default: []].append(command) }
+        replicas[leader]?.tickets[ticket] = command
+        if acknowledgeOnAppend, core.raft.log.lastIndex > before { answeredEarly[core.raft.log.lastIndex, default: []].append(command) }
         replicas[leader]?.core = core
         drain(leader)
         return true
@@ -229,13 +230,15 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
             replicas[id]?.disk.commit = durable
         }
         for applied in effects.applied { check(applied, at: id) }
-        for (ticket, result) in effects.completed {
-            guard case .success(let output) = result, let proposal = replicas[id]?.tickets.removeValue(forKey: ticket) else { continue }
-            if committed[proposal.index] != proposal.command {
-                violations.append("\(id) acknowledged a command at \(proposal.index) that is not the one committed there")
+        for (ticket, result, index) in effects.completed {
+            guard let command = replicas[id]?.tickets.removeValue(forKey: ticket), case .success(let output) = result else { continue }
+            if let index {
+                if committed[index] != command { violations.append("\(id) acknowledged a command at \(index) that is not the one committed there") }
+                acknowledged[index] = command
+            } else {
+                counts.answeredWithoutLog += 1
             }
-            acknowledged[proposal.index] = proposal.command
-            acknowledgements.append((proposal.command, output))
+            acknowledgements.append((command, output))
         }
         if let due = effects.snapshotDue {
             do {
@@ -250,6 +253,7 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
                 replicas[id]?.core?.snapshotFailed()
             }
         }
+        if effects.proposedMore { drain(id) }
     }
 
     mutating func check(_ applied: (index: UInt64, command: Machine.Command, output: Machine.Output), at id: String) {
