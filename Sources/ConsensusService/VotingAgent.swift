@@ -8,9 +8,10 @@ import ReplicaMath
 /// Guarantees: keeps retrying with capped, jittered backoff while no server answers (it may start
 /// before the server) until `patience` runs out; a lost answer to a join or vote is harmless (it
 /// proposes its own member token, and a repeated vote is recognised by the server); a stale etag
-/// is retried at once with the pool the error carries. Every call has a short timeout
-/// (`callTimeout`) and watches are renewed, so a replica that stops answering (paused, cut off)
-/// costs at most that long before a client over several replicas moves to another.
+/// is retried at once with the pool the error carries. It waits on one `WatchPool` stream kept
+/// open while it needs it (each change is a message on it, not a new connection). Every call has
+/// a short timeout (`callTimeout`) and the watch is renewed, so a replica that stops answering
+/// (paused, cut off) costs at most that long before a client over several replicas moves to another.
 public struct VotingAgent: Sendable {
     public enum Strategy: String, Sendable, CaseIterable {
         /// A fresh uniform value every round.
@@ -65,6 +66,7 @@ public struct VotingAgent: Sendable {
                                                     options: options(deadline)).pool)
         }
         var stubbornValue: Int64?
+        var watch: Watch?
         while true {
             if pool.closed {
                 guard pool.state == .success, let winner = pool.winner else {
@@ -86,7 +88,7 @@ public struct VotingAgent: Sendable {
                 }
                 continue
             }
-            pool = try await nextChange(after: pool, deadline: deadline, backoff: &backoff)
+            pool = try await nextChange(after: pool, watch: &watch, deadline: deadline, backoff: &backoff)
         }
     }
 
@@ -126,19 +128,34 @@ public struct VotingAgent: Sendable {
         }
     }
 
-    /// Waits for the pool to change (WatchPool), reconnecting with backoff if the stream breaks.
-    private func nextChange(after pool: ConsensusV1.Pool, deadline: ContinuousClock.Instant, backoff: inout Backoff) async throws -> ConsensusV1.Pool {
+    /// An open `WatchPool` stream and when it is due for renewal.
+    struct Watch {
+        var changes: AsyncThrowingStream<ConsensusV1.Pool, any Error>.Iterator
+        let renewAt: ContinuousClock.Instant
+    }
+
+    /// Waits for a state of the pool newer than `pool` on the open watch (opened from `pool` when
+    /// there is none, or renewed), skipping states the agent already has (its own vote's answer
+    /// can be ahead of the stream); reopens with backoff if the stream breaks.
+    private func nextChange(after pool: ConsensusV1.Pool, watch: inout Watch?, deadline: ContinuousClock.Instant,
+                            backoff: inout Backoff) async throws -> ConsensusV1.Pool {
+        let seen = ConsensusNode.version(ofETag: pool.etag) ?? 0
         while ContinuousClock.now < deadline {
-            do {
+            if watch.map({ $0.renewAt <= .now }) ?? true {
                 let left = min(watchRenewal, deadline - .now)
-                for try await next in client.stream(ConsensusV1.Consensus.watchPool, ConsensusV1.WatchPoolRequest(poolId: pool.poolId, afterEtag: pool.etag),
-                                                    options: CallOptions(timeout: left)) {
-                    return next
+                let request = ConsensusV1.WatchPoolRequest(poolId: pool.poolId, afterEtag: pool.etag)
+                watch = Watch(changes: client.stream(ConsensusV1.Consensus.watchPool, request, options: CallOptions(timeout: left)).makeAsyncIterator(),
+                              renewAt: .now + left)
+            }
+            do {
+                while let next = try await watch?.changes.next() {
+                    if ConsensusNode.version(ofETag: next.etag).map({ $0 > seen }) ?? true { return next }
                 }
             } catch let error as ConnectError where error.code == .notFound {
                 throw Failure(description: "pool=\(pool.poolId) no longer exists")
             } catch {}
             // The stream ended or broke (a watch that merely ran out of time renews at once).
+            watch = nil
             if let fresh = try? await client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: pool.poolId), options: options(deadline)) {
                 if fresh.etag != pool.etag { return fresh }
             } else {

@@ -235,5 +235,63 @@ struct ConsensusServiceTests {
         #expect(decisions.count == members)
         #expect(Set(decisions).count == 1, "agents disagree: \(decisions)")
     }
+
+    /// An agent waits on one WatchPool stream for every change it needs (here: the pool filling,
+    /// the other votes of a failed round, the winning vote), not one stream per change.
+    @Test func anAgentWaitsOnOneWatchStream() async throws {
+        let harness = try Harness()
+        _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "w", size: 3))
+        let counting = CountingTransport(inner: harness.network.transport(from: "agent", to: "server"))
+        let agent = Task {
+            try await VotingAgent(client: RPCClient(transport: counting), memberID: "m0", poolID: "w", strategy: .stubborn,
+                                  patience: .seconds(30), seed: 7).run()
+        }
+        /// The pool once `m0` has voted in `round` (bounded wait for the agent, which runs on its own).
+        func votedByAgent(inRound round: Int32) async throws -> ConsensusV1.Pool {
+            for _ in 0..<4000 {
+                let pool = try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "w"))
+                if pool.round == round, pool.votesThisRound["m0"] != nil { return pool }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            throw ConnectError(.deadlineExceeded, "m0 did not vote in round \(round)")
+        }
+        func vote(_ member: String, _ token: String, _ value: Int64, on pool: ConsensusV1.Pool) async throws {
+            _ = try await harness.client.call(ConsensusV1.Consensus.vote, ConsensusV1.VoteRequest(
+                poolId: "w", memberId: member, memberToken: token, round: pool.round, value: value, etag: pool.etag))
+        }
+        for _ in 0..<4000 where try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "w")).members.isEmpty {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let one = try await harness.join("m1", pool: "w").memberToken
+        let two = try await harness.join("m2", pool: "w").memberToken
+        var pool = try await votedByAgent(inRound: 1)
+        let stubborn = try #require(pool.votesThisRound["m0"])
+        let others = (pool.minValue...pool.maxValue).filter { $0 != stubborn }
+        try await vote("m1", one, others[0], on: pool)
+        pool = try await harness.client.call(ConsensusV1.Consensus.getPool, ConsensusV1.GetPoolRequest(poolId: "w"))
+        try await vote("m2", two, others[1], on: pool)
+        pool = try await votedByAgent(inRound: 2)
+        try await vote("m1", one, stubborn, on: pool)
+        let decision = try await agent.value
+        #expect(decision.winner == stubborn && decision.round == 2)
+        #expect(counting.streams.load(ordering: .relaxed) == 1)
+    }
+}
+
+/// Counts the server streams a client opens.
+final class CountingTransport: ClientTransport {
+    let inner: any ClientTransport
+    let streams = Atomic<Int>(0)
+
+    init(inner: any ClientTransport) { self.inner = inner }
+
+    func unary(path: String, body: [UInt8], options: CallOptions) async throws(ConnectError) -> UnaryResponse {
+        try await inner.unary(path: path, body: body, options: options)
+    }
+
+    func serverStream(path: String, body: [UInt8], options: CallOptions) -> AsyncThrowingStream<[UInt8], any Error> {
+        streams.add(1, ordering: .relaxed)
+        return inner.serverStream(path: path, body: body, options: options)
+    }
 }
 
