@@ -178,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplicationTests",
-            dependencies: ["Replication", "RPC", "Cluster", "Storage"],
+            dependencies: ["Replication", "RPC", "Cluster", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -243,12 +243,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage"],
+            dependencies: ["Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "NodeBenchTests",
-            dependencies: ["ReplicaMath", "NodeBench", "node"],
+            dependencies: ["ReplicaMath", "NodeBench", "node", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -147,7 +147,7 @@ struct BulletinCallTests {
     }
 
     @Test func singleSequentialReplicaElectsItselfAndSurvivesRestart() async throws {
-        let directory = NSTemporaryDirectory() + "seq-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("seq")
         let membership = ClusterMembership.single(id: "n1", address: try SocketAddress(parsing: "127.0.0.1:1"))
         func open() throws -> (SequentialBulletin, WriteAheadLog) {
             let (log, recovery) = try WriteAheadLog.open(directory: directory)

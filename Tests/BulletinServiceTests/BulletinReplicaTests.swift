@@ -3,6 +3,7 @@ import Foundation
 import Storage
 import Testing
 @testable import BulletinService
+import TestSupport
 
 @Suite(.timeLimit(.minutes(1)))
 struct BulletinReplicaTests {
@@ -69,7 +70,7 @@ struct BulletinReplicaImageTests {
 /// restart reads one image and a tail no longer than it.
 struct BulletinReplicaSnapshotTests {
     @Test func restartReadsTheImageAndTheRecordsAfterIt() async throws {
-        let directory = NSTemporaryDirectory() + "board-snapshots-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("board-snapshots")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         func open() throws -> (BulletinReplica, WriteAheadLog, WriteAheadLog.Recovery) {
             let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))

@@ -4,6 +4,7 @@ import Foundation
 import RPC
 import Storage
 @testable import BulletinService
+import TestSupport
 
 /// Three sequential-mode replicas (the replicated-log shell, `SequentialBulletin`) on an in-memory
 /// network with seeded loss, duplication and delay, each with a real write-ahead log; the
@@ -13,7 +14,7 @@ actor SimulatedBulletinCluster {
     let network: InMemoryNetwork
     let ids = ["n1", "n2", "n3"]
     let members: [ClusterMembership.Member]
-    let directory = NSTemporaryDirectory() + "board-sim-\(UUID().uuidString)"
+    let directory = ScratchDirectory.path("board-sim")
     let seed: UInt64
     private(set) var boards: [String: SequentialBulletin] = [:]
     private var loops: [String: Task<Void, Never>] = [:]

@@ -158,7 +158,7 @@ struct ConsensusServiceTests {
 
     /// State survives a restart from the log, and etags continue rather than reset.
     @Test func poolsSurviveRestartWithETagsContinuing() async throws {
-        let directory = NSTemporaryDirectory() + "consensus-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("consensus")
         var (log, recovery) = try WriteAheadLog.open(directory: directory)
         var harness = try Harness(log: log, recovery: recovery)
         _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "d", size: 3))

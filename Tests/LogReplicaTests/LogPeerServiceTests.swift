@@ -44,7 +44,7 @@ struct LogPeerServiceTests {
     /// restarts from snapshot plus the records after it.
     @Test(.timeLimit(.minutes(1)))
     func singleReplicaSnapshotsAndRestarts() async throws {
-        let directory = NSTemporaryDirectory() + "log-replica-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("log-replica")
         let (replica, log) = try Self.single(directory: directory, snapshotEvery: 20)
         let runner = Task { await replica.run() }
         for index in 1...55 { #expect(try await replica.submit("c\(index)", idempotent: false) == index) }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RPC
 @testable import NodeBench
+import TestSupport
 
 /// A short run of every scenario against real `node` processes: checks the tool works (it starts
 /// and stops clusters, produces figures, counts no errors), not how fast anything is.
@@ -133,7 +134,7 @@ struct ScenarioSmokeTests {
     }
 
     @Test func jsonOutputCarriesTheConfiguration() async throws {
-        let path = NSTemporaryDirectory() + "bench-\(UUID().uuidString).json"
+        let path = ScratchDirectory.path("bench") + ".json"
         let options = options("register-read")
         let reports = try await NodeBench.run(options)
         try NodeBench.writeJSON(reports, options: options, to: path)

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Cluster and client tokens enforced by a real `node serve`, checked with `node call`.
 @Suite(.timeLimit(.minutes(2)))
 struct AuthEndToEndTests {
     @Test func peerAndClientTokensAreEnforced() async throws {
-        let directory = NSTemporaryDirectory() + "auth-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("auth")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let tokens = directory + "/clients"
         try "# who may call\nalice alice-token\n".write(toFile: tokens, atomically: true, encoding: .utf8)
@@ -34,7 +35,7 @@ struct AuthEndToEndTests {
     }
 
     @Test func warnsWhenPeerServicesAreOpenAndLocksTheDataDirectory() async throws {
-        let directory = NSTemporaryDirectory() + "lock-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("lock")
         let (first, _) = try await NodeProcess.serve(["--id", "n1", "--peers", "n1=127.0.0.1:0,n2=127.0.0.1:1", "--data-dir", directory])
         #expect(await first.waitForStderr(containing: "no cluster token configured"))
         let second = try await NodeProcess.run(["serve", "--role", "consensus", "--listen", "127.0.0.1:0", "--data-dir", directory])

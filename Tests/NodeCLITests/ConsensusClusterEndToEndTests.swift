@@ -5,6 +5,7 @@ import RPC
 import Synchronization
 import Testing
 import ReplicaMath
+import TestSupport
 
 /// The consensus role as a replicated service: three `node serve --role consensus` processes
 /// with data directories, agents given every replica's address, a leader killed mid-round and a
@@ -109,7 +110,7 @@ struct ConsensusClusterEndToEndTests {
     /// before its log record was durable: 2 of 60 such trials saw `SUCCESS` at `v6` become
     /// `WAITING` at `v5` after the restart.)
     @Test func nothingShownIsTakenBackByACrash() async throws {
-        let directory = NSTemporaryDirectory() + "consensus-shown-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("consensus-shown")
         let port = try FreePorts.pick(1, host: "127.0.0.1")[0]
         let address = "127.0.0.1:\(port)"
         let arguments = ["serve", "--role", "consensus", "--listen", address, "--data-dir", directory]

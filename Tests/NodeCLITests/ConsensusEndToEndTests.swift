@@ -3,6 +3,7 @@ import Foundation
 import RPC
 import Testing
 import ReplicaMath
+import TestSupport
 
 /// The consensus role with real processes: `node serve --role consensus` and `node agent`s.
 @Suite(.timeLimit(.minutes(3)))
@@ -56,7 +57,7 @@ struct ConsensusEndToEndTests {
     /// kill -9 the server mid-round (2 of 3 votes in), restart it on the same data dir: the
     /// votes, etag and tokens survive, the agents reconnect, and the pool decides.
     @Test func killNineMidRoundThenRestart() async throws {
-        let directory = NSTemporaryDirectory() + "consensus-e2e-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("consensus-e2e")
         let port = try FreePorts.pick(1, host: "127.0.0.1")[0]
         let address = "127.0.0.1:\(port)"
         let serveArguments = ["serve", "--role", "consensus", "--listen", address, "--data-dir", directory]

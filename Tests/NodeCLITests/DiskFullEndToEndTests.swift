@@ -2,6 +2,7 @@ import Foundation
 import RegisterService
 import RPC
 import Testing
+import TestSupport
 
 /// A node whose data directory fills up: writes fail clearly (nothing acknowledged without
 /// durability), Health says NOT_SERVING with the reason and /metrics shows it, and once space
@@ -20,7 +21,7 @@ struct DiskFullEndToEndTests {
     }
 
     @Test func aFullDiskIsReportedAndSurvived() async throws {
-        let mount = NSTemporaryDirectory() + "disk-full-\(UUID().uuidString)"
+        let mount = ScratchDirectory.path("disk-full")
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         guard getuid() == 0, Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount]) == 0 else {
             print("skipped: cannot mount a small tmpfs here (needs root)")

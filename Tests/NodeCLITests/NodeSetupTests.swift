@@ -3,6 +3,7 @@ import Foundation
 import RPC
 import Testing
 @testable import NodeCLI
+import TestSupport
 
 struct NodeSetupTests {
     func options(_ arguments: [String]) throws -> ServeOptions {
@@ -13,7 +14,7 @@ struct NodeSetupTests {
     }
 
     func file(_ contents: String) throws -> String {
-        let path = NSTemporaryDirectory() + "setup-\(UUID().uuidString)"
+        let path = ScratchDirectory.path("setup")
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

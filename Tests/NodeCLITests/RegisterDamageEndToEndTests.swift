@@ -2,6 +2,7 @@ import Foundation
 import RegisterService
 import RPC
 import Testing
+import TestSupport
 
 /// The fault-injection report's reproduction: a replica whose log was damaged in the middle must
 /// not answer with what is left (it used to truncate everything after the bad record and answer
@@ -9,7 +10,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct RegisterDamageEndToEndTests {
     @Test func aReplicaWithADamagedLogRebuildsBeforeAnswering() async throws {
-        let directory = NSTemporaryDirectory() + "register-damage-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("register-damage")
         let ports = try FreePorts.pick(3, host: "127.0.0.1")
         let ids = ["n1", "n2", "n3"]
         let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")

@@ -26,7 +26,7 @@ struct RegisterEndToEndTests {
     }
 
     @Test func linearizableUnderKillAndPause() async throws {
-        let directory = NSTemporaryDirectory() + "register-e2e-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("register-e2e")
         let ports = try FreePorts.pick(3, host: "127.0.0.1")
         let ids = ["n1", "n2", "n3"]
         let peers = zip(ids, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")

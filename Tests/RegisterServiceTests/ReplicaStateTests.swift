@@ -4,6 +4,7 @@ import RegisterCore
 import Storage
 import Testing
 @testable import RegisterService
+import TestSupport
 
 @Suite struct ReplicaStateTests {
     /// The hand-written log record reads back, through the same decoder recovery uses, as the
@@ -30,7 +31,7 @@ import Testing
     /// replaced (a duplicate, a retry) is still answered `held`, also after a restart, since the
     /// replaced versions are rebuilt from the log.
     @Test func offersAreAnsweredHeldOrNewerAndRememberedAcrossRestarts() async throws {
-        let directory = NSTemporaryDirectory() + "replica-offer-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("replica-offer")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = Entry(version: Version(counter: 1, writer: "n1/a/1"), value: "one")
         let second = Entry(version: Version(counter: 2, writer: "n2/b/1"), value: "two")
@@ -67,7 +68,7 @@ import Testing
         try await replica.store([("other", Entry(version: Version(counter: 5, writer: "n2/b/2"), value: "y"))])
         #expect(try await replica.offer([("other", unrelated)]) == [.newer(Version(counter: 5, writer: "n2/b/2"))])
 
-        let directory = NSTemporaryDirectory() + "replica-snapshot-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("replica-snapshot")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         do {
             let (log, recovery) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
@@ -95,7 +96,7 @@ import Testing
     /// revealed; abandoned, it stays out of sight until a restart replays its record, and a
     /// snapshot taken meanwhile keeps it too (what the offer round's proof allows).
     @Test func preparedEntriesAreLoggedButShownOnlyWhenRevealed() async throws {
-        let directory = NSTemporaryDirectory() + "replica-prepared-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("replica-prepared")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let shown = Entry(version: Version(counter: 1, writer: "n1/a/1"), value: "shown")
         let hidden = Entry(version: Version(counter: 1, writer: "n1/a/2"), value: "hidden")

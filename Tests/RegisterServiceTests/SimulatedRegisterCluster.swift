@@ -30,7 +30,7 @@ actor SimulatedRegisterCluster {
         network = InMemoryNetwork(seed: seed)
         ids = (1...count).map { "n\($0)" }
         members = try ids.enumerated().map { ClusterMembership.Member(id: $1, address: try SocketAddress(parsing: "127.0.0.1:\(9000 + $0)")) }
-        directory = NSTemporaryDirectory() + "register-sim-\(UUID().uuidString)"
+        directory = ScratchDirectory.path("register-sim")
         for id in ids { try start(id) }
     }
 

@@ -2,12 +2,13 @@ import Foundation
 import Replication
 import Storage
 import Testing
+import TestSupport
 
 struct DurableRecordsTests {
     /// Every `snapshotEvery` records an image replaces them: recovery reads the newest image and
     /// only the records after it, and LSNs keep growing across images.
     @Test func imagesReplaceTheRecordsBeforeThem() throws {
-        let directory = NSTemporaryDirectory() + "durable-records-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("durable-records")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
         var records = DurableRecords(log: log, snapshotEvery: 4)
@@ -32,7 +33,7 @@ struct DurableRecordsTests {
     /// A growing state is imaged at doubling sizes: the records since an image must number at
     /// least that image's items, so the work of imaging stays constant per record.
     @Test func imagesOfAGrowingStateWaitForAsManyRecordsAsTheyHeld() throws {
-        let directory = NSTemporaryDirectory() + "durable-records-\(UUID().uuidString)"
+        let directory = ScratchDirectory.path("durable-records")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (log, _) = try WriteAheadLog.open(directory: directory, options: .init(fsync: .never))
         defer { log.close() }

@@ -2,10 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Storage
+import TestSupport
 
 /// A fresh temporary directory per test.
 func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "wal-test-\(UUID().uuidString)"
+    let path = ScratchDirectory.path("wal-test")
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

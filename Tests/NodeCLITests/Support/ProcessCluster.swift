@@ -2,6 +2,7 @@ import BulletinService
 import LogReplica
 import Foundation
 import RPC
+import TestSupport
 
 /// Three real `node serve` processes of one role on free ports, each with a data directory,
 /// and clients to each (also ones with the cluster token, for peer-only services).
@@ -10,7 +11,7 @@ final class ProcessCluster: @unchecked Sendable {
     // the test, never concurrently with the load tasks (which use `clients`, a `let`).
     let role: String
     let extra: [String]
-    let directory = NSTemporaryDirectory() + "cluster-e2e-\(UUID().uuidString)"
+    let directory = ScratchDirectory.path("cluster-e2e")
     let ids = ["n1", "n2", "n3"]
     let ports: [Int]
     let clients: [RPCClient]
