@@ -8,9 +8,9 @@
 /// instead of after their own entries commit.
 ///
 /// Guarantees: a command answered without the log gets the output applying it would have given
-/// (the machine's promise in `LogAdmission`), at a replica that leads and has nothing pending
-/// on that key, so the state it is judged on is at least everything that committed before the
-/// command arrived; held commands go into the log in arrival order per key, each at most once;
+/// (the machine's promise in `LogAdmission`); it is judged only by a replica that leads, on a
+/// machine that has applied everything this leader committed, with nothing of its own pending on
+/// that key; held commands go into the log in arrival order per key, each at most once;
 /// a replica that stops leading fails what it holds with `leadershipChanged` (they never
 /// entered the log here, so a retry elsewhere is safe). Pending counts belong to one term: a
 /// proposal from an earlier term never holds anything back.
@@ -55,7 +55,6 @@ extension LogReplicaCore {
     mutating func append(_ data: [UInt8], ticket: Ticket, key: String?) -> Failure? {
         switch raft.propose(data) {
         case .appended(let index, let term):
-            if key != nil { forgetPendingOfEarlierTerms() }
             proposals[index] = Proposal(term: term, ticket: ticket, key: key)
             if let key, term == pendingTerm { pendingByKey[key, default: 0] += 1 }
             return nil
