@@ -243,8 +243,10 @@ struct ConsensusServiceTests {
         _ = try await harness.client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "w", size: 3))
         let counting = CountingTransport(inner: harness.network.transport(from: "agent", to: "server"))
         let agent = Task {
-            try await VotingAgent(client: RPCClient(transport: counting), memberID: "m0", poolID: "w", strategy: .stubborn,
-                                  patience: .seconds(30), seed: 7).run()
+            var agent = VotingAgent(client: RPCClient(transport: counting), memberID: "m0", poolID: "w", strategy: .stubborn,
+                                    patience: .seconds(50), seed: 7)
+            agent.watchRenewal = .seconds(600)   // no renewal within the test, however slow the machine
+            return try await agent.run()
         }
         /// The pool once `m0` has voted in `round` (bounded wait for the agent, which runs on its own).
         func votedByAgent(inRound round: Int32) async throws -> ConsensusV1.Pool {
