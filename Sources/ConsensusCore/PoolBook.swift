@@ -29,6 +29,14 @@ public struct PoolBook: Sendable, Equatable, Codable {
     /// Pools in creation order.
     public var ordered: [VotingPool] { pools.values.sorted { $0.sequence < $1.sequence } }
 
+    /// The oldest pool that satisfies `condition`: one pass, no sort (a join without a pool id
+    /// asks on every replica, and the book holds up to `maxPools`).
+    func oldest(where condition: (VotingPool) -> Bool) -> VotingPool? {
+        var found: VotingPool?
+        for pool in pools.values where condition(pool) && pool.sequence < (found?.sequence ?? .max) { found = pool }
+        return found
+    }
+
     // MARK: - Commands
 
     public func create(poolID: String?, size: Int?, minValue: Int64?, maxValue: Int64?, ttlSeconds: Int64?, now: Int64)
@@ -75,8 +83,8 @@ public struct PoolBook: Sendable, Equatable, Codable {
             target = pool
         } else {
             // A retried join finds the pool it already joined; otherwise the oldest open pool.
-            target = ordered.first { !$0.closed && $0.members.contains(member) }
-                ?? ordered.first { !$0.closed && $0.state == .open && !$0.isFull }
+            target = oldest { !$0.closed && $0.members.contains(member) }
+                ?? oldest { !$0.closed && $0.state == .open && !$0.isFull }
         }
         guard let pool = target else {
             // No open pool: create a default one and join it.

@@ -117,6 +117,18 @@ struct PoolBookTests {
         guard case .failure(.invalid) = book.join("y", token: "short") else { Issue.record("short token accepted"); return }
     }
 
+    /// Without a pool id a member joins the pool it is already in, else the oldest open one, by
+    /// creation order (not by id).
+    @Test func aJoinWithoutPoolIDFindsTheOldestOpenPool() throws {
+        var book = RecordingBook()
+        for id in ["b", "a", "c"] { _ = try book.create(id) }
+        for member in ["m1", "m2", "m3"] { #expect(try book.join(member).get().poolID == "b") }
+        #expect(try book.join("m4").get().poolID == "a")
+        _ = try book.join("m5", pool: "c").get()
+        #expect(try book.join("m5", token: "tok-m5-5").get().poolID == "c")
+        #expect(try book.join("m6").get().poolID == "a")
+    }
+
     @Test func decidedPoolsRejectJoinsAndVotes() throws {
         var book = RecordingBook()
         _ = try book.create("p", size: 2)
