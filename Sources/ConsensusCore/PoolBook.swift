@@ -29,6 +29,26 @@ public struct PoolBook: Sendable, Equatable, Codable {
     /// Pools in creation order.
     public var ordered: [VotingPool] { pools.values.sorted { $0.sequence < $1.sequence } }
 
+    /// Up to `limit` pools created after `sequence` that satisfy `condition`, in creation order:
+    /// one pass keeping the `limit` oldest matches (a page of `ListPools` costs no sort of the
+    /// whole book).
+    public func page(after sequence: UInt64, limit: Int, where condition: (VotingPool) -> Bool) -> [VotingPool] {
+        guard limit > 0 else { return [] }
+        var oldest: [(sequence: UInt64, id: String)] = []
+        for (id, pool) in pools where pool.sequence > sequence {
+            if oldest.count == limit, let last = oldest.last, pool.sequence > last.sequence { continue }
+            guard condition(pool) else { continue }
+            var low = 0, high = oldest.count
+            while low < high {
+                let middle = (low + high) / 2
+                if oldest[middle].sequence < pool.sequence { low = middle + 1 } else { high = middle }
+            }
+            oldest.insert((pool.sequence, id), at: low)
+            if oldest.count > limit { oldest.removeLast() }
+        }
+        return oldest.compactMap { pools[$0.id] }
+    }
+
     /// The oldest pool that satisfies `condition`: one pass, no sort (a join without a pool id
     /// asks on every replica, and the book holds up to `maxPools`).
     func oldest(where condition: (VotingPool) -> Bool) -> VotingPool? {
@@ -151,21 +171,22 @@ public struct PoolBook: Sendable, Equatable, Codable {
         return .success(.left(pool: poolID, member: member, now: now))
     }
 
-    /// Fails pools idle past their TTL and removes closed pools kept past their TTL.
+    /// Fails pools idle past their TTL and removes closed pools kept past their TTL, in creation
+    /// order (one pass over the book; only the pools due are sorted).
     public func expire(now: Int64) -> [PoolEvent] {
-        var events: [PoolEvent] = []
-        for pool in ordered {
+        var due: [(sequence: UInt64, event: PoolEvent)] = []
+        for pool in pools.values {
             if pool.closed {
-                if let closedAt = pool.closedAt, now - closedAt >= pool.ttlMilliseconds { events.append(.removed(pool: pool.id)) }
+                if let closedAt = pool.closedAt, now - closedAt >= pool.ttlMilliseconds { due.append((pool.sequence, .removed(pool: pool.id))) }
             } else if now - pool.lastActivity >= pool.ttlMilliseconds {
                 let seconds = pool.ttlMilliseconds / 1000
                 let reason = pool.state == .open
                     ? "expired: only \(pool.members.count) of \(pool.size) members joined within \(seconds)s"
                     : "expired: no vote for \(seconds)s in round \(pool.round)"
-                events.append(.failed(pool: pool.id, reason: reason, now: now))
+                due.append((pool.sequence, .failed(pool: pool.id, reason: reason, now: now)))
             }
         }
-        return events
+        return due.sorted { $0.sequence < $1.sequence }.map(\.event)
     }
 
     // MARK: - Applying events

@@ -115,9 +115,7 @@ public final class ConsensusNode: Sendable {
 
     public func list(state: PoolState?, after sequence: UInt64, limit: Int) async throws -> [VotingPool] {
         try await log.linearizableRead()
-        return machine.read { book in
-            Array(book.ordered.filter { $0.sequence > sequence && (state == nil || $0.state == state) }.prefix(limit))
-        }
+        return machine.read { book in book.page(after: sequence, limit: limit) { state == nil || $0.state == state } }
     }
 
     /// While leading: proposes an expiry when the clock says a pool is due (every replica then

@@ -129,6 +129,23 @@ struct PoolBookTests {
         #expect(try book.join("m6").get().poolID == "a")
     }
 
+    /// A page is the oldest matching pools after the cursor, in creation order, whatever the
+    /// dictionary's order: checked against sorting the whole book.
+    @Test func pagesFollowCreationOrder() throws {
+        var book = RecordingBook()
+        for index in 0..<60 { _ = try book.create("p\((index * 37) % 60)") }
+        for index in stride(from: 0, to: 60, by: 3) { _ = try book.join("m", pool: "p\(index)").get() }
+        for after: UInt64 in [0, 7, 30, 59, 60] {
+            for limit in [0, 1, 5, 20, 100] {
+                for condition in [{ (_: VotingPool) in true }, { (pool: VotingPool) in pool.members.isEmpty }] {
+                    let expected = Array(book.book.ordered.filter { $0.sequence > after && condition($0) }.prefix(limit))
+                    #expect(book.book.page(after: after, limit: limit, where: condition).map(\.id) == expected.map(\.id),
+                            "after \(after), limit \(limit)")
+                }
+            }
+        }
+    }
+
     @Test func decidedPoolsRejectJoinsAndVotes() throws {
         var book = RecordingBook()
         _ = try book.create("p", size: 2)
