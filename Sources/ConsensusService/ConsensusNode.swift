@@ -139,18 +139,20 @@ public final class ConsensusNode: Sendable {
     /// `afterEtag`, and every later committed change arrives as it applies.
     public func watch(_ id: String, afterEtag: String?) async throws -> AsyncThrowingStream<VotingPool, any Error> {
         try log.rebuild.refuseWhileRebuilding()
-        guard machine.read({ $0.pools[id] != nil }) else { throw PoolRejection.notFound("no pool \"\(id)\"") }
         let (stream, continuation) = AsyncThrowingStream<VotingPool, any Error>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let seen = afterEtag.flatMap(Self.version(ofETag:)) ?? 0
         let (watcher, token) = watchers.add(id, continuation, sent: seen)
-        let watchers = self.watchers
-        continuation.onTermination = { _ in watchers.remove(id, token) }
         // Read after registering: a change applied in between is in this read or notified to the
         // watcher (read first, a change applied between the read and the registration reached
         // neither, and the stream stayed silent until the next change).
-        let current = machine.read { $0.pools[id] }
+        guard let current = machine.read({ $0.pools[id] }) else {
+            watchers.remove(id, token)
+            throw PoolRejection.notFound("no pool \"\(id)\"")
+        }
+        let watchers = self.watchers
+        continuation.onTermination = { _ in watchers.remove(id, token) }
         watcher.offer(current)
-        if let current, current.closed, current.version <= seen { continuation.finish() }
+        if current.closed, current.version <= seen { continuation.finish() }
         return stream
     }
 

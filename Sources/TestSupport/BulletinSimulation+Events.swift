@@ -35,12 +35,7 @@ extension BulletinSimulation {
             }
             if clientsDone < settings.clients { schedule(.antiEntropy, after: settings.antiEntropyEvery) }
         case .nemesis(let round):
-            let victims = SimulatedNemesis.victims(of: ids, using: &random)
-            if round % 2 == 0 {
-                network.blocked = SimulatedNemesis.partition(victims, from: ids)
-            } else {
-                for victim in victims { crash(victim) }
-            }
+            for victim in SimulatedNemesis.strike(round: round, ids: ids, random: &random, network: &network) { crash(victim) }
             schedule(.heal, after: 20 + below(100))
         case .heal:
             network.blocked = []

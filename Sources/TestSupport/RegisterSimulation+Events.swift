@@ -41,12 +41,7 @@ extension RegisterSimulation {
                 record(found.value, outcome: .unknown, read: nil)
             }
         case .nemesis(let round):
-            let victims = SimulatedNemesis.victims(of: ids, using: &random)
-            if round % 2 == 0 {
-                network.blocked = SimulatedNemesis.partition(victims, from: ids)
-            } else {
-                for victim in victims { crash(victim) }
-            }
+            for victim in SimulatedNemesis.strike(round: round, ids: ids, random: &random, network: &network) { crash(victim) }
             schedule(.heal(round: round), after: 20 + below(100))
         case .heal:
             network.blocked = []
