@@ -47,9 +47,11 @@ extension RegisterCoordinatorCore {
     mutating func startOffer(_ operation: OperationID, entry: Entry, repeated: Bool) {
         guard let key = operations[operation]?.key else { return }
         operations[operation]?.phase = .offer(OfferPhase(round: OfferRound(replicas: replicas, repeated: repeated), entry: entry))
-        // The offers go out first (their sends are queued before the local copy's work).
-        for peer in ring { actions.append(.send(peer: peer, operation: operation, .offer(key: key, entry: entry))) }
+        // The local copy first: a peer's answer may reach the shell as soon as the offer leaves,
+        // and may ask to reveal or abandon a copy the shell must already hold (the offers still
+        // overlap its fsync: preparing only queues the record).
         actions.append(.prepareLocal(operation: operation, key: key, entry: entry))
+        for peer in ring { actions.append(.send(peer: peer, operation: operation, .offer(key: key, entry: entry))) }
         step(operation) { $0.start() }
     }
 

@@ -58,7 +58,9 @@ public struct RegisterCoordinatorCore: Sendable {
         /// Store on this node's replica; answer `.stored` (or `.failed(.store)`) once durable.
         case storeLocal(operation: OperationID, key: String, entry: Entry)
         /// Log this node's copy of an offered entry without showing it; answer `.stored` (or
-        /// `.failed(.store)`) from `selfID` once it is durable.
+        /// `.failed(.store)`) from `selfID` once it is durable. It comes before the offer's sends:
+        /// a shell performing actions in order holds the copy before any answer can ask to
+        /// `reveal` or `abandon` it.
         case prepareLocal(operation: OperationID, key: String, entry: Entry)
         /// Show the operation's prepared entry (stored if newer).
         case reveal(operation: OperationID, key: String, entry: Entry)

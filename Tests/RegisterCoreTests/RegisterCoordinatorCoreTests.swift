@@ -73,9 +73,9 @@ struct RegisterCoordinatorCoreTests {
         var core = Self.core()
         let write = core.startWrite("k", value: "v", requestID: nil, localVersion: Version(counter: 7, writer: "x"))
         let entry = Entry(version: Version(counter: 8, writer: "n1/b/1"), value: "v")
-        #expect(core.takeActions() == [.send(peer: "n2", operation: write, .offer(key: "k", entry: entry)),
-                                       .send(peer: "n3", operation: write, .offer(key: "k", entry: entry)),
-                                       .prepareLocal(operation: write, key: "k", entry: entry)])
+        #expect(core.takeActions() == [.prepareLocal(operation: write, key: "k", entry: entry),
+                                       .send(peer: "n2", operation: write, .offer(key: "k", entry: entry)),
+                                       .send(peer: "n3", operation: write, .offer(key: "k", entry: entry))])
         core.receive(.offered(.held), from: "n2", for: write)
         #expect(core.takeActions() == [.reveal(operation: write, key: "k", entry: entry)])
         core.receive(.stored, from: "n1", for: write)
@@ -120,5 +120,27 @@ struct RegisterCoordinatorCoreTests {
         #expect(core.takeActions() == [.complete(operation: retry, .success(.wrote(entry.version)))])
         let again = core.startWrite("k", value: "v", requestID: "r", localVersion: nil)
         #expect(core.takeActions() == [.complete(operation: again, .success(.wrote(entry.version)))])
+    }
+
+    /// The local copy is prepared before any offer leaves, on a first offer and on a retry's:
+    /// a shell performs actions in order, and a peer's answer arriving before it holds the copy
+    /// would ask to reveal nothing — the write then completed counting a copy no read could see
+    /// (a network simulation under load caught reads going back past acknowledged writes).
+    @Test func theLocalCopyIsPreparedBeforeAnyOfferLeaves() {
+        var core = Self.core()
+        let first = core.startWrite("k", value: "v", requestID: "r", localVersion: nil)
+        let entry = Entry(version: Version(counter: 1, writer: "n1/b/1"), value: "v")
+        #expect(core.takeActions() == [.prepareLocal(operation: first, key: "k", entry: entry),
+                                       .send(peer: "n2", operation: first, .offer(key: "k", entry: entry)),
+                                       .send(peer: "n3", operation: first, .offer(key: "k", entry: entry))])
+        core.receive(.offered(.failed), from: "n2", for: first)
+        core.receive(.offered(.failed), from: "n3", for: first)
+        core.receive(.stored, from: "n1", for: first)
+        #expect(core.takeActions() == [.abandon(operation: first, key: "k", entry: entry),
+                                       .complete(operation: first, .failure(.unsettled(entry.version)))])
+        let retry = core.startWrite("k", value: "v", requestID: "r", localVersion: nil)
+        #expect(core.takeActions() == [.prepareLocal(operation: retry, key: "k", entry: entry),
+                                       .send(peer: "n2", operation: retry, .offer(key: "k", entry: entry)),
+                                       .send(peer: "n3", operation: retry, .offer(key: "k", entry: entry))])
     }
 }
