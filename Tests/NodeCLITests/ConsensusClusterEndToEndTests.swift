@@ -178,7 +178,21 @@ struct ConsensusClusterEndToEndTests {
             for worker in 0..<16 {
                 group.addTask {
                     for index in stride(from: worker, to: 10000, by: 16) {
-                        _ = try await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "s\(index)", size: 2))
+                        // As any client would: an election (two replicas on a loaded machine may
+                        // hold one) answers `unavailable`; try again, and a retry that finds the
+                        // pool made by the attempt before is done.
+                        var attempt = 0
+                        while true {
+                            do {
+                                _ = try await client.call(ConsensusV1.Consensus.createPool, ConsensusV1.CreatePoolRequest(poolId: "s\(index)", size: 2))
+                                break
+                            } catch let error as ConnectError where error.code == .alreadyExists && attempt > 0 {
+                                break
+                            } catch let error as ConnectError where [.unavailable, .deadlineExceeded].contains(error.code) && attempt < 20 {
+                                attempt += 1
+                                try await Task.sleep(for: .milliseconds(100))
+                            }
+                        }
                     }
                 }
             }
