@@ -3,7 +3,9 @@ import RPC
 import Synchronization
 
 extension RegisterCoordinator {
-    /// Performs the core's actions in order (peer calls first, as the core lists them).
+    /// Performs the core's actions in the order the core lists them. The order matters: an
+    /// offer's local copy is registered in `prepared` before the offers leave, since a peer's
+    /// answer (on another thread) may at once ask to reveal or abandon it.
     func perform(_ actions: [RegisterCoordinatorCore.Action]) {
         for action in actions {
             switch action {
