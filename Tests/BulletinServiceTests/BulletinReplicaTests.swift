@@ -41,6 +41,21 @@ struct BulletinReplicaTests {
         for _ in 0..<3 { if let item = await events.next() { seen.append(item.id) } }
         #expect(seen == [1, 2, 3])
     }
+
+    /// A watcher sees an item only once this replica's log holds it durably: one added after the
+    /// log stopped (as when the process dies before the fsync) never reaches the watcher, whose
+    /// stream ends instead.
+    @Test func watchersSeeOnlyDurableItems() async throws {
+        let (log, _) = try WriteAheadLog.open(directory: ScratchDirectory.path("bulletin-watch"))
+        let replica = try BulletinReplica(origin: "n1", nodeIndex: 0, log: log)
+        try await replica.store([Self.item(1)])
+        var events = replica.watch(after: 0).makeAsyncIterator()
+        #expect(await events.next()?.id == 1)
+        log.close()
+        await #expect(throws: (any Error).self) { try await replica.store([Self.item(2)]) }
+        #expect(replica.read { $0.item(2) } != nil, "added, though not durable")
+        #expect(await events.next() == nil, "a watcher was shown an item that never became durable")
+    }
 }
 
 /// Sequential-mode snapshot images grow by increments; each equals the image of the whole board.

@@ -9,15 +9,17 @@ import Synchronization
 /// read-your-writes modes) or fed by the replicated log (sequential mode).
 ///
 /// Guarantees: `accept` and `store` return only once what they added is durable (per the fsync
-/// policy); watchers see every item added after they subscribed, exactly once; `wait(for:)`
-/// returns true as soon as the board includes the vector.
+/// policy); watchers see every item added after they subscribed, exactly once, and only once it
+/// is durable here (a crash cannot take back what a watcher was shown); `wait(for:)` returns
+/// true as soon as the board includes the vector.
 public final class BulletinReplica: Sendable {
     struct State: ~Copyable {
         var board = Bulletin()
         /// Quorum and read-your-writes modes: every item a record, the board's image when
         /// `DurableRecords` says (sequential mode has no log of its own here).
         var records: DurableRecords
-        var watchers: [Int: AsyncStream<BulletinItem>.Continuation] = [:]
+        /// Each watcher's feed: the items added, with the log position that makes each durable.
+        var watchers: [Int: AsyncStream<(item: BulletinItem, lsn: UInt64)>.Continuation] = [:]
         var waiters: [Int: (vector: VersionVector, resume: CheckedContinuation<Bool, Never>)] = [:]
         var nextToken = 0
         /// Sequential-mode snapshots grow by increments: the encoded items with ids up to
@@ -106,11 +108,12 @@ public final class BulletinReplica: Sendable {
 
     private func add(_ item: BulletinItem, _ state: inout State) throws -> Bool {
         guard state.board.insert(item) else { return false }
+        var lsn: UInt64 = 0
         if log != nil {
-            state.records.append(try JSONValueEncoder.bytes(item))
+            lsn = state.records.append(try JSONValueEncoder.bytes(item))
             state.unimaged.append(item)
         }
-        for watcher in state.watchers.values { watcher.yield(item) }
+        for watcher in state.watchers.values { watcher.yield((item, lsn)) }
         if !state.waiters.isEmpty {
             let vector = state.board.vector
             for (token, waiter) in state.waiters where vector.includes(waiter.vector) {
@@ -176,7 +179,7 @@ public final class BulletinReplica: Sendable {
             state.imaged = ImageCache(generation: state.imaged.generation + 1)
             if !state.watchers.isEmpty {
                 for item in board.items(after: 0) where before.item(item.id) == nil {
-                    for watcher in state.watchers.values { watcher.yield(item) }
+                    for watcher in state.watchers.values { watcher.yield((item, 0)) }
                 }
             }
             let vector = board.vector
@@ -189,16 +192,33 @@ public final class BulletinReplica: Sendable {
 
     public var vector: VersionVector { read { $0.vector } }
 
-    /// Items above `afterId` now, then every item added, until the stream is dropped.
+    /// Items above `afterId` now, then every item added, until the stream is dropped. Each comes
+    /// once the log holds it durably (an item is shown as soon as it is added, but a crash before
+    /// its fsync would take it back); if the log fails, the stream ends instead.
     public func watch(after afterId: Int64) -> AsyncStream<BulletinItem> {
-        let (stream, continuation) = AsyncStream<BulletinItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let (added, feed) = AsyncStream<(item: BulletinItem, lsn: UInt64)>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let token = state.withLock { state -> Int in
-            for item in state.board.items(after: afterId) { continuation.yield(item) }
+            // The items there now are durable up to the log's end at most.
+            let lsn = state.records.lastLSN
+            for item in state.board.items(after: afterId) { feed.yield((item, lsn)) }
             state.nextToken += 1
-            state.watchers[state.nextToken] = continuation
+            state.watchers[state.nextToken] = feed
             return state.nextToken
         }
-        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.watchers.removeValue(forKey: token) } }
+        feed.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.watchers.removeValue(forKey: token) } }
+        let (stream, continuation) = AsyncStream<BulletinItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let durable = log
+        // Items come in log order, so waiting for each in turn keeps the order.
+        let relay = Task {
+            for await (item, lsn) in added {
+                if let log = durable, lsn > 0, !log.isDurable(upTo: lsn) {
+                    do { try await log.sync(upTo: lsn) } catch { break }
+                }
+                continuation.yield(item)
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in relay.cancel() }
         return stream
     }
 
