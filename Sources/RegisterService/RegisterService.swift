@@ -43,7 +43,8 @@ public struct RegisterService: RegisterV1.Register.ServiceProtocol {
     public func readLocal(_ request: RegisterV1.ReadRequest, context: RPCContext) async throws -> RegisterV1.ReadResponse {
         try Self.validate(key: request.key)
         try coordinator.replica.rebuild.refuseWhileRebuilding()
-        return RegisterV1.ReadResponse(entry: coordinator.replica.read(request.key))
+        // Once durable: what a crash of this replica could take back is not shown.
+        return RegisterV1.ReadResponse(entry: try await coordinator.replica.query([request.key]).first ?? nil)
     }
 
     /// An empty request id is none.

@@ -152,6 +152,19 @@ struct RegisterServiceTests {
         await cluster.shutdown()
     }
 
+    /// ReadLocal shows only what this replica holds durably: an entry kept after its log stopped
+    /// (a write the process dies before syncing, never acknowledged) is not shown.
+    @Test func readLocalShowsOnlyDurableEntries() async throws {
+        let cluster = try await SimulatedRegisterCluster(replicas: 1, seed: 8)
+        let client = cluster.client("c", to: "n1")
+        _ = try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "old"))
+        await cluster.stopLog("n1")
+        await #expect(throws: ConnectError.self) { try await client.call(RegisterV1.Register.write, RegisterV1.WriteRequest(key: "k", value: "new")) }
+        let local = try? await client.call(RegisterV1.Register.readLocal, RegisterV1.ReadRequest(key: "k"))
+        #expect(local?.value != "new", "ReadLocal showed a write that never became durable")
+        await cluster.shutdown()
+    }
+
     @Test func antiEntropyCatchesUpAReplicaThatMissedWrites() async throws {
         let cluster = try await SimulatedRegisterCluster(replicas: 3, seed: 7)
         await cluster.crash("n3")

@@ -59,6 +59,12 @@ actor SimulatedRegisterCluster {
         replicas[id] = nil
     }
 
+    /// Stops `id`'s log but leaves the node serving: nothing it stores from now on becomes
+    /// durable, as in a process about to die.
+    func stopLog(_ id: String) {
+        logs[id]?.close()
+    }
+
     func restart(_ id: String) throws {
         guard logs[id] == nil else { return }
         try start(id)
