@@ -30,7 +30,51 @@ struct LogRecord: Codable {
         self.commit = commit
     }
 
-    func encoded() -> [UInt8] { (try? JSONValueEncoder.bytes(self)) ?? [] }
+    /// The record's JSON, written directly (every append of the log's entries takes this path):
+    /// the same bytes `Codable` gives, which `recover` reads back.
+    func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + (entries ?? []).reduce(0) { $0 + $1.d.utf8.count + 32 })
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        func key(_ name: String) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONWriter.writeString(name, into: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        if let hard {
+            key("hard")
+            out.append(contentsOf: #"{"term":"#.utf8)
+            out.append(contentsOf: String(hard.term).utf8)
+            if let votedFor = hard.votedFor {
+                out.append(contentsOf: #","votedFor":"#.utf8)
+                JSONWriter.writeString(votedFor, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        if let entries {
+            key("entries")
+            out.append(UInt8(ascii: "["))
+            for (position, entry) in entries.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: #"{"t":"#.utf8)
+                out.append(contentsOf: String(entry.t).utf8)
+                out.append(contentsOf: #","i":"#.utf8)
+                out.append(contentsOf: String(entry.i).utf8)
+                out.append(contentsOf: #","d":"#.utf8)
+                JSONWriter.writeString(entry.d, into: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        if let commit {
+            key("commit")
+            out.append(contentsOf: String(commit).utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
 
     /// What a replica restarts from.
     struct Recovered {
