@@ -96,7 +96,7 @@ struct ConsensusClusterEndToEndTests {
 
         // Every replica answers with the same pools and etags.
         let reference = try await pools(cluster, at: leader)
-        #expect(reference.count == 6)
+        #expect(reference.count == 6, "\(reference.map(\.poolId))")
         for index in 0..<3 {
             let seen = try await pools(cluster, at: index)
             #expect(seen.map(\.etag) == reference.map(\.etag) && seen.map(\.winner) == reference.map(\.winner), "replica \(index) differs")

@@ -42,10 +42,13 @@ struct ConsensusEndToEndTests {
 
     /// Agents may start before the server: they retry with backoff and still decide.
     @Test func agentsStartedBeforeTheServerStillDecide() async throws {
-        let port = try FreePorts.pick(1, host: "127.0.0.1")[0]
-        let address = "127.0.0.1:\(port)"
+        // Held until the server starts: a port merely picked could go to another test's node
+        // meanwhile (seen under load: these agents then joined a pool of that test's cluster).
+        let reservation = try PortReservation()
+        let address = "127.0.0.1:\(reservation.port)"
         let agents = try runAgents(3, address: address)
         try await Task.sleep(for: .milliseconds(700))
+        reservation.release()
         let server = try NodeProcess(["serve", "--role", "consensus", "--listen", address])
         _ = try await server.waitForLine(prefix: "listening on ")
         let lines = try await decisions(agents)
