@@ -9,12 +9,22 @@ import Foundation
 /// bind can, and a random draw from thousands of ports makes that unlikely. When the range
 /// leaves no room below it, the kernel's `bind(0)` answer is used.
 ///
-/// Guarantees: the ports are distinct and were free when returned.
+/// Guarantees: the ports are distinct and were free when returned; `hold`'s stay bound (not
+/// listening: connections to them are refused) until the caller closes their sockets.
 public enum FreePorts {
     public static func pick(_ count: Int, host: String) throws -> [Int] {
+        let held = try hold(count, host: host)
+        held.forEach { close($0.socket) }
+        return held.map(\.port)
+    }
+
+    /// Like `pick`, but each port stays bound by the returned socket (the caller closes it): no
+    /// other socket can take the port meanwhile.
+    public static func hold(_ count: Int, host: String) throws -> [(port: Int, socket: Int32)] {
         var ports: [Int] = []
         var sockets: [Int32] = []
-        defer { sockets.forEach { close($0) } }
+        var handedOver = false
+        defer { if !handedOver { sockets.forEach { close($0) } } }
         let below = ephemeralRangeStart()
         var attempts = 0
         while ports.count < count {
@@ -42,7 +52,8 @@ public enum FreePorts {
             }
             ports.append(Int(UInt16(bigEndian: address.sin_port)))
         }
-        return ports
+        handedOver = true
+        return Array(zip(ports, sockets))
     }
 
     /// The first port of the kernel's ephemeral range (32768 when it cannot be read).
