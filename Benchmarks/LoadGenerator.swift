@@ -8,6 +8,8 @@ struct LoadGenerator {
     struct Result: Sendable {
         var histogram = LatencyHistogram()
         var errors: [String: Int] = [:]
+        /// The first failure's text per error code (the table only counts them).
+        var firstErrors: [String: String] = [:]
         var elapsed: Duration = .zero
         /// CPU seconds the benchmark's server processes used while measuring (nil: not known).
         var serverCPU: Double?
@@ -57,6 +59,7 @@ struct LoadGenerator {
                             if flags.measuring.load(ordering: .relaxed) {
                                 let code = (error as? ConnectError)?.code.wireName ?? "client_error"
                                 result.errors[code, default: 0] += 1
+                                if result.firstErrors[code] == nil { result.firstErrors[code] = "\(error)" }
                                 flags.failed.add(1, ordering: .relaxed)
                             }
                         }
@@ -90,6 +93,7 @@ struct LoadGenerator {
         for result in results {
             merged.histogram.merge(result.histogram)
             merged.errors.merge(result.errors, uniquingKeysWith: +)
+            merged.firstErrors.merge(result.firstErrors) { kept, _ in kept }
         }
         merged.elapsed = results.first?.elapsed ?? ContinuousClock.now - start
         merged.serverCPU = results.first?.serverCPU

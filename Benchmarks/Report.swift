@@ -31,7 +31,7 @@ struct RunReport {
         return ["name": name, "concurrency": concurrency, "operations": h.total, "throughput": result.throughput,
                 "p50_us": Double(h.percentile(50)) / 1000, "p90_us": Double(h.percentile(90)) / 1000,
                 "p99_us": Double(h.percentile(99)) / 1000, "p999_us": Double(h.percentile(99.9)) / 1000,
-                "max_us": Double(h.maximum) / 1000, "mean_us": h.mean / 1000, "errors": result.errors, "note": note,
+                "max_us": Double(h.maximum) / 1000, "mean_us": h.mean / 1000, "errors": result.errors, "first_errors": result.firstErrors, "note": note,
                 "server_cpu_us_per_op": result.serverCPUPerOperation ?? NSNull()]
     }
 
@@ -47,5 +47,8 @@ struct RunReport {
             }.joined(separator: "  ")
             return index == 0 ? line + "\n" + String(repeating: "-", count: line.count) : line
         }.joined(separator: "\n") + reports.filter { !$0.note.isEmpty }.map { "\n  \($0.name) c=\($0.concurrency): \($0.note)" }.joined()
+            + reports.flatMap { report in
+                report.result.firstErrors.sorted { $0.key < $1.key }.map { "\n  \(report.name) c=\(report.concurrency): first \($0.key): \($0.value)" }
+            }.joined()
     }
 }

@@ -25,6 +25,9 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
         var hardState: HardState?
         var entries: [LogEntry] = []
         var snapshot: (index: UInt64, term: UInt64, data: [UInt8])?
+        /// A commit index learnt while writes were buffered: durable with this write (the shell
+        /// puts it in the same record as the entries, or in a later one), never before it.
+        var commit: UInt64?
         var messages: [OutgoingMessage] = []
     }
 
@@ -226,8 +229,14 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
             if ready.mustPersistFirst { replicas[id]?.buffered.append(write) }
         }
         if let commit = ready.commitIndex {
-            let durable = max(replicas[id]?.disk.commit ?? 0, commit)
-            replicas[id]?.disk.commit = durable
+            if var replica = replicas[id] {
+                if let last = replica.buffered.indices.last {
+                    replica.buffered[last].commit = max(replica.buffered[last].commit ?? 0, commit)
+                } else {
+                    replica.disk.commit = max(replica.disk.commit, commit)
+                }
+                replicas[id] = replica
+            }
         }
         for applied in effects.applied { check(applied, at: id) }
         for (ticket, result, index) in effects.completed {
@@ -280,6 +289,7 @@ public struct LogSimulation<Machine: ReplicatedStateMachine> where Machine.Comma
         }
         if let hard = write.hardState { replicas[id]?.disk.hardState = hard }
         if !write.entries.isEmpty { replicas[id]?.disk.log.restore(write.entries) }
+        if let commit = write.commit, let durable = replicas[id]?.disk.commit { replicas[id]?.disk.commit = max(durable, commit) }
     }
 
     /// Buffered writes become durable, then their messages go out.

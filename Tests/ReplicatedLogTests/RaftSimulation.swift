@@ -12,6 +12,9 @@ struct RaftSimulation {
         var log = RaftLog()
         var commit: UInt64 = 0
         var snapshot: [UInt8]?
+        /// Damage not yet rebuilt: reported at every start until a rebuild is durable, as the
+        /// write-ahead log repeats its damage report until `markRebuilt()`.
+        var damaged = false
     }
 
     struct Replica {
@@ -25,6 +28,11 @@ struct RaftSimulation {
         var appliedUpTo: UInt64 = 0
         /// Reads asked here: id → the highest index committed anywhere when asked.
         var reads: [UInt64: UInt64] = [:]
+        /// Caught up after damage: the report is cleared once the buffered writes are durable.
+        var rebuiltWhenDurable = false
+        /// A commit index learnt while writes were buffered: it reaches the disk with them (the
+        /// shell writes it in the same record as the entries, or after them), never before.
+        var commitWhenDurable: UInt64?
     }
 
     struct InFlight {
@@ -57,6 +65,8 @@ struct RaftSimulation {
     var snapshotsInstalled = 0
     var transfers = 0
     var damagedRestarts = 0
+    /// Restarts of a replica whose damage was still not rebuilt (it crashed mid-rebuild).
+    var restartsStillDamaged = 0
     /// A deliberately broken shell (sends acknowledgements before they are durable), to prove
     /// the checks notice.
     var sendBeforePersist = false
@@ -76,12 +86,15 @@ struct RaftSimulation {
             disk.log.truncate(from: keep + 1)
             disk.hardState.votedFor = nil
             disk.commit = min(disk.commit, disk.log.lastIndex)
+            disk.damaged = true
             replicas[id]?.disk = disk
             damagedRestarts += 1
+        } else if disk.damaged {
+            restartsStillDamaged += 1
         }
         let configuration = RaftNode.Configuration(id: id, members: ids, electionTicks: 10...20, maxEntriesPerMessage: 8)
         var node = RaftNode(configuration: configuration, hardState: disk.hardState, log: disk.log,
-                            commitIndex: disk.commit, seed: nextRandom(), rebuilding: damaged)
+                            commitIndex: disk.commit, seed: nextRandom(), rebuilding: disk.damaged)
         replicas[id]?.applied = [:]
         replicas[id]?.appliedUpTo = disk.log.snapshotIndex
         if let snapshot = disk.snapshot {
@@ -90,6 +103,8 @@ struct RaftSimulation {
         }
         replicas[id]?.node = node
         replicas[id]?.buffered = []
+        replicas[id]?.rebuiltWhenDurable = false
+        replicas[id]?.commitWhenDurable = nil
         replicas[id]?.reads = [:]
     }
 
@@ -131,9 +146,10 @@ struct RaftSimulation {
             }
         }
         for id in ids where replicas[id]?.node == nil && (replicas[id]?.downUntil ?? 0) <= now {
-            // Rarely, storage damage; never on more than a minority at once (that loses data by design).
-            let rebuilding = ids.filter { replicas[$0]?.node?.rebuilding == true }.count
-            start(id, damaged: rebuilding < minority && chance(0.15))
+            // Rarely, storage damage; never on more than a minority at once, counting replicas down
+            // with damage not yet rebuilt (more loses data by design).
+            let damaged = ids.filter { replicas[$0]?.disk.damaged == true }.count
+            start(id, damaged: damaged < minority && chance(0.15))
         }
         if chance(0.01) {
             isolated = chance(0.5) ? [] : Set(ids.shuffled(using: &self).prefix(minority))
@@ -174,8 +190,16 @@ struct RaftSimulation {
             for message in ready.messages { transmit(from: id, message) }
             if ready.mustPersistFirst { replicas[id]?.buffered.append(RaftReady.persisting(ready)) }
         }
+        if ready.rebuilt {
+            // The shell clears the damage report once what it waits on is durable.
+            if replicas[id]?.buffered.isEmpty ?? true { replicas[id]?.disk.damaged = false } else { replicas[id]?.rebuiltWhenDurable = true }
+        }
         if let commit = ready.commitIndex, var replica = replicas[id] {
-            replica.disk.commit = max(replica.disk.commit, commit)
+            if replica.buffered.isEmpty {
+                replica.disk.commit = max(replica.disk.commit, commit)
+            } else {
+                replica.commitWhenDurable = max(replica.commitWhenDurable ?? 0, commit)
+            }
             replicas[id] = replica
         }
         if let snapshot = ready.snapshot {
@@ -261,6 +285,14 @@ struct RaftSimulation {
             }
             if let hard = ready.hardState { replicas[id]?.disk.hardState = hard }
             if !ready.entries.isEmpty { replicas[id]?.disk.log.restore(ready.entries) }
+        }
+        if let commit = replicas[id]?.commitWhenDurable, let disk = replicas[id]?.disk {
+            replicas[id]?.disk.commit = max(disk.commit, commit)
+            replicas[id]?.commitWhenDurable = nil
+        }
+        if replicas[id]?.rebuiltWhenDurable == true {
+            replicas[id]?.disk.damaged = false
+            replicas[id]?.rebuiltWhenDurable = false
         }
         if let disk = replicas[id]?.disk, disk.log.lastIndex > 0, let term = disk.log.term(at: disk.log.lastIndex) {
             replicas[id]?.node?.persisted(index: disk.log.lastIndex, term: term)

@@ -12,20 +12,27 @@ struct RaftSimulationTests {
         await onOwnThread { check(size: 3, seed: seed) }
     }
 
-    @Test(arguments: 0..<60)
+    /// Seed 715 replays a schedule (found by a 1,000-seed sweep) in which a follower learnt a
+    /// commit index with entries replacing its own and crashed before they were durable: a harness
+    /// that made the commit index durable at once restarted it on its old entries, "committed".
+    @Test(arguments: Array(0..<60) + [715])
     func fiveReplicas(seed: UInt64) async {
         await onOwnThread { check(size: 5, seed: 10_000 + seed) }
     }
 
     /// The schedules really exercise what they claim to: snapshots sent to followers that fell
-    /// behind, confirmed reads, hand-overs and restarts with damaged storage.
+    /// behind, confirmed reads, hand-overs and restarts with damaged storage, also of a replica
+    /// that crashed before it finished rebuilding (a 3,000-seed sweep found that the harness had
+    /// forgotten such a replica's damage: it then voted with a short log for a leader missing
+    /// committed entries, which the real log prevents by repeating its damage report).
     @Test func faultsAndFeaturesAreExercised() async {
         let totals = await onOwnThread { Self.exercised() }
-        #expect(totals.snapshots > 10 && totals.reads > 1000 && totals.transfers > 5 && totals.damaged > 3, "\(totals)")
+        #expect(totals.snapshots > 10 && totals.reads > 1000 && totals.transfers > 5 && totals.damaged > 3
+                && totals.stillDamaged > 0, "\(totals)")
     }
 
-    static func exercised() -> (snapshots: Int, reads: Int, transfers: Int, damaged: Int) {
-        var totals = (snapshots: 0, reads: 0, transfers: 0, damaged: 0)
+    static func exercised() -> (snapshots: Int, reads: Int, transfers: Int, damaged: Int, stillDamaged: Int) {
+        var totals = (snapshots: 0, reads: 0, transfers: 0, damaged: 0, stillDamaged: 0)
         for seed in UInt64(0)..<40 {
             var simulation = RaftSimulation(size: 3, seed: 70_000 + seed)
             simulation.run(ticks: 600, faults: true)
@@ -34,6 +41,7 @@ struct RaftSimulationTests {
             totals.reads += simulation.confirmedReads
             totals.transfers += simulation.transfers
             totals.damaged += simulation.damagedRestarts
+            totals.stillDamaged += simulation.restartsStillDamaged
         }
         return totals
     }
