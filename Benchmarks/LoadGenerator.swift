@@ -8,7 +8,7 @@ struct LoadGenerator {
     struct Result: Sendable {
         var histogram = LatencyHistogram()
         var errors: [String: Int] = [:]
-        /// The first failure's text per error code (the table only counts them).
+        /// One failure's text per error code, the first a worker saw (the table only counts them).
         var firstErrors: [String: String] = [:]
         var elapsed: Duration = .zero
         /// CPU seconds the benchmark's server processes used while measuring (nil: not known).

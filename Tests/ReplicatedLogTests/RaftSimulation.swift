@@ -28,11 +28,6 @@ struct RaftSimulation {
         var appliedUpTo: UInt64 = 0
         /// Reads asked here: id → the highest index committed anywhere when asked.
         var reads: [UInt64: UInt64] = [:]
-        /// Caught up after damage: the report is cleared once the buffered writes are durable.
-        var rebuiltWhenDurable = false
-        /// A commit index learnt while writes were buffered: it reaches the disk with them (the
-        /// shell writes it in the same record as the entries, or after them), never before.
-        var commitWhenDurable: UInt64?
     }
 
     struct InFlight {
@@ -103,8 +98,6 @@ struct RaftSimulation {
         }
         replicas[id]?.node = node
         replicas[id]?.buffered = []
-        replicas[id]?.rebuiltWhenDurable = false
-        replicas[id]?.commitWhenDurable = nil
         replicas[id]?.reads = [:]
     }
 
@@ -190,15 +183,16 @@ struct RaftSimulation {
             for message in ready.messages { transmit(from: id, message) }
             if ready.mustPersistFirst { replicas[id]?.buffered.append(RaftReady.persisting(ready)) }
         }
-        if ready.rebuilt {
-            // The shell clears the damage report once what it waits on is durable.
-            if replicas[id]?.buffered.isEmpty ?? true { replicas[id]?.disk.damaged = false } else { replicas[id]?.rebuiltWhenDurable = true }
-        }
-        if let commit = ready.commitIndex, var replica = replicas[id] {
-            if replica.buffered.isEmpty {
-                replica.disk.commit = max(replica.disk.commit, commit)
+        if ready.commitIndex != nil || ready.rebuilt, var replica = replicas[id] {
+            if let last = replica.buffered.indices.last {
+                // Durable with the buffered writes, never before them: the shell writes a commit
+                // index in the same record as the entries it covers or in a later one, and clears
+                // the damage report once what the rebuild waits on is durable.
+                replica.buffered[last].commitIndex = max(replica.buffered[last].commitIndex ?? 0, ready.commitIndex ?? 0)
+                replica.buffered[last].rebuilt = replica.buffered[last].rebuilt || ready.rebuilt
             } else {
-                replica.commitWhenDurable = max(replica.commitWhenDurable ?? 0, commit)
+                replica.disk.commit = max(replica.disk.commit, ready.commitIndex ?? 0)
+                if ready.rebuilt { replica.disk.damaged = false }
             }
             replicas[id] = replica
         }
@@ -285,14 +279,8 @@ struct RaftSimulation {
             }
             if let hard = ready.hardState { replicas[id]?.disk.hardState = hard }
             if !ready.entries.isEmpty { replicas[id]?.disk.log.restore(ready.entries) }
-        }
-        if let commit = replicas[id]?.commitWhenDurable, let disk = replicas[id]?.disk {
-            replicas[id]?.disk.commit = max(disk.commit, commit)
-            replicas[id]?.commitWhenDurable = nil
-        }
-        if replicas[id]?.rebuiltWhenDurable == true {
-            replicas[id]?.disk.damaged = false
-            replicas[id]?.rebuiltWhenDurable = false
+            if let commit = ready.commitIndex, let durable = replicas[id]?.disk.commit { replicas[id]?.disk.commit = max(durable, commit) }
+            if ready.rebuilt { replicas[id]?.disk.damaged = false }
         }
         if let disk = replicas[id]?.disk, disk.log.lastIndex > 0, let term = disk.log.term(at: disk.log.lastIndex) {
             replicas[id]?.node?.persisted(index: disk.log.lastIndex, term: term)
